@@ -1,0 +1,40 @@
+// Limits on what the core keeps in memory and on disk. Validated like the Runscope options.
+import { z } from 'zod';
+
+export interface CaptureLimits {
+  /** Bytes kept per request or response body; the rest streams through uncaptured. */
+  maxBodyBytes: number;
+  /** Exchanges kept in memory (oldest evicted first). */
+  storeMaxExchanges: number;
+  /** Captured body bytes kept in memory across all exchanges. */
+  storeMaxBytes: number;
+  /** Outbox bound: messages. */
+  outboxMaxMessages: number;
+  /** Outbox bound: bytes of message JSON. */
+  outboxMaxBytes: number;
+  /** Upstream response-header deadline, ms; the client gets a 504 past it. */
+  upstreamTimeout: number;
+}
+
+export const CAPTURE_DEFAULTS: CaptureLimits = {
+  maxBodyBytes: 1024 * 1024,
+  storeMaxExchanges: 10_000,
+  storeMaxBytes: 256 * 1024 * 1024,
+  outboxMaxMessages: 100_000,
+  outboxMaxBytes: 1024 * 1024 * 1024,
+  upstreamTimeout: 60_000,
+};
+
+const positive = (name: string) =>
+  z.number({ error: `${name} must be a positive integer` }).int({ error: `${name} must be a positive integer` }).positive({ error: `${name} must be a positive integer` });
+
+export const captureLimitsSchema = z
+  .object({
+    maxBodyBytes: z.number({ error: 'maxBodyBytes must be a non-negative integer' }).int().min(0, { error: 'maxBodyBytes must be a non-negative integer' }),
+    storeMaxExchanges: positive('storeMaxExchanges'),
+    storeMaxBytes: positive('storeMaxBytes'),
+    outboxMaxMessages: positive('outboxMaxMessages'),
+    outboxMaxBytes: positive('outboxMaxBytes'),
+    upstreamTimeout: positive('upstreamTimeout'),
+  })
+  .strict();
