@@ -1,0 +1,83 @@
+// The command half of the API contract, implemented once for both transports.
+import type { CommandHandlers, SettingsView, Status } from './api.js';
+import type { EventBatcher } from './eventBatcher.js';
+import type { CertificateAuthority } from './proxy/ca.js';
+import type { Forwarder } from './runscope/forwarder.js';
+import type { Outbox } from './runscope/outbox.js';
+import { last4, mergeSettings, type RunscopeSettings } from './settings/schema.js';
+import { toDetail, toSummary } from './store/exchange.js';
+import type { ExchangeStore } from './store/exchangeStore.js';
+
+export interface CommandDeps {
+  settings(): RunscopeSettings;
+  saveSettings(next: RunscopeSettings): Promise<void>;
+  status(): Status;
+  store: ExchangeStore;
+  outbox: Outbox;
+  batcher: EventBatcher;
+  forwarder: Forwarder;
+  ca: CertificateAuthority;
+  markCaExported(): Promise<void>;
+}
+
+export function settingsView(s: RunscopeSettings): SettingsView {
+  return {
+    bucket: s.bucket,
+    accessTokenLast4: last4(s.access_token),
+    log_body: s.log_body,
+    api_endpoint: s.api_endpoint,
+    timeout: s.timeout,
+    keepalive: s.keepalive,
+  };
+}
+
+export function createCommandHandlers(d: CommandDeps): CommandHandlers {
+  let saving = Promise.resolve();
+  return {
+    getSettings: () => settingsView(d.settings()),
+    saveSettings: (input) => {
+      // Saves are serialised so two quick saves cannot interleave their writes.
+      const result = saving.then(async () => {
+        const merged = mergeSettings(d.settings(), input as Record<string, unknown>);
+        if (!merged.ok) return { ok: false as const, errors: merged.errors };
+        try {
+          await d.saveSettings(merged.settings);
+        } catch (err) {
+          return { ok: false as const, errors: { settings: `settings could not be saved: ${(err as Error).message}` } };
+        }
+        d.batcher.statusChanged(d.status());
+        return { ok: true as const, settings: settingsView(merged.settings) };
+      });
+      saving = result.then(() => undefined);
+      return result;
+    },
+    getStatus: () => d.status(),
+    listExchanges: ({ limit }) => d.store.latest(limit ?? 10_000).map(toSummary),
+    getExchange: ({ id }) => {
+      const ex = d.store.get(id);
+      return ex ? toDetail(ex) : null;
+    },
+    getDelivery: ({ exchangeId }) => d.outbox.get(exchangeId),
+    listDeliveries: ({ limit, state }) => d.outbox.list(limit ?? 1000, state),
+    clearTraffic: () => {
+      d.store.clear();
+      d.batcher.clearedAll();
+      return { ok: true };
+    },
+    retryDelivery: async ({ exchangeId }) => {
+      const summary = await d.outbox.requeue(exchangeId);
+      if (!summary) return { ok: false, error: 'only a failed message can be retried' };
+      const ex = d.store.get(exchangeId);
+      if (ex) ex.delivery = summary.state;
+      d.batcher.delivery(summary);
+      if (ex) d.batcher.exchangeUpdated(toSummary(ex));
+      d.forwarder.kick();
+      return { ok: true };
+    },
+    exportCa: async () => {
+      await d.markCaExported();
+      d.batcher.statusChanged(d.status());
+      return { pem: d.ca.certPem, path: d.ca.certPath };
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// Coalesces core events into one batch per frame (~16 ms) for every subscriber,
+// so a flood of exchanges costs the UI one update per frame.
+import type { CoreEvent, DeliverySummary, ExchangeSummary, Status } from './api.js';
+
+export class EventBatcher {
+  private listeners = new Set<(events: CoreEvent[]) => void>();
+  private added = new Map<string, ExchangeSummary>();
+  private updated = new Map<string, ExchangeSummary>();
+  private deliveries = new Map<string, DeliverySummary>();
+  private status: Status | null = null;
+  private cleared = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly intervalMs = 16) {}
+
+  subscribe(listener: (events: CoreEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  exchangeAdded(s: ExchangeSummary): void {
+    this.added.set(s.id, s);
+    this.schedule();
+  }
+
+  exchangeUpdated(s: ExchangeSummary): void {
+    if (this.added.has(s.id)) this.added.set(s.id, s);
+    else this.updated.set(s.id, s);
+    this.schedule();
+  }
+
+  delivery(d: DeliverySummary): void {
+    this.deliveries.set(d.exchangeId, d);
+    this.schedule();
+  }
+
+  statusChanged(s: Status): void {
+    this.status = s;
+    this.schedule();
+  }
+
+  clearedAll(): void {
+    this.added.clear();
+    this.updated.clear();
+    this.cleared = true;
+    this.schedule();
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const events: CoreEvent[] = [];
+    if (this.cleared) events.push({ type: 'cleared' });
+    if (this.added.size || this.updated.size) {
+      events.push({ type: 'exchanges', added: [...this.added.values()], updated: [...this.updated.values()] });
+    }
+    if (this.deliveries.size) events.push({ type: 'deliveries', records: [...this.deliveries.values()] });
+    if (this.status) events.push({ type: 'status', status: this.status });
+    this.added = new Map();
+    this.updated = new Map();
+    this.deliveries = new Map();
+    this.status = null;
+    this.cleared = false;
+    if (events.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch {
+        /* one broken subscriber must not starve the others */
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer || this.listeners.size === 0) {
+      if (this.listeners.size === 0) this.discard();
+      return;
+    }
+    this.timer = setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  private discard(): void {
+    this.added.clear();
+    this.updated.clear();
+    this.deliveries.clear();
+    this.status = null;
+    this.cleared = false;
+  }
+}

@@ -1,0 +1,90 @@
+// The MITM proxy: http-mitm-proxy with our CA, one shared leaf key, streaming capture.
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import { Proxy } from 'http-mitm-proxy';
+import type { CertificateAuthority } from './ca.js';
+import { attachCapture, type CaptureHooks } from './capture.js';
+import { createLeafCertificateCache } from './leafCertificates.js';
+
+export interface ProxyOptions extends CaptureHooks {
+  host: string;
+  port: number;
+  ca: CertificateAuthority;
+  /** Extra PEM roots trusted for upstream TLS (besides Node's defaults and NODE_EXTRA_CA_CERTS). */
+  upstreamCa?: string[];
+}
+
+export interface RunningProxy {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type CertCallback = (err: Error | null, details: { keyFile?: string; certFile?: string; hosts?: string[]; keyFileData?: string; certFileData?: string }) => void;
+
+/** http-mitm-proxy creates its server asynchronously and leaves 'error' unhandled: check the port first. */
+async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(err.code === 'EADDRINUSE' ? `--port ${port} is already in use on ${host}` : `--port ${port}: ${err.message}`)),
+    );
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
+export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
+  await assertPortFree(opts.host, opts.port);
+  const leaf = await createLeafCertificateCache(opts.ca);
+  const proxy = new Proxy();
+
+  // Replace per-host RSA key generation with a signature over the shared leaf key.
+  const hooks = proxy as unknown as {
+    onCertificateRequired(hostname: string, cb: CertCallback): void;
+    onCertificateMissing(ctx: { hostname: string }, files: unknown, cb: CertCallback): void;
+  };
+  hooks.onCertificateRequired = (hostname, cb) =>
+    cb(null, { keyFile: leaf.keyPath, certFile: leaf.certPathFor(hostname), hosts: [hostname] });
+  hooks.onCertificateMissing = (ctx, _files, cb) => {
+    try {
+      cb(null, { keyFileData: leaf.keyPem, certFileData: leaf.certificateFor(ctx.hostname), hosts: [ctx.hostname] });
+    } catch (err) {
+      cb(err as Error, {});
+    }
+  };
+
+  attachCapture(proxy, opts);
+
+  const ca = opts.upstreamCa?.length ? [...tls.rootCertificates, ...opts.upstreamCa] : undefined;
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' });
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo', ca });
+
+  await new Promise<void>((resolve, reject) => {
+    proxy.listen(
+      { host: opts.host, port: opts.port, sslCaDir: opts.ca.dir, keepAlive: true, forceSNI: true, httpAgent, httpsAgent },
+      (err?: unknown) => (err ? reject(err) : resolve()),
+    );
+  });
+  const port = (proxy as unknown as { httpPort: number }).httpPort;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    async close() {
+      const p = proxy as unknown as { httpServer?: http.Server; httpsServer?: https.Server };
+      const closing = [p.httpServer, p.httpsServer].filter(Boolean).map(
+        (s) => new Promise<void>((resolve) => s!.close(() => resolve())),
+      );
+      p.httpServer?.closeIdleConnections();
+      p.httpsServer?.closeIdleConnections();
+      await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 2000).unref())]);
+      p.httpServer?.closeAllConnections();
+      p.httpsServer?.closeAllConnections();
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
