@@ -1,0 +1,89 @@
+// `proxyscope --headless`: the core from a terminal, like mitmdump next to mitmproxy.
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { CommanderError } from 'commander';
+import { SettingsError, startApp, type App } from '../core/app.js';
+import { parseCli, UsageError, type CliOptions } from './cliOptions.js';
+import { createOutput } from './output.js';
+
+interface UiServer {
+  url: string;
+  close(): Promise<void>;
+}
+type StartUiServer = (o: { service: App['service']; host: string; port: number; staticDir: string }) => Promise<UiServer>;
+
+// http-mitm-proxy logs through console (even to stdout); --json needs a clean stdout.
+function silenceLibraryConsole(): void {
+  const toStderr = process.env.PROXYSCOPE_DEBUG ? (...a: unknown[]) => process.stderr.write(`${a.map(String).join(' ')}\n`) : () => undefined;
+  console.log = console.info = console.debug = console.warn = console.error = toStderr;
+}
+
+async function startUi(app: App, opts: CliOptions): Promise<UiServer | null> {
+  if (!opts.ui) return null;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const specifier = './uiServer.js';
+  const mod = (await import(specifier)) as { startUiServer: StartUiServer };
+  return mod.startUiServer({ service: app.service, host: opts.host, port: opts.uiPort, staticDir: join(here, '..', '..', 'renderer') });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseCli(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode; // --help
+    process.stderr.write(`proxyscope: ${(err as Error).message}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+  silenceLibraryConsole();
+  const out = createOutput(opts.json);
+  if (opts.allowRemote && opts.host !== '127.0.0.1') out.warn(`listening on ${opts.host}: anyone who can reach this address can use the proxy and the UI`);
+
+  let app: App;
+  let ui: UiServer | null = null;
+  try {
+    app = await startApp({ dataDir: opts.dataDir, port: opts.port, host: opts.host, overrides: opts.overrides, limits: opts.limits, log: out.warn });
+  } catch (err) {
+    process.stderr.write(`proxyscope: ${(err as Error).message}\n`);
+    return err instanceof SettingsError ? 2 : 1;
+  }
+  try {
+    ui = await startUi(app, opts);
+  } catch (err) {
+    process.stderr.write(`proxyscope: web UI: ${(err as Error).message}\n`);
+    await app.stop();
+    return 1;
+  }
+  app.onExchange((s) => out.exchange(s));
+  app.onDelivery((d) => out.delivery(d));
+  const status = await app.service.handlers.getStatus(undefined);
+  out.ready({ proxy: app.proxyUrl, ca: app.caPath, forwarding: app.forwarding(), note: status.forwardingNote, ui: ui?.url ?? null });
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return process.exit(130); // second signal: give up waiting
+      stopping = true;
+      out.info(`${signal}: stopping; in-flight exchanges are finished or queued`);
+      void Promise.all([app.stop(), ui?.close()]).then(
+        () => resolve(0),
+        (err: Error) => {
+          process.stderr.write(`proxyscope: stop failed: ${err.message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export function run(argv = process.argv.slice(2)): void {
+  main(argv).then((code) => {
+    process.exitCode = code;
+    // Sockets left by clients must not hold the process open after a clean stop.
+    setTimeout(() => process.exit(code), 500).unref();
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) run();

@@ -1,0 +1,125 @@
+// Parses and validates the headless command line. Every refusal names its flag.
+import { isAbsolute, resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { CAPTURE_DEFAULTS, type CaptureLimits } from '../core/settings/captureLimits.js';
+import { mergeSettings, RUNSCOPE_DEFAULTS, type RunscopeSettings } from '../core/settings/schema.js';
+import { defaultDataDir } from './defaultDataDir.js';
+
+export interface CliOptions {
+  port: number;
+  host: string;
+  allowRemote: boolean;
+  dataDir: string;
+  json: boolean;
+  ui: boolean;
+  uiPort: number;
+  overrides: Partial<RunscopeSettings>;
+  limits: Partial<CaptureLimits>;
+}
+
+export class UsageError extends Error {}
+
+const FLAG_OF: Record<string, string> = {
+  bucket: '--bucket',
+  access_token: '--access-token',
+  log_body: '--log-body',
+  api_endpoint: '--api-endpoint',
+  timeout: '--timeout',
+  keepalive: '--keepalive',
+};
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function integer(flag: string, value: string, { min, max }: { min: number; max: number }): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(min === 0 ? `${flag} must be an integer from 0 to ${max}` : `${flag} must be a positive integer`);
+  }
+  return n;
+}
+
+/** Numbers pass through as numbers, anything else as text, so the settings schema names the problem. */
+function numeric(value: string): number | string {
+  return /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+}
+
+export function buildCommand(): Command {
+  return new Command('proxyscope')
+    .description('Proxyscope headless: a local MITM proxy that captures HTTP(S) and forwards each exchange to a Runscope-compatible collector.')
+    .option('--headless', 'run without the desktop window (always the case for this command)')
+    .option('--port <n>', 'proxy port (0 picks a free one)', '8080')
+    .option('--host <addr>', 'proxy and UI listen address', '127.0.0.1')
+    .option('--allow-remote', 'allow --host to be a non-loopback address (anyone who can reach it can use the proxy)')
+    .option('--data-dir <dir>', 'CA, settings and outbox folder', defaultDataDir())
+    .option('--bucket <key>', 'Runscope bucket key')
+    .option('--access-token <token>', 'Runscope access token (or env RUNSCOPE_ACCESS_TOKEN)')
+    .option('--log-body', 'send request and response bodies')
+    .option('--no-log-body', 'do not send bodies (default)')
+    .option('--api-endpoint <url>', `Runscope API endpoint (default ${RUNSCOPE_DEFAULTS.api_endpoint})`)
+    .option('--timeout <ms>', `per-attempt deadline for a POST to the API (default ${RUNSCOPE_DEFAULTS.timeout})`)
+    .option('--keepalive <ms>', `idle life of a pooled API connection (default ${RUNSCOPE_DEFAULTS.keepalive})`)
+    .option('--ui-port <n>', 'port of the web UI (0 picks a free one)', '8081')
+    .option('--no-ui', 'do not serve the web UI')
+    .option('--max-body-bytes <n>', 'bytes kept per captured body', String(CAPTURE_DEFAULTS.maxBodyBytes))
+    .option('--store-max-exchanges <n>', 'exchanges kept in memory', String(CAPTURE_DEFAULTS.storeMaxExchanges))
+    .option('--store-max-bytes <n>', 'captured body bytes kept in memory', String(CAPTURE_DEFAULTS.storeMaxBytes))
+    .option('--outbox-max-messages <n>', 'outbox bound (messages)', String(CAPTURE_DEFAULTS.outboxMaxMessages))
+    .option('--outbox-max-bytes <n>', 'outbox bound (bytes)', String(CAPTURE_DEFAULTS.outboxMaxBytes))
+    .option('--upstream-timeout <ms>', 'deadline for an upstream response, then 504', String(CAPTURE_DEFAULTS.upstreamTimeout))
+    .option('--json', 'newline-delimited JSON events on stdout')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
+}
+
+/** Throws UsageError (exit 2) or CommanderError (help/version). */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+  const command = buildCommand();
+  try {
+    command.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError && err.exitCode !== 0) throw new UsageError(err.message.replace(/^error: /, ''));
+    throw err;
+  }
+  const o = command.opts<Record<string, string | boolean | undefined>>();
+  const host = String(o.host);
+  const allowRemote = Boolean(o.allowRemote);
+  if (!LOOPBACK.has(host) && !allowRemote) {
+    throw new UsageError(`--host ${host} is not a loopback address; add --allow-remote to listen on it`);
+  }
+  const overrides: Record<string, unknown> = {};
+  if (o.bucket !== undefined) overrides.bucket = o.bucket;
+  const token = (o.accessToken as string | undefined) ?? env.RUNSCOPE_ACCESS_TOKEN;
+  if (token !== undefined) overrides.access_token = token;
+  if (argv.includes('--log-body') || argv.includes('--no-log-body')) overrides.log_body = o.logBody;
+  if (o.apiEndpoint !== undefined) overrides.api_endpoint = o.apiEndpoint;
+  if (o.timeout !== undefined) overrides.timeout = numeric(String(o.timeout));
+  if (o.keepalive !== undefined) overrides.keepalive = numeric(String(o.keepalive));
+  const checked = mergeSettings({ ...RUNSCOPE_DEFAULTS }, overrides);
+  if (!checked.ok) {
+    const [field, message] = Object.entries(checked.errors)[0]!;
+    const flag = FLAG_OF[field] ?? field;
+    throw new UsageError(message!.startsWith(field) ? flag + message!.slice(field.length) : `${flag}: ${message}`);
+  }
+  for (const key of Object.keys(overrides)) (overrides as Record<string, unknown>)[key] = checked.settings[key as keyof RunscopeSettings];
+  const big = Number.MAX_SAFE_INTEGER;
+  const dataDir = String(o.dataDir);
+  return {
+    port: integer('--port', String(o.port), { min: 0, max: 65535 }),
+    host,
+    allowRemote,
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    json: Boolean(o.json),
+    ui: o.ui !== false,
+    uiPort: integer('--ui-port', String(o.uiPort), { min: 0, max: 65535 }),
+    overrides: overrides as Partial<RunscopeSettings>,
+    limits: {
+      maxBodyBytes: integer('--max-body-bytes', String(o.maxBodyBytes), { min: 0, max: big }),
+      storeMaxExchanges: integer('--store-max-exchanges', String(o.storeMaxExchanges), { min: 1, max: big }),
+      storeMaxBytes: integer('--store-max-bytes', String(o.storeMaxBytes), { min: 1, max: big }),
+      outboxMaxMessages: integer('--outbox-max-messages', String(o.outboxMaxMessages), { min: 1, max: big }),
+      outboxMaxBytes: integer('--outbox-max-bytes', String(o.outboxMaxBytes), { min: 1, max: big }),
+      upstreamTimeout: integer('--upstream-timeout', String(o.upstreamTimeout), { min: 1, max: big }),
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// What the headless CLI prints: NDJSON with --json (stdout holds nothing else), else human lines.
+import type { DeliverySummary, ExchangeSummary } from '../core/api.js';
+
+export interface ReadyInfo {
+  proxy: string;
+  ca: string;
+  forwarding: boolean;
+  note: string | null;
+  ui: string | null;
+}
+
+export function createOutput(json: boolean) {
+  const line = (obj: object) => process.stdout.write(`${JSON.stringify(obj)}\n`);
+  const human = (text: string) => process.stdout.write(`${text}\n`);
+  return {
+    ready(r: ReadyInfo) {
+      if (json) return line({ event: 'ready', proxy: r.proxy, ca: r.ca, forwarding: r.forwarding, ...(r.ui ? { ui: r.ui } : {}) });
+      human(`Proxyscope proxy listening on ${r.proxy}`);
+      human(`CA certificate: ${r.ca}  (trust it, or: curl --cacert ${r.ca} -x ${r.proxy} https://...)`);
+      human(r.forwarding ? 'Forwarding to Runscope: on' : `Forwarding to Runscope: off (${r.note ?? 'not configured'})`);
+      if (r.ui) human(`Web UI: ${r.ui}`);
+    },
+    exchange(s: ExchangeSummary) {
+      if (json) return line({ event: 'exchange', id: s.id, method: s.method, url: s.url, status: s.status });
+      human(`${s.method} ${s.url} -> ${s.status ?? '-'}${s.error ? ` (${s.error})` : ''} ${s.durationMs?.toFixed(1) ?? '-'} ms`);
+    },
+    delivery(d: DeliverySummary) {
+      if (json) {
+        return line({ event: 'delivery', id: d.exchangeId, state: d.state, attempts: d.attempts, httpStatus: d.httpStatus, error: d.lastError });
+      }
+      human(`  runscope ${d.exchangeId}: ${d.state} after ${d.attempts} attempt(s)${d.lastError ? ` (${d.lastError})` : ''}`);
+    },
+    info(text: string) {
+      if (!json) human(text);
+      else process.stderr.write(`proxyscope: ${text}\n`);
+    },
+    warn(text: string) {
+      process.stderr.write(`proxyscope: ${text}\n`);
+    },
+  };
+}
