@@ -1,0 +1,189 @@
+// A strict Runscope-compatible collector for tests: the one stand-in allowed,
+// because the hosted API cannot be reached. It checks the path, the bearer
+// token, the content type and the JSON shape of every message, and answers the
+// way Runscope's API does. Anything off is answered 400 and recorded in `rejected`.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+
+const headerValue = z.union([z.string(), z.array(z.string())]);
+const bodyFields = {
+  body: z.string().optional(),
+  body_encoding: z.literal('base64').optional(),
+};
+export const runscopeMessageSchema = z
+  .object({
+    unique_identifier: z.string().min(1),
+    request: z
+      .object({
+        method: z.string().min(1),
+        url: z.string().url(),
+        headers: z.record(z.string(), headerValue),
+        timestamp: z.number().positive(),
+        form: z.record(z.string(), headerValue).optional(),
+        ...bodyFields,
+      })
+      .strict(),
+    response: z
+      .object({
+        status: z.number().int(),
+        reason: z.string(),
+        headers: z.record(z.string(), headerValue),
+        timestamp: z.number().positive(),
+        response_time: z.number().nonnegative(),
+        size_bytes: z.number().int().nonnegative(),
+        ...bodyFields,
+      })
+      .strict(),
+  })
+  .strict();
+export type ReceivedMessage = z.infer<typeof runscopeMessageSchema>;
+
+export type CollectorMode = 'ok' | 'fail' | 'stall' | 'reject-auth' | 'not-json' | 'error-item';
+
+export interface Collector {
+  url: string;
+  port: number;
+  received: ReceivedMessage[];
+  rejected: Array<{ reason: string; path: string }>;
+  /** Requests answered, whatever the mode. */
+  requests: number;
+  setMode(mode: CollectorMode): void;
+  /** Rejects (400) the message whose unique_identifier matches. */
+  rejectIds: Set<string>;
+  /** Stops listening (connections dropped); `start()` listens again on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** Resolves once `count` messages have been received, or rejects after `timeoutMs`. */
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+}
+
+export interface CollectorOptions {
+  token: string;
+  bucket: string;
+  port?: number;
+  /** Path prefix of the collector (api_endpoint may carry one). */
+  prefix?: string;
+}
+
+export async function startCollector(opts: CollectorOptions): Promise<Collector> {
+  let mode: CollectorMode = 'ok';
+  const received: ReceivedMessage[] = [];
+  const rejected: Collector['rejected'] = [];
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const rejectIds = new Set<string>();
+  const stalled = new Set<http.ServerResponse>();
+  const expectedPath = `${opts.prefix ?? ''}/buckets/${encodeURIComponent(opts.bucket)}/messages`;
+  let uuid = 0;
+
+  const reply = (res: http.ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const refuse = (res: http.ServerResponse, path: string, reason: string) => {
+    rejected.push({ reason, path });
+    reply(res, 400, { data: null, meta: { error_count: 1 }, error: { status: 400, message: reason } });
+  };
+
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: string) => {
+    collector.requests++;
+    if (mode === 'stall') return void stalled.add(res);
+    if (mode === 'fail') return reply(res, 500, { data: null, meta: {}, error: { status: 500, message: 'collector failing on purpose' } });
+    if (mode === 'reject-auth') return reply(res, 401, { data: null, meta: {}, error: { status: 401, message: 'invalid token' } });
+    if (mode === 'not-json') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return res.end('<html>maintenance</html>');
+    }
+    const path = req.url ?? '';
+    if (req.method !== 'POST') return refuse(res, path, `method ${req.method}`);
+    if (path !== expectedPath) return refuse(res, path, `path ${path}, expected ${expectedPath}`);
+    if (req.headers.authorization !== `Bearer ${opts.token}`) {
+      return reply(res, 401, { data: null, meta: {}, error: { status: 401, message: 'bad token' } });
+    }
+    if (!req.headers['content-type']?.startsWith('application/json')) return refuse(res, path, `content-type ${req.headers['content-type']}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return refuse(res, path, 'body is not JSON');
+    }
+    const parsed = runscopeMessageSchema.safeParse(json);
+    if (!parsed.success) return refuse(res, path, `invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const message = parsed.data;
+    if (rejectIds.has(message.unique_identifier) || mode === 'error-item') {
+      rejected.push({ reason: 'rejected on purpose', path });
+      return reply(res, mode === 'error-item' ? 200 : 400, {
+        data: [{ status: 'error', uuid: null, unique_identifier: message.unique_identifier, error: 'message rejected on purpose' }],
+        meta: { error_count: 1 },
+        error: null,
+      });
+    }
+    received.push(message);
+    for (const w of [...waiters]) if (received.length >= w.count) w.resolve();
+    reply(res, 201, {
+      data: [{ status: 'success', uuid: `uuid-${++uuid}`, unique_identifier: message.unique_identifier, warning: null, error: null }],
+      meta: { error_count: 0 },
+      error: null,
+    });
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    });
+  const port = await listen(opts.port ?? 0);
+
+  const collector: Collector = {
+    url: `http://127.0.0.1:${port}${opts.prefix ?? ''}`,
+    port,
+    received,
+    rejected,
+    requests: 0,
+    rejectIds,
+    setMode(next) {
+      mode = next;
+      if (next !== 'stall') {
+        for (const res of stalled) res.destroy();
+        stalled.clear();
+      }
+    },
+    async stop() {
+      for (const res of stalled) res.destroy();
+      stalled.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+    async start() {
+      await listen(port);
+    },
+    async close() {
+      if (server.listening) await collector.stop();
+    },
+    waitFor(count, timeoutMs = 20_000) {
+      if (received.length >= count) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`collector got ${received.length} of ${count} messages within ${timeoutMs} ms (rejected: ${JSON.stringify(rejected.slice(0, 3))})`)),
+          timeoutMs,
+        );
+        waiters.push({
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+  };
+  return collector;
+}
