@@ -1,0 +1,97 @@
+// Runs the real headless CLI as a child process and reads its --json lines.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+export const CLI = fileURLToPath(new URL('../../dist/electron/headless/cli.js', import.meta.url));
+
+export interface CliEvent {
+  event: string;
+  [key: string]: unknown;
+}
+
+export interface HeadlessProcess {
+  child: ChildProcess;
+  events: CliEvent[];
+  stdout: string[];
+  stderr: string[];
+  ready: CliEvent;
+  waitFor(predicate: (e: CliEvent) => boolean, timeoutMs?: number, what?: string): Promise<CliEvent>;
+  waitForCount(predicate: (e: CliEvent) => boolean, count: number, timeoutMs?: number): Promise<void>;
+  exit(): Promise<number | null>;
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c) => (stdout += c));
+  child.stderr!.on('data', (c) => (stderr += c));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+export async function startHeadless(args: string[], env: NodeJS.ProcessEnv = {}, readyTimeoutMs = 20_000): Promise<HeadlessProcess> {
+  const child = spawn(process.execPath, [CLI, '--headless', '--json', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const events: CliEvent[] = [];
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const listeners = new Set<() => void>();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    stdout.push(line);
+    try {
+      events.push(JSON.parse(line) as CliEvent);
+    } catch {
+      events.push({ event: 'not-json', line });
+    }
+    for (const l of listeners) l();
+  });
+  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+
+  const waitFor = (predicate: (e: CliEvent) => boolean, timeoutMs = 20_000, what = 'event') =>
+    new Promise<CliEvent>((resolve, reject) => {
+      const check = () => {
+        const hit = events.find(predicate);
+        if (hit) {
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(hit);
+        }
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`no ${what} within ${timeoutMs} ms; stderr: ${stderr.slice(-5).join(' | ')}`));
+      }, timeoutMs);
+      listeners.add(check);
+      check();
+      void exited.then(() => {
+        if (listeners.has(check)) {
+          listeners.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`process exited before ${what}; stderr: ${stderr.slice(-5).join(' | ')}`));
+        }
+      });
+    });
+
+  const waitForCount = (predicate: (e: CliEvent) => boolean, count: number, timeoutMs = 30_000) =>
+    waitFor(() => events.filter(predicate).length >= count, timeoutMs, `${count} matching events`).then(() => undefined);
+
+  const ready = await waitFor((e) => e.event === 'ready', readyTimeoutMs, 'ready line');
+  return {
+    child,
+    events,
+    stdout,
+    stderr,
+    ready,
+    waitFor,
+    waitForCount,
+    async exit() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

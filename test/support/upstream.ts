@@ -1,0 +1,109 @@
+// Real upstream servers on 127.0.0.1 for tests: HTTP and HTTPS (certificate
+// signed by a throwaway test CA that only the proxy is told to trust).
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { loadOrCreateCa } from '../../electron/core/proxy/ca.js';
+import { createLeafCertificateCache } from '../../electron/core/proxy/leafCertificates.js';
+
+export interface Upstream {
+  httpUrl: string;
+  httpsUrl: string;
+  /** PEM of the CA that signed the HTTPS upstream's certificate. */
+  caPem: string;
+  close(): Promise<void>;
+}
+
+export const BINARY = Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x81, 0xc3, 0x28]);
+
+function route(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  switch (url.pathname) {
+    case '/json':
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('set-cookie', ['a=1', 'b=2']);
+      return void res.end(JSON.stringify({ hello: 'world', path: url.pathname, query: url.search }));
+    case '/echo':
+      res.setHeader('content-type', req.headers['content-type'] ?? 'application/octet-stream');
+      return void res.end(body);
+    case '/binary':
+      res.setHeader('content-type', 'application/octet-stream');
+      return void res.end(BINARY);
+    case '/gzip':
+      res.setHeader('content-type', 'text/plain; charset=utf-8');
+      res.setHeader('content-encoding', 'gzip');
+      return void res.end(gzipSync('compressed hello'));
+    case '/broken-gzip':
+      res.setHeader('content-encoding', 'gzip');
+      return void res.end(Buffer.from('this is not gzip'));
+    case '/status': {
+      const code = Number(url.searchParams.get('code') ?? 200);
+      res.writeHead(code, url.searchParams.get('reason') ?? undefined);
+      return void res.end();
+    }
+    case '/big': {
+      // Streams `n` bytes in 64 KiB chunks, honouring backpressure.
+      let left = Number(url.searchParams.get('n') ?? 0);
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      res.setHeader('content-length', left);
+      const pump = () => {
+        while (left > 0) {
+          const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+          left -= part.length;
+          if (!res.write(part)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      return pump();
+    }
+    case '/hang':
+      return; // never answers
+    case '/reset-mid-body':
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('partial');
+      return void setImmediate(() => req.socket.destroy());
+    default:
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+  }
+}
+
+function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => route(req, res, Buffer.concat(chunks)));
+}
+
+const listen = (server: http.Server) =>
+  new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+
+export async function startUpstream(): Promise<Upstream> {
+  const ca = await loadOrCreateCa(mkdtempSync(join(tmpdir(), 'upstream-ca-')));
+  const leaf = await createLeafCertificateCache(ca);
+  const plain = http.createServer(handler);
+  const secure = https.createServer(
+    {
+      key: leaf.keyPem,
+      cert: leaf.certificateFor('localhost'),
+      SNICallback: (name, cb) => {
+        cb(null, tls.createSecureContext({ key: leaf.keyPem, cert: leaf.certificateFor(name) }));
+      },
+    },
+    handler,
+  );
+  const [httpPort, httpsPort] = await Promise.all([listen(plain), listen(secure)]);
+  return {
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    httpsUrl: `https://localhost:${httpsPort}`,
+    caPem: ca.certPem,
+    async close() {
+      for (const s of [plain, secure]) s.closeAllConnections();
+      await Promise.all([plain, secure].map((s) => new Promise((r) => s.close(r))));
+    },
+  };
+}
