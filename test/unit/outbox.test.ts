@@ -1,0 +1,79 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Outbox } from '../../electron/core/runscope/outbox.js';
+import { backoffMs, BACKOFF_MAX_MS } from '../../electron/core/runscope/forwarder.js';
+
+const opened: Outbox[] = [];
+function open(path: string, maxMessages = 1000, maxBytes = 1_000_000) {
+  const o = new Outbox(path, { maxMessages, maxBytes });
+  opened.push(o);
+  return o;
+}
+afterEach(() => {
+  for (const o of opened.splice(0)) o.close();
+});
+const dbPath = () => join(mkdtempSync(join(tmpdir(), 'outbox-')), 'outbox.db');
+
+describe('Outbox', () => {
+  it('keeps queued messages across close and reopen, oldest first', async () => {
+    const path = dbPath();
+    const a = open(path);
+    await Promise.all([a.enqueue('e1', '{"n":1}'), a.enqueue('e2', '{"n":2}')]);
+    a.close();
+    const b = open(path);
+    expect(b.depth).toBe(2);
+    expect(b.due(Date.now(), 10, new Set()).map((m) => m.exchangeId)).toEqual(['e1', 'e2']);
+  });
+
+  it('records outcomes: sent, retry with a later attempt time, failed; requeue brings a failed one back', async () => {
+    const o = open(dbPath());
+    await Promise.all(['a', 'b', 'c'].map((id) => o.enqueue(id, '{}')));
+    const [a, b, c] = o.due(Date.now(), 10, new Set());
+    const now = Date.now();
+    const sent = await o.record(a!.id, { kind: 'sent', httpStatus: 201, uuid: 'u1' });
+    const retry = await o.record(b!.id, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: now + 60_000 });
+    const failed = await o.record(c!.id, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 });
+    expect(sent).toMatchObject({ exchangeId: 'a', state: 'sent', attempts: 1, runscopeUuid: 'u1', httpStatus: 201, lastError: null });
+    expect(retry).toMatchObject({ exchangeId: 'b', state: 'retrying', attempts: 1, lastError: 'HTTP 503' });
+    expect(failed).toMatchObject({ exchangeId: 'c', state: 'failed', lastError: 'HTTP 400' });
+    expect(o.depth).toBe(1);
+    expect(o.due(now, 10, new Set())).toEqual([]);
+    expect(o.nextAttemptAt()).toBe(now + 60_000);
+    expect(await o.requeue('a')).toBeNull();
+    expect(await o.requeue('c')).toMatchObject({ state: 'queued' });
+    expect(o.depth).toBe(2);
+    expect(o.get('a')).toMatchObject({ message: '{}', state: 'sent' });
+    expect(o.countByState()).toEqual({ queued: 1, retrying: 1, sent: 1, failed: 0 });
+  });
+
+  it('when full, drops the oldest sent first, then the oldest failed, then refuses new messages', async () => {
+    const o = open(dbPath(), 3);
+    await Promise.all(['s1', 'f1', 'q1'].map((id) => o.enqueue(id, '{}')));
+    const [s1, f1] = o.due(Date.now(), 10, new Set());
+    await o.record(s1!.id, { kind: 'sent', httpStatus: 201, uuid: null });
+    await o.record(f1!.id, { kind: 'failed', error: 'x', httpStatus: 400 });
+    expect(await o.enqueue('q2', '{}')).toBe('queued');
+    expect(o.get('s1')).toBeNull();
+    expect(await o.enqueue('q3', '{}')).toBe('queued');
+    expect(o.get('f1')).toBeNull();
+    expect(await o.enqueue('q4', '{}')).toBe('full');
+    expect(o.list(10).map((d) => d.exchangeId).sort()).toEqual(['q1', 'q2', 'q3']);
+  });
+
+  it('bounds bytes too', async () => {
+    const o = open(dbPath(), 100, 10);
+    expect(await o.enqueue('a', '12345678')).toBe('queued');
+    expect(await o.enqueue('b', '12345678')).toBe('full');
+  });
+});
+
+describe('backoff', () => {
+  it('grows exponentially with jitter and is capped', () => {
+    expect(backoffMs(1, 1)).toBe(500);
+    expect(backoffMs(2, 1)).toBe(1000);
+    expect(backoffMs(3, 0)).toBe(1000);
+    expect(backoffMs(50, 1)).toBe(BACKOFF_MAX_MS);
+  });
+});
