@@ -13,7 +13,8 @@ export interface ProxiedResponse {
 
 export interface ProxiedRequest {
   method?: string;
-  headers?: Record<string, string | string[]>;
+  /** An object, or raw [name, value, ...] pairs to send repeats with their own spelling (http:// only). */
+  headers?: Record<string, string | string[]> | string[];
   body?: Buffer | string;
   /** PEM the client trusts for https:// (the proxy's CA). */
   ca?: string;
@@ -53,7 +54,7 @@ export async function viaProxy(proxyUrl: string, target: string, opts: ProxiedRe
   const req = http.request({
     method: opts.method ?? 'GET',
     path: url.pathname + url.search,
-    headers: { host: url.host, ...opts.headers },
+    headers: { host: url.host, ...(opts.headers as Record<string, string | string[]> | undefined) },
     timeout,
     createConnection: () => tls.connect({ socket, servername: url.hostname, ca: opts.ca }),
   });
