@@ -17,7 +17,7 @@ export function createOutput(json: boolean) {
       if (json) return line({ event: 'ready', proxy: r.proxy, ca: r.ca, forwarding: r.forwarding, ...(r.ui ? { ui: r.ui } : {}) });
       human(`Proxyscope proxy listening on ${r.proxy}`);
       human(`CA certificate: ${r.ca}  (trust it, or: curl --cacert ${r.ca} -x ${r.proxy} https://...)`);
-      human(r.forwarding ? 'Forwarding to Runscope: on' : `Forwarding to Runscope: off (${r.note ?? 'not configured'})`);
+      human(r.forwarding ? 'Forwarding to Runscope: on' : `Forwarding to Runscope: off (${(r.note ?? 'not configured').replace(/^forwarding off: /, '')})`);
       if (r.ui) human(`Web UI: ${r.ui}`);
     },
     exchange(s: ExchangeSummary) {
