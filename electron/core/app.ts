@@ -43,6 +43,19 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** A data dir we cannot write must not stop the proxy: fall back to memory and say so. */
+function openOutbox(path: string, limits: CaptureLimits, log: (line: string) => void): Outbox {
+  const bound = { maxMessages: limits.outboxMaxMessages, maxBytes: limits.outboxMaxBytes };
+  try {
+    return new Outbox(path, bound);
+  } catch (err) {
+    const outbox = new Outbox(null, bound);
+    outbox.durabilityProblem = `outbox not durable: cannot open ${path} (${(err as Error).message}); messages are kept in memory only`;
+    log(outbox.durabilityProblem);
+    return outbox;
+  }
+}
+
 export class SettingsError extends Error {
   constructor(readonly errors: Partial<Record<string, string>>) {
     super(Object.values(errors)[0] ?? 'invalid settings');
@@ -72,7 +85,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
 
   const ca = await loadOrCreateCa(join(opts.dataDir, 'ca'));
   const caExportedMarker = join(opts.dataDir, 'ca-exported');
-  const outbox = new Outbox(outboxPath, { maxMessages: limits.outboxMaxMessages, maxBytes: limits.outboxMaxBytes });
+  const outbox = openOutbox(outboxPath, limits, log);
   const store = new ExchangeStore(limits.storeMaxExchanges, limits.storeMaxBytes);
   const batcher = new EventBatcher();
   const client = new RunscopeClient();
@@ -86,7 +99,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     caPath: ca.certPath,
     caExported: existsSync(caExportedMarker),
     forwarding: forwardingEnabled(settings) && forwarder.pausedReason === null,
-    forwardingNote: forwardingNote(settings) ?? forwarder.pausedReason ?? outbox.lastWriteError ?? outboxProblem,
+    forwardingNote: forwardingNote(settings) ?? forwarder.pausedReason ?? outbox.lastWriteError ?? outboxProblem ?? outbox.durabilityProblem,
     outboxDepth: outbox.depth,
     lastDeliveryError: forwarder.lastError,
   });
@@ -147,6 +160,8 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     upstreamCa: opts.upstreamCa,
     maxBodyBytes: limits.maxBodyBytes,
     upstreamTimeout: limits.upstreamTimeout,
+    clientHeadersTimeout: limits.clientHeadersTimeout,
+    insecureUpstreamHosts: limits.insecureUpstreamHosts,
     onStart: (ex) => {
       store.add(ex);
       batcher.exchangeAdded(toSummary(ex));

@@ -66,6 +66,8 @@ export function buildCommand(): Command {
     .option('--outbox-max-messages <n>', 'outbox bound (messages)', String(CAPTURE_DEFAULTS.outboxMaxMessages))
     .option('--outbox-max-bytes <n>', 'outbox bound (bytes)', String(CAPTURE_DEFAULTS.outboxMaxBytes))
     .option('--upstream-timeout <ms>', 'deadline for an upstream response, then 504', String(CAPTURE_DEFAULTS.upstreamTimeout))
+    .option('--client-headers-timeout <ms>', 'a client must send request headers within this (slowloris guard)', String(CAPTURE_DEFAULTS.clientHeadersTimeout))
+    .option('--allow-insecure-upstream <host>', 'do not verify the upstream TLS certificate of this host (repeatable)', (v: string, acc: string[]) => [...acc, ...v.split(',').map((h) => h.trim()).filter(Boolean)], [] as string[])
     .option('--json', 'newline-delimited JSON events on stdout')
     .allowExcessArguments(false)
     .exitOverride()
@@ -120,6 +122,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       outboxMaxMessages: integer('--outbox-max-messages', String(o.outboxMaxMessages), { min: 1, max: big }),
       outboxMaxBytes: integer('--outbox-max-bytes', String(o.outboxMaxBytes), { min: 1, max: big }),
       upstreamTimeout: integer('--upstream-timeout', String(o.upstreamTimeout), { min: 1, max: big }),
+      clientHeadersTimeout: integer('--client-headers-timeout', String(o.clientHeadersTimeout), { min: 1, max: big }),
+      insecureUpstreamHosts: o.allowInsecureUpstream as unknown as string[],
     },
   };
 }

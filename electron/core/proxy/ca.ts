@@ -49,7 +49,8 @@ function createCaCertificate(publicKeyPem: string, key: KeyObject): forge.pki.Ce
   cert.validity.notBefore = new Date(Date.now() - 24 * 3600_000);
   cert.validity.notAfter = new Date(Date.now() + 10 * 365 * 24 * 3600_000);
   const attrs = [
-    { name: 'commonName', value: 'Proxyscope CA' },
+    // A per-install suffix: two trusted CAs with one name confuse chain building.
+    { name: 'commonName', value: `Proxyscope CA ${randomBytes(3).toString('hex')}` },
     { name: 'organizationName', value: 'Proxyscope (local)' },
   ];
   cert.setSubject(attrs);

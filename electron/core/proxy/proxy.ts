@@ -7,11 +7,15 @@ import { Proxy } from 'http-mitm-proxy';
 import type { CertificateAuthority } from './ca.js';
 import { attachCapture, type CaptureHooks } from './capture.js';
 import { createLeafCertificateCache } from './leafCertificates.js';
+import { guardSlowClients } from './slowClientGuard.js';
 
 export interface ProxyOptions extends CaptureHooks {
   host: string;
   port: number;
   ca: CertificateAuthority;
+  clientHeadersTimeout: number;
+  /** host or host:port entries whose upstream certificate is not verified. */
+  insecureUpstreamHosts: string[];
   /** Extra PEM roots trusted for upstream TLS (besides Node's defaults and NODE_EXTRA_CA_CERTS). */
   upstreamCa?: string[];
 }
@@ -56,11 +60,23 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     }
   };
 
-  attachCapture(proxy, opts);
-
   const ca = opts.upstreamCa?.length ? [...tls.rootCertificates, ...opts.upstreamCa] : undefined;
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' });
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo', ca });
+  const agentOptions = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' } as const;
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent({ ...agentOptions, ca });
+  const insecure = new Set(opts.insecureUpstreamHosts.map((h) => h.toLowerCase()));
+  const insecureAgent = insecure.size ? new https.Agent({ ...agentOptions, rejectUnauthorized: false }) : null;
+  if (insecureAgent) {
+    proxy.onRequest((ctx, callback) => {
+      const o = ctx.proxyToServerRequestOptions;
+      if (ctx.isSSL && o && (insecure.has(o.host.toLowerCase()) || insecure.has(`${o.host}:${o.port}`.toLowerCase()))) {
+        o.agent = insecureAgent;
+      }
+      callback();
+    });
+  }
+
+  attachCapture(proxy, opts);
 
   await new Promise<void>((resolve, reject) => {
     proxy.listen(
@@ -68,6 +84,9 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       (err?: unknown) => (err ? reject(err) : resolve()),
     );
   });
+  const servers = proxy as unknown as { httpServer: http.Server; httpsServer: https.Server };
+  guardSlowClients(servers.httpServer, opts.clientHeadersTimeout);
+  guardSlowClients(servers.httpsServer, opts.clientHeadersTimeout);
   const port = (proxy as unknown as { httpPort: number }).httpPort;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
@@ -85,6 +104,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       p.httpsServer?.closeAllConnections();
       httpAgent.destroy();
       httpsAgent.destroy();
+      insecureAgent?.destroy();
     },
   };
 }

@@ -27,7 +27,7 @@ export function describeUpstreamError(err: unknown, target: string): { status: 5
   if (code === 'ECONNRESET' || e?.message === 'socket hang up')
     return { status: 502, text: `upstream closed the connection before answering (${target})` };
   if (code === 'ETIMEDOUT') return { status: 504, text: `upstream connection timed out (${target})` };
-  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))
+  if (TLS_CODES.has(code) || code.includes('CERT') || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))
     return { status: 502, text: `upstream TLS failed: ${code}: ${e?.message ?? ''} (${target})` };
   if (code === 'HPE_INVALID_CONSTANT' || code.startsWith('HPE_'))
     return { status: 502, text: `upstream sent an invalid HTTP response: ${code} (${target})` };

@@ -85,9 +85,12 @@ export class Outbox {
   private closed = false;
   /** Set when the last commit failed (disk full, permissions): surfaced in status. */
   lastWriteError: string | null = null;
+  /** Set by the owner when it had to fall back to an in-memory outbox. */
+  durabilityProblem: string | null = null;
 
-  constructor(path: string, private readonly limits: OutboxLimits) {
-    this.db = new Database(path);
+  /** `path` null: in memory (not durable), for when the data dir cannot be written. */
+  constructor(path: string | null, private readonly limits: OutboxLimits) {
+    this.db = path === null ? new Database() : new Database(path);
     // Exclusive locking lets WAL work without shared memory (which the WASM VFS lacks).
     this.db.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
     this.db.exec(SCHEMA);

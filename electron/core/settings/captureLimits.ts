@@ -14,6 +14,10 @@ export interface CaptureLimits {
   outboxMaxBytes: number;
   /** Upstream response-header deadline, ms; the client gets a 504 past it. */
   upstreamTimeout: number;
+  /** A client must send each request's headers within this many ms (slowloris guard). */
+  clientHeadersTimeout: number;
+  /** Hosts (host or host:port) whose upstream TLS certificate is not verified: an explicit opt-in. */
+  insecureUpstreamHosts: string[];
 }
 
 export const CAPTURE_DEFAULTS: CaptureLimits = {
@@ -23,6 +27,8 @@ export const CAPTURE_DEFAULTS: CaptureLimits = {
   outboxMaxMessages: 100_000,
   outboxMaxBytes: 1024 * 1024 * 1024,
   upstreamTimeout: 60_000,
+  clientHeadersTimeout: 30_000,
+  insecureUpstreamHosts: [],
 };
 
 const positive = (name: string) =>
@@ -36,5 +42,7 @@ export const captureLimitsSchema = z
     outboxMaxMessages: positive('outboxMaxMessages'),
     outboxMaxBytes: positive('outboxMaxBytes'),
     upstreamTimeout: positive('upstreamTimeout'),
+    clientHeadersTimeout: positive('clientHeadersTimeout'),
+    insecureUpstreamHosts: z.array(z.string().min(1).max(300)).max(1000),
   })
   .strict();
