@@ -233,7 +233,7 @@ describe('secrets', () => {
     await stillServes();
     await collector.waitFor(1);
     const h = app.service.handlers;
-    const answers = await Promise.all([
+    const answers: unknown[] = await Promise.all([
       h.getSettings(undefined),
       h.getStatus(undefined),
       h.listExchanges({}),

@@ -1,0 +1,27 @@
+// Small versions of the soak scenarios (test/soak/ runs them at 10k exchanges).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectorFaultsScenario, killNineScenario } from '../support/scenarios.js';
+import { startUpstream, type Upstream } from '../support/upstream.js';
+
+let upstream: Upstream;
+beforeAll(async () => {
+  upstream = await startUpstream();
+});
+afterAll(async () => upstream?.close());
+
+describe('fault scenarios (small)', () => {
+  it('kill -9 at random points, restart: every reported exchange delivered, none twice', async () => {
+    const r = await killNineScenario(upstream, 600, 2);
+    expect(r.missing).toBe(0);
+    expect(r.received).toBe(r.reported);
+    expect(r.unique).toBe(r.reported);
+  }, 180_000);
+
+  it('collector refusing, failing, stalling, rejecting: traffic unaffected, every message sent or failed with a reason', async () => {
+    const r = await collectorFaultsScenario(upstream, 1000);
+    expect(r.trafficFailures).toBe(0);
+    expect(r.exchanges).toBe(1000);
+    expect(r.settled).toBe(r.exchanges);
+    expect(r.failedWithReason).toBe(r.failed);
+  }, 300_000);
+});
