@@ -104,6 +104,8 @@ export interface Commands {
   clearTraffic(): { ok: true };
   retryDelivery(query: { exchangeId: string }): { ok: boolean; error?: string };
   exportCa(): { pem: string; path: string };
+  /** HAR 1.2 of the captured exchanges (all, or the given ids), as JSON text. */
+  exportHar(query: { ids?: string[] }): { har: string; count: number };
 }
 
 export type CommandName = keyof Commands;

@@ -19,6 +19,7 @@ export const commandArgSchemas = {
   clearTraffic: z.undefined(),
   retryDelivery: z.object({ exchangeId: id }).strict(),
   exportCa: z.undefined(),
+  exportHar: z.object({ ids: z.array(id).max(1_000_000).optional() }).strict(),
 } satisfies Record<CommandName, z.ZodType>;
 
 export const commandNames = Object.keys(commandArgSchemas) as CommandName[];

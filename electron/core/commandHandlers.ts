@@ -7,6 +7,9 @@ import type { Outbox } from './runscope/outbox.js';
 import { last4, mergeSettings, type RunscopeSettings } from './settings/schema.js';
 import { toDetail, toSummary } from './store/exchange.js';
 import type { ExchangeStore } from './store/exchangeStore.js';
+import { toHar } from './store/har.js';
+
+const APP_VERSION = '0.1.0';
 
 export interface CommandDeps {
   settings(): RunscopeSettings;
@@ -73,6 +76,10 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
       if (ex) d.batcher.exchangeUpdated(toSummary(ex));
       d.forwarder.kick();
       return { ok: true };
+    },
+    exportHar: ({ ids }) => {
+      const exchanges = ids ? ids.map((id) => d.store.get(id)).filter((e) => e !== undefined) : d.store.latest(Number.MAX_SAFE_INTEGER);
+      return { har: JSON.stringify(toHar(exchanges, APP_VERSION)), count: exchanges.length };
     },
     exportCa: async () => {
       await d.markCaExported();

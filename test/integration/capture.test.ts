@@ -146,6 +146,26 @@ describe('capture + forwarding (log_body off)', () => {
   });
 });
 
+describe('export', () => {
+  it('exports captured exchanges as HAR 1.2 with headers, bodies and timings', async () => {
+    const url = `${upstream.httpUrl}/json?har=1`;
+    await viaProxy(app.proxyUrl, url);
+    const s = await nextRecorded(url);
+    const all = await app.service.handlers.exportHar({});
+    const one = await app.service.handlers.exportHar({ ids: [s.id] });
+    expect(one.count).toBe(1);
+    expect(all.count).toBe((await app.service.handlers.listExchanges({})).length);
+    const har = JSON.parse(one.har);
+    expect(har.log.version).toBe('1.2');
+    const entry = har.log.entries[0];
+    expect(entry.request).toMatchObject({ method: 'GET', url, queryString: [{ name: 'har', value: '1' }] });
+    expect(entry.response.status).toBe(200);
+    expect(entry.response.headers).toContainEqual({ name: 'set-cookie', value: 'a=1' });
+    expect(JSON.parse(entry.response.content.text)).toEqual({ hello: 'world', path: '/json', query: '?har=1' });
+    expect(entry.time).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe('log_body on', () => {
   beforeAll(async () => {
     const r = await app.service.handlers.saveSettings({ log_body: true });
