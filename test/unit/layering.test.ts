@@ -18,7 +18,9 @@ function sources(dir: string): string[] {
 }
 
 function imports(file: string): Array<{ spec: string; typeOnly: boolean }> {
-  const text = readFileSync(file, 'utf8');
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   const found: Array<{ spec: string; typeOnly: boolean }> = [];
   for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]/gm)) {
     found.push({ spec: m[3]!, typeOnly: Boolean(m[2]) });
