@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/unit/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts', 'test/packaging/**/*.test.ts'],
     exclude: ['test/e2e/**', 'test/soak/**', 'node_modules/**', 'dist/**'],
     pool: 'forks',
+    // http-mitm-proxy logs every socket error through console; show logs of failing tests only.
+    silent: 'passed-only',
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -93,7 +93,7 @@ describe('proxyscope --headless --json', () => {
       }
     });
     const r = await done;
-    expect(r.code).toBe(0);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(r.stdout).toMatch(/Proxyscope proxy listening on http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toMatch(/Forwarding to Runscope: off/);
   });

@@ -292,7 +292,7 @@ describe('disk trouble', () => {
       expect(status.outboxDepth).toBe(2);
       await sink.start();
       await sink.waitFor(2);
-      expect(sink.received.map((m) => m.request.url)).toEqual([`${upstream.httpUrl}/json?full=0`, `${upstream.httpUrl}/json?full=1`]);
+      expect(sink.received.map((m) => m.request.url).sort()).toEqual([`${upstream.httpUrl}/json?full=0`, `${upstream.httpUrl}/json?full=1`]);
     } finally {
       await small.stop();
       await sink.close();

@@ -13,8 +13,8 @@ describe('fault scenarios (small)', () => {
   it('kill -9 at random points, restart: every reported exchange delivered, none twice', async () => {
     const r = await killNineScenario(upstream, 600, 2);
     expect(r.missing).toBe(0);
-    expect(r.received).toBe(r.reported);
-    expect(r.unique).toBe(r.reported);
+    expect(r.duplicates).toBe(0);
+    expect(r.unique).toBeGreaterThanOrEqual(r.reported);
   }, 180_000);
 
   it('collector refusing, failing, stalling, rejecting: traffic unaffected, every message sent or failed with a reason', async () => {

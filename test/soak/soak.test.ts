@@ -14,8 +14,8 @@ describe('soak', () => {
     const r = await killNineScenario(upstream, 10_000, 5);
     console.log('kill -9 soak', r);
     expect(r.missing).toBe(0);
-    expect(r.unique).toBe(r.reported);
-    expect(r.received).toBe(r.reported);
+    expect(r.duplicates).toBe(0);
+    expect(r.unique).toBeGreaterThanOrEqual(r.reported);
   }, 1_200_000);
 
   it('collector faults during 10k exchanges: throughput within 10 % of forwarding off', async () => {
