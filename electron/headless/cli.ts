@@ -5,12 +5,8 @@ import { CommanderError } from 'commander';
 import { SettingsError, startApp, type App } from '../core/app.js';
 import { parseCli, UsageError, type CliOptions } from './cliOptions.js';
 import { createOutput } from './output.js';
+import { startUiServer, type UiServer } from './uiServer.js';
 
-interface UiServer {
-  url: string;
-  close(): Promise<void>;
-}
-type StartUiServer = (o: { service: App['service']; host: string; port: number; staticDir: string }) => Promise<UiServer>;
 
 // http-mitm-proxy logs through console (even to stdout); --json needs a clean stdout.
 function silenceLibraryConsole(): void {
@@ -21,9 +17,7 @@ function silenceLibraryConsole(): void {
 async function startUi(app: App, opts: CliOptions): Promise<UiServer | null> {
   if (!opts.ui) return null;
   const here = dirname(fileURLToPath(import.meta.url));
-  const specifier = './uiServer.js';
-  const mod = (await import(specifier)) as { startUiServer: StartUiServer };
-  return mod.startUiServer({ service: app.service, host: opts.host, port: opts.uiPort, staticDir: join(here, '..', '..', 'renderer') });
+  return startUiServer({ service: app.service, host: opts.host, port: opts.uiPort, staticDir: join(here, '..', '..', 'renderer') });
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,48 @@
+import { useMemo } from 'react';
+import { core } from '../core';
+import { useDeliveries } from '../stores/deliveryStore';
+import { useTraffic } from '../stores/trafficStore';
+
+const SHOWN = 500;
+
+export function DeliveriesView() {
+  const byExchange = useDeliveries((s) => s.byExchange);
+  const rows = useTraffic((s) => s.rows);
+  const index = useTraffic((s) => s.index);
+  const list = useMemo(() => [...byExchange.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, SHOWN), [byExchange]);
+  return (
+    <section aria-label="Sent to Runscope list">
+      <p className="muted">The newest {SHOWN} messages; select an exchange in Traffic to see the exact JSON.</p>
+      <table className="deliveries" aria-label="Deliveries">
+        <thead>
+          <tr>
+            <th>Exchange</th>
+            <th>State</th>
+            <th>Attempts</th>
+            <th>HTTP status</th>
+            <th>Runscope uuid</th>
+            <th>Last error</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((d) => {
+            const at = index.get(d.exchangeId);
+            const row = at === undefined ? undefined : rows[at];
+            return (
+              <tr key={d.exchangeId}>
+                <td>{row ? `${row.method} ${row.url}` : d.exchangeId}</td>
+                <td className={`d-${d.state}`}>{d.state}</td>
+                <td>{d.attempts}</td>
+                <td>{d.httpStatus ?? '-'}</td>
+                <td>{d.runscopeUuid ?? '-'}</td>
+                <td>{d.lastError ?? '-'}</td>
+                <td>{d.state === 'failed' && <button onClick={() => void core().invoke('retryDelivery', { exchangeId: d.exchangeId })}>Retry</button>}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

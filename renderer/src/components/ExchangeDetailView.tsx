@@ -1,0 +1,82 @@
+import { useEffect, useState } from 'react';
+import type { ExchangeDetail, HeaderPair } from '../../../electron/core/api';
+import { core } from '../core';
+import { useTraffic } from '../stores/trafficStore';
+import { BodyPanel } from './BodyPanel';
+import { formatMs } from './format';
+import { RunscopePanel } from './RunscopePanel';
+
+function headerOf(headers: HeaderPair[], name: string): string {
+  return headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? '';
+}
+
+function Headers({ title, headers }: { title: string; headers: HeaderPair[] }) {
+  return (
+    <table className="headers" aria-label={title}>
+      <caption>{title}</caption>
+      <tbody>
+        {headers.map(([name, value], i) => (
+          <tr key={i}>
+            <th scope="row">{name}</th>
+            <td>{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function ExchangeDetailView({ id }: { id: string }) {
+  const summary = useTraffic((s) => {
+    const at = s.index.get(id);
+    return at === undefined ? undefined : s.rows[at];
+  });
+  const [detail, setDetail] = useState<ExchangeDetail | null>(null);
+  const [missing, setMissing] = useState(false);
+  useEffect(() => {
+    let live = true;
+    core()
+      .invoke('getExchange', { id })
+      .then((d) => {
+        if (!live) return;
+        setDetail(d);
+        setMissing(d === null);
+      });
+    return () => {
+      live = false;
+    };
+  }, [id, summary?.state, summary?.status]);
+
+  if (missing) return <section className="detail">This exchange is no longer in memory.</section>;
+  if (!detail) return <section className="detail">Loading…</section>;
+  return (
+    <section className="detail" aria-label="Exchange detail">
+      <h2>
+        {detail.method} {detail.url}
+      </h2>
+      <p className="meta">
+        {detail.response ? `${detail.response.status} ${detail.response.reason}` : 'no response yet'} · HTTP/{detail.httpVersion} · {formatMs(detail.durationMs)}
+        {detail.error && <span className="bad"> · {detail.error}</span>}
+      </p>
+      <div className="columns">
+        <div>
+          <h3>Request</h3>
+          <Headers title="Request headers" headers={detail.request.headers} />
+          <BodyPanel title="Request body" body={detail.request.body} contentType={headerOf(detail.request.headers, 'content-type')} contentEncoding={headerOf(detail.request.headers, 'content-encoding')} />
+        </div>
+        <div>
+          <h3>Response</h3>
+          {detail.response ? (
+            <>
+              <Headers title="Response headers" headers={detail.response.headers} />
+              <BodyPanel title="Response body" body={detail.response.body} contentType={headerOf(detail.response.headers, 'content-type')} contentEncoding={headerOf(detail.response.headers, 'content-encoding')} />
+            </>
+          ) : (
+            <p>Waiting for the upstream…</p>
+          )}
+        </div>
+      </div>
+      <RunscopePanel exchangeId={id} />
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+import { useStatus } from '../stores/statusStore';
+
+export function StatusBar() {
+  const status = useStatus((s) => s.status);
+  const connected = useStatus((s) => s.connected);
+  if (!connected || !status) {
+    return (
+      <footer className="statusbar" role="status" aria-label="Status">
+        <span className="bad">Not connected to the Proxyscope core</span>
+      </footer>
+    );
+  }
+  return (
+    <footer className="statusbar" role="status" aria-label="Status">
+      <span>
+        Proxy <code>{status.proxy}</code>
+      </span>
+      <span>CA {status.caExported ? 'exported' : 'not exported yet'}</span>
+      <span className={status.forwarding ? 'good' : 'warn'}>Forwarding {status.forwarding ? 'on' : 'off'}</span>
+      {status.forwardingNote && <span className="warn">{status.forwardingNote}</span>}
+      <span>Outbox {status.outboxDepth}</span>
+      {status.lastDeliveryError && <span className="bad">Last delivery error: {status.lastDeliveryError}</span>}
+    </footer>
+  );
+}
