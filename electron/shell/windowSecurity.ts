@@ -1,0 +1,55 @@
+// Security settings of the desktop window, as plain data so a test can inspect
+// them without an Electron runtime (none can run here).
+import type { BrowserWindowConstructorOptions } from 'electron';
+
+export const RENDERER_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+  return {
+    width: 1280,
+    height: 860,
+    title: 'Proxyscope',
+    show: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      sandbox: true,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    },
+  };
+}
+
+/** Only our own page, loaded from the app bundle, in its main frame, may call the core. */
+export function isTrustedSender(frame: { url: string; parent: unknown } | null | undefined, rendererUrl: string): boolean {
+  if (!frame || frame.parent !== null) return false;
+  try {
+    const given = new URL(frame.url);
+    const ours = new URL(rendererUrl);
+    return given.protocol === 'file:' && given.pathname === ours.pathname;
+  } catch {
+    return false;
+  }
+}
+
+/** Every permission request (camera, notifications, geolocation, …) is refused. */
+export function denyAllPermissions(): false {
+  return false;
+}
+
+/** The window never navigates away from the bundled page or opens new windows. */
+export function allowNavigation(targetUrl: string, rendererUrl: string): boolean {
+  try {
+    return new URL(targetUrl).pathname === new URL(rendererUrl).pathname && targetUrl.startsWith('file:');
+  } catch {
+    return false;
+  }
+}
