@@ -1,0 +1,60 @@
+// Real packaging cannot run here (the Electron binary comes from GitHub), so we
+// validate the electron-builder config and build an unpacked app around a
+// placeholder binary, then check what app.asar holds.
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const require = createRequire(import.meta.url);
+const run = promisify(execFile);
+
+describe('electron-builder', () => {
+  it('accepts the configuration (Linux AppImage + deb, macOS dmg, Windows nsis)', async () => {
+    const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config');
+    const { DebugLogger } = require('builder-util/out/DebugLogger');
+    const config = await getConfig(root, join(root, 'electron-builder.yml'), null);
+    await validateConfiguration(config, new DebugLogger(false));
+    expect(config.appId).toBe('dev.proxyscope.app');
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+    expect(config.mac.target).toBe('dmg');
+    expect(config.win.target).toBe('nsis');
+    expect(existsSync(join(root, 'build', 'icon.png'))).toBe(true);
+  });
+
+  describe('unpacked Linux app with a placeholder Electron binary', () => {
+    let files: string[] = [];
+    beforeAll(async () => {
+      const fakeDist = mkdtempSync(join(tmpdir(), 'fake-electron-'));
+      writeFileSync(join(fakeDist, 'electron'), '#!/bin/sh\necho placeholder\n');
+      chmodSync(join(fakeDist, 'electron'), 0o755);
+      const out = mkdtempSync(join(tmpdir(), 'pkg-'));
+      await run(process.execPath, [
+        require.resolve('electron-builder/cli.js'),
+        '--linux', 'dir',
+        `-c.electronDist=${fakeDist}`,
+        '-c.electronVersion=45.4.1',
+        `-c.directories.output=${out}`,
+      ], { cwd: root, env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' } });
+      const { listPackage } = require('@electron/asar');
+      files = (listPackage(join(out, 'linux-unpacked', 'resources', 'app.asar'), { isPack: false }) as string[]).map((f) => f.replaceAll('\\', '/'));
+    }, 180_000);
+
+    it('holds the built main process, preload and renderer', () => {
+      for (const f of ['/package.json', '/dist/electron/main.js', '/dist/electron/preload.cjs', '/dist/renderer/index.html', '/dist/electron/core/app.js', '/dist/electron/headless/cli.js']) {
+        expect(files).toContain(f);
+      }
+    });
+
+    it('holds the production dependencies and no development ones', () => {
+      const modules = new Set(files.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/').slice(2, f.split('/')[2]!.startsWith('@') ? 4 : 3).join('/')));
+      for (const dep of ['http-mitm-proxy', 'node-sqlite3-wasm', 'undici', 'ws', 'zod', 'commander', 'node-forge']) expect(modules).toContain(dep);
+      for (const dev of ['electron', 'electron-builder', 'vitest', 'typescript', 'react', 'vite', '@playwright/test']) expect(modules).not.toContain(dev);
+      expect(files.some((f) => f.startsWith('/test/') || f.startsWith('/renderer/src/') || f.endsWith('.map'))).toBe(false);
+    });
+  });
+});
