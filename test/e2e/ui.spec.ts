@@ -78,6 +78,7 @@ test('configure, capture live, see what was sent, survive a collector outage', a
   await expect(sent).toContainText('uuid-');
   await expect(sent.getByLabel('Runscope message')).toContainText(`"url": "${upstream.httpsUrl}/json?e2e=https"`);
   await page.screenshot({ path: shot('traffic-detail') });
+  await sent.screenshot({ path: shot('sent-message') });
 
   // Collector down: the new exchange goes retrying; back up: sent.
   await collector.stop();
