@@ -143,6 +143,7 @@ describe('capture + forwarding (log_body off)', () => {
     expect(statSync(join(dataDir, 'ca', 'keys', 'ca.private.key')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dataDir, 'ca', 'keys', 'leaf.private.key')).mode & 0o777).toBe(0o600);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dataDir, 'outbox.db')).mode & 0o077).toBe(0);
   });
 });
 

@@ -81,6 +81,23 @@ describe('proxyscope --headless --json', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('binds a non-loopback address only with --allow-remote, and warns', async () => {
+    const refused = await runCli(['--headless', '--host', '0.0.0.0', '--data-dir', tmp('cli-')]).done;
+    expect(refused.code).toBe(2);
+    const p = await startHeadless(['--host', '0.0.0.0', '--allow-remote', '--port', '0', '--no-ui', '--data-dir', tmp('cli-')]);
+    expect(p.stderr.join('\n')).toMatch(/listening on 0\.0\.0\.0: anyone who can reach this address/);
+    expect(await p.exit()).toBe(0);
+  });
+
+  it('a start-up failure says why and never prints the token', async () => {
+    const notADir = join(tmp('cli-'), 'file');
+    writeFileSync(notADir, 'x');
+    const r = await runCli(['--headless', '--data-dir', notADir, '--bucket', 'b', '--access-token', TOKEN]).done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/proxyscope: /);
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  });
+
   it('prints human-readable lines without --json', async () => {
     const { child, done } = runCli(['--headless', '--port', '0', '--no-ui', '--data-dir', tmp('cli-')]);
     let out = '';

@@ -239,6 +239,7 @@ describe('secrets', () => {
       h.listExchanges({}),
       h.listDeliveries({}),
       h.exportCa(undefined),
+      h.exportHar({}),
       h.saveSettings({ bucket: 'b' }),
     ]);
     const first = (await h.listExchanges({}))[0]!;
