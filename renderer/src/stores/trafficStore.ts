@@ -28,14 +28,8 @@ export const useTraffic = create<TrafficState>()((set, get) => ({
     if (added.length === 0 && updated.length === 0) return;
     const { rows: current, index } = get();
     const rows = current.slice();
-    for (const row of added) {
-      const at = index.get(row.id);
-      if (at === undefined) {
-        index.set(row.id, rows.length);
-        rows.push(row);
-      } else rows[at] = row;
-    }
-    for (const row of updated) {
+    // An update may arrive for a row this client has not seen (it connected late): add it.
+    for (const row of added.concat(updated)) {
       const at = index.get(row.id);
       if (at === undefined) {
         index.set(row.id, rows.length);
