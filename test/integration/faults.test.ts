@@ -160,6 +160,33 @@ describe('upstream faults', () => {
   });
 });
 
+describe('WebSocket upgrades', () => {
+  it('pass through a CONNECT tunnel untouched', async () => {
+    const { WebSocketServer, WebSocket } = await import('ws');
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((r) => wss.once('listening', r));
+    wss.on('connection', (ws) => ws.on('message', (m, binary) => ws.send(m, { binary })));
+    const port = (wss.address() as net.AddressInfo).port;
+    const tunnel = await new Promise<net.Socket>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: proxyPort, method: 'CONNECT', path: `127.0.0.1:${port}` });
+      req.on('connect', (_res, socket) => resolve(socket));
+      req.on('error', reject);
+      req.end();
+    });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/echo`, { createConnection: () => tunnel } as never);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const reply = new Promise<Buffer>((resolve) => ws.once('message', (m) => resolve(m as Buffer)));
+    ws.send(Buffer.from([0, 1, 2, 250, 255]));
+    expect([...(await reply)]).toEqual([0, 1, 2, 250, 255]);
+    ws.close();
+    wss.close();
+    await stillServes();
+  });
+});
+
 describe('client faults', () => {
   it('a malformed request gets a 400 and the proxy keeps serving', async () => {
     expect(await rawExchange('garbage\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
