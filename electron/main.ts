@@ -1,6 +1,6 @@
 // Electron shell: the window, IPC to the core, safeStorage. Everything else is
 // in electron/core, which also runs headless.
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startApp, type App } from './core/app.js';
@@ -41,10 +41,14 @@ async function createWindow(): Promise<void> {
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
-app.whenReady().then(createWindow, (err: Error) => {
-  process.stderr.write(`Proxyscope: ${err.message}\n`);
-  app.exit(1);
-});
+app
+  .whenReady()
+  .then(createWindow)
+  .catch((err: Error) => {
+    // e.g. port 8080 already in use: say so in a dialog rather than vanish.
+    dialog.showErrorBox('Proxyscope could not start', err.message);
+    app.exit(1);
+  });
 app.on('window-all-closed', () => app.quit());
 app.on('before-quit', (event) => {
   if (!core) return;
