@@ -33,6 +33,20 @@ export async function main(argv: string[]): Promise<number> {
   const out = createOutput(opts.json);
   if (opts.allowRemote && opts.host !== '127.0.0.1') out.warn(`listening on ${opts.host}: anyone who can reach this address can use the proxy and the UI`);
 
+  // Signal handlers go in before anything is printed: a supervisor that stops us
+  // as soon as it reads the ready line must not meet the default (fatal) action.
+  let stopRequested: NodeJS.Signals | null = null;
+  let onStop: (signal: NodeJS.Signals) => void = (signal) => {
+    stopRequested = signal;
+  };
+  let signals = 0;
+  const handleSignal = (signal: NodeJS.Signals) => {
+    if (++signals > 1) process.exit(130); // second signal: give up waiting
+    onStop(signal);
+  };
+  process.on('SIGINT', handleSignal);
+  process.on('SIGTERM', handleSignal);
+
   let app: App;
   let ui: UiServer | null = null;
   try {
@@ -51,13 +65,12 @@ export async function main(argv: string[]): Promise<number> {
   app.onExchange((s) => out.exchange(s));
   app.onDelivery((d) => out.delivery(d));
   const status = await app.service.handlers.getStatus(undefined);
-  out.ready({ proxy: app.proxyUrl, ca: app.caPath, forwarding: app.forwarding(), note: status.forwardingNote, ui: ui?.url ?? null });
+  if (!stopRequested) {
+    out.ready({ proxy: app.proxyUrl, ca: app.caPath, forwarding: app.forwarding(), note: status.forwardingNote, ui: ui?.url ?? null });
+  }
 
   return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return process.exit(130); // second signal: give up waiting
-      stopping = true;
+    onStop = (signal) => {
       out.info(`${signal}: stopping; in-flight exchanges are finished or queued`);
       void Promise.all([app.stop(), ui?.close()]).then(
         () => resolve(0),
@@ -67,8 +80,7 @@ export async function main(argv: string[]): Promise<number> {
         },
       );
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    if (stopRequested) onStop(stopRequested);
   });
 }
 

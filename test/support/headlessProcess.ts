@@ -18,7 +18,7 @@ export interface HeadlessProcess {
   ready: CliEvent;
   waitFor(predicate: (e: CliEvent) => boolean, timeoutMs?: number, what?: string): Promise<CliEvent>;
   waitForCount(predicate: (e: CliEvent) => boolean, count: number, timeoutMs?: number): Promise<void>;
-  exit(): Promise<number | null>;
+  exit(): Promise<number | string | null>;
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
@@ -39,7 +39,8 @@ export async function startHeadless(args: string[], env: NodeJS.ProcessEnv = {},
   const stdout: string[] = [];
   const stderr: string[] = [];
   const listeners = new Set<() => void>();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // A signal death reports the signal's name, so a test failure says which.
+  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   createInterface({ input: child.stdout! }).on('line', (line) => {
     stdout.push(line);
     try {
