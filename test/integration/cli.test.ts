@@ -59,6 +59,13 @@ describe('proxyscope --headless --json', () => {
     expect([...p.stdout, ...p.stderr].join('\n')).not.toContain(TOKEN);
   });
 
+  it('SIGTERM sent the moment the ready line is read still exits 0 (5 runs)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const p = await startHeadless(['--port', '0', '--no-ui', '--data-dir', tmp('cli-')]);
+      expect(await p.exit()).toBe(0);
+    }
+  });
+
   it('without bucket and token still captures, and says forwarding is off', async () => {
     const p = await startHeadless(['--port', '0', '--no-ui', '--data-dir', tmp('cli-')]);
     expect(p.ready.forwarding).toBe(false);
