@@ -25,10 +25,36 @@ function fromBase64(b64: string): Uint8Array {
   return out;
 }
 
-async function decompress(bytes: Uint8Array, encoding: string): Promise<Uint8Array> {
-  const format = encoding === 'gzip' || encoding === 'x-gzip' ? 'gzip' : encoding === 'deflate' ? 'deflate' : encoding;
+function decodeStream(bytes: Uint8Array, format: string): Promise<Uint8Array> {
   const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream(format as CompressionFormat));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  return new Response(stream).arrayBuffer().then((b) => new Uint8Array(b));
+}
+
+function supports(format: string): boolean {
+  try {
+    new DecompressionStream(format as CompressionFormat);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A coding this view cannot undo at all (as opposed to bytes that fail to decode). */
+class UnsupportedCoding extends Error {}
+
+/** Undoes one content-coding. */
+async function decodeOne(bytes: Uint8Array, encoding: string): Promise<Uint8Array> {
+  if (encoding === 'gzip' || encoding === 'x-gzip') return decodeStream(bytes, 'gzip');
+  if (encoding === 'deflate') {
+    // HTTP "deflate" is meant to be zlib-wrapped, but some servers send it raw.
+    return decodeStream(bytes, 'deflate').catch(() => decodeStream(bytes, 'deflate-raw'));
+  }
+  if (encoding === 'br') {
+    // Chromium's DecompressionStream has no Brotli (checked in Chromium 156); newer ones may.
+    if (supports('brotli')) return decodeStream(bytes, 'brotli');
+    throw new UnsupportedCoding('br (Brotli) cannot be decoded in this browser; showing the compressed bytes');
+  }
+  throw new UnsupportedCoding(`${encoding} is not a content-coding this view can decode; showing the bytes as received`);
 }
 
 export function hexDump(bytes: Uint8Array): string {
@@ -48,13 +74,16 @@ export async function formatBody(req: BodyRequest): Promise<BodyResult> {
   let bytes = fromBase64(req.base64);
   if (req.truncated) notes.push('truncated: only the first part of this body was kept');
   if (bytes.length === 0) return { id: req.id, kind: 'empty', text: '', notes };
-  const encoding = req.contentEncoding.trim().toLowerCase();
-  if (encoding && encoding !== 'identity') {
+  // Codings are listed in the order applied: undo them last first.
+  const encodings = req.contentEncoding.split(',').map((e) => e.trim().toLowerCase()).filter((e) => e && e !== 'identity');
+  for (const encoding of encodings.reverse()) {
     try {
-      bytes = await decompress(bytes, encoding);
+      bytes = await decodeOne(bytes, encoding);
       notes.push(`decoded from ${encoding}`);
-    } catch {
-      notes.push(`could not decode ${encoding} here; showing the bytes as received`);
+    } catch (err) {
+      if (err instanceof UnsupportedCoding) notes.push(err.message);
+      else notes.push(`could not decode ${encoding}${req.truncated ? ' (the body was truncated)' : ''}; showing the bytes as received`);
+      break;
     }
   }
   let text: string;
