@@ -1,6 +1,6 @@
 // Electron shell: the window, IPC to the core, safeStorage. Everything else is
 // in electron/core, which also runs headless.
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startApp, type App } from './core/app.js';
@@ -27,10 +27,8 @@ async function createWindow(): Promise<void> {
   win.webContents.on('will-navigate', (event, url) => {
     if (!allowNavigation(url, rendererUrl)) event.preventDefault();
   });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // The UI links nowhere: refuse new windows outright rather than hand URLs to the OS.
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   registerIpc(ipcMain, core.service, (event) => event.sender === win.webContents && isTrustedSender(event.senderFrame, rendererUrl));
   const stopEvents = forwardEvents(core.service, win.webContents);
   win.on('closed', stopEvents);

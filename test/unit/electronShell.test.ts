@@ -55,6 +55,7 @@ describe('BrowserWindow options', () => {
     expect(main).toContain("'will-attach-webview'");
     expect(main).toContain('loadFile(rendererFile)');
     expect(main).not.toContain('loadURL');
+    expect(main).not.toContain('openExternal');
     expect(main).toContain('isTrustedSender(event.senderFrame');
   });
 });
