@@ -85,6 +85,8 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
 
   const ca = await loadOrCreateCa(join(opts.dataDir, 'ca'));
   const caExportedMarker = join(opts.dataDir, 'ca-exported');
+  // status() runs on every exchange and delivery: read the marker once, not per call.
+  let caExported = existsSync(caExportedMarker);
   const outbox = openOutbox(outboxPath, limits, log);
   const store = new ExchangeStore(limits.storeMaxExchanges, limits.storeMaxBytes);
   const batcher = new EventBatcher();
@@ -97,7 +99,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   const status = (): Status => ({
     proxy: proxyUrl,
     caPath: ca.certPath,
-    caExported: existsSync(caExportedMarker),
+    caExported,
     forwarding: forwardingEnabled(settings) && forwarder.pausedReason === null,
     forwardingNote: forwardingNote(settings) ?? forwarder.pausedReason ?? outbox.lastWriteError ?? outboxProblem ?? outbox.durabilityProblem,
     outboxDepth: outbox.depth,
@@ -186,6 +188,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     ca,
     markCaExported: async () => {
       await writeFile(caExportedMarker, new Date().toISOString(), { mode: 0o600 });
+      caExported = true;
     },
   });
 

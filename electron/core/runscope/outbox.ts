@@ -6,7 +6,51 @@ import sqlite from 'node-sqlite3-wasm';
 import type { DeliveryRecord, DeliveryState, DeliverySummary } from '../api.js';
 
 const { Database } = sqlite;
-type Db = InstanceType<typeof Database>;
+type Statement = ReturnType<InstanceType<typeof Database>['prepare']>;
+type BindValues = Parameters<Statement['run']>[0];
+
+/**
+ * The database with one prepared statement per SQL text, reused: the library's
+ * own run/get/all prepare and finalize a statement on every call, which costs
+ * more than the statement itself for our one-row reads and writes.
+ */
+class Db {
+  private readonly db: InstanceType<typeof Database>;
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(path: string | null) {
+    this.db = path === null ? new Database() : new Database(path);
+  }
+
+  private prepared(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  run(sql: string, values?: BindValues) {
+    return this.prepared(sql).run(values);
+  }
+
+  all(sql: string, values?: BindValues) {
+    return this.prepared(sql).all(values);
+  }
+
+  /** First row or null; reads to the end so no statement is left open mid-read. */
+  get(sql: string, values?: BindValues) {
+    return this.prepared(sql).all(values)[0] ?? null;
+  }
+
+  close(): void {
+    for (const statement of this.statements.values()) statement.finalize();
+    this.statements.clear();
+    this.db.close();
+  }
+}
 
 export interface OutboxLimits {
   maxMessages: number;
@@ -93,7 +137,7 @@ export class Outbox {
 
   /** `path` null: in memory (not durable), for when the data dir cannot be written. */
   constructor(path: string | null, private readonly limits: OutboxLimits) {
-    this.db = path === null ? new Database() : new Database(path);
+    this.db = new Db(path);
     // Exclusive locking lets WAL work without shared memory (which the WASM VFS lacks).
     this.db.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
     this.db.exec(SCHEMA);
