@@ -1,15 +1,17 @@
 import { useMemo } from 'react';
 import { core } from '../core';
-import { useDeliveries } from '../stores/deliveryStore';
+import { newestDeliveries, useDeliveries } from '../stores/deliveryStore';
 import { useTraffic } from '../stores/trafficStore';
 
 const SHOWN = 500;
 
 export function DeliveriesView() {
   const byExchange = useDeliveries((s) => s.byExchange);
+  const version = useDeliveries((s) => s.version);
   const rows = useTraffic((s) => s.rows);
   const index = useTraffic((s) => s.index);
-  const list = useMemo(() => [...byExchange.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, SHOWN), [byExchange]);
+  // byExchange changes in place; version says when it did.
+  const list = useMemo(() => newestDeliveries(byExchange.values(), SHOWN), [byExchange, version]);
   return (
     <section aria-label="Sent to Runscope list">
       <p className="muted">The newest {SHOWN} messages; select an exchange in Traffic to see the exact JSON.</p>

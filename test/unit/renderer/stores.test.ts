@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CoreEvent, ExchangeSummary } from '../../../electron/core/api.js';
 import { createEventPump } from '../../../renderer/src/stores/eventPump.js';
 import { matchesFilter, useTraffic } from '../../../renderer/src/stores/trafficStore.js';
-import { useDeliveries } from '../../../renderer/src/stores/deliveryStore.js';
+import { newestDeliveries, useDeliveries } from '../../../renderer/src/stores/deliveryStore.js';
 import { useSettings } from '../../../renderer/src/stores/settingsStore.js';
 
 const row = (id: string, over: Partial<ExchangeSummary> = {}): ExchangeSummary => ({
@@ -12,7 +12,7 @@ const row = (id: string, over: Partial<ExchangeSummary> = {}): ExchangeSummary =
 
 beforeEach(() => {
   useTraffic.setState({ rows: [], index: new Map(), selectedId: null, filter: '' });
-  useDeliveries.setState({ byExchange: new Map() });
+  useDeliveries.setState({ byExchange: new Map(), version: 0 });
 });
 
 describe('traffic store', () => {
@@ -42,6 +42,36 @@ describe('traffic store', () => {
     expect(matchesFilter(r, '404')).toBe(true);
     expect(matchesFilter(r, 'failed')).toBe(true);
     expect(matchesFilter(r, 'orders')).toBe(false);
+  });
+});
+
+describe('delivery store', () => {
+  it('updates 100k deliveries in place, one version bump per batch', () => {
+    const d = (id: string, state: 'queued' | 'sent') => ({ exchangeId: id, state, attempts: 1, lastError: null, httpStatus: null, runscopeUuid: null, createdAt: 0, updatedAt: 0 });
+    useDeliveries.getState().load(Array.from({ length: 100_000 }, (_, i) => d(`r${i}`, 'queued')));
+    const { byExchange, version } = useDeliveries.getState();
+    let notified = 0;
+    const unsubscribe = useDeliveries.subscribe(() => notified++);
+    useDeliveries.getState().apply([d('r5', 'sent'), d('r6', 'sent')]);
+    unsubscribe();
+    expect(notified).toBe(1);
+    expect(useDeliveries.getState().version).toBe(version + 1);
+    expect(useDeliveries.getState().byExchange).toBe(byExchange);
+    expect(byExchange.get('r5')?.state).toBe('sent');
+    expect(byExchange.size).toBe(100_000);
+  });
+
+  it('picks the newest deliveries, newest first, without sorting them all', () => {
+    const at = (createdAt: number) => ({ exchangeId: `e${createdAt}`, state: 'sent' as const, attempts: 1, lastError: null, httpStatus: 201, runscopeUuid: null, createdAt, updatedAt: createdAt });
+    const shuffled = Array.from({ length: 2000 }, (_, i) => at((i * 7919) % 2000));
+    expect(newestDeliveries(shuffled, 3).map((d) => d.createdAt)).toEqual([1999, 1998, 1997]);
+    expect(newestDeliveries(shuffled.slice(0, 2), 5)).toHaveLength(2);
+    expect(newestDeliveries([], 5)).toEqual([]);
+    const ascending = Array.from({ length: 2000 }, (_, i) => at(i));
+    for (const list of [shuffled, ascending]) {
+      const bySort = [...list].sort((a, b) => b.createdAt - a.createdAt).slice(0, 50);
+      expect(newestDeliveries(list, 50)).toEqual(bySort);
+    }
   });
 });
 
