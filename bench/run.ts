@@ -1,0 +1,168 @@
+// `npm run bench`: Proxyscope against a direct connection, mitmdump and bare
+// http-mitm-proxy, in one run; writes bench/results.md and prints it.
+// BENCH_QUICK=1: a short smoke run. BENCH_REPS=n, BENCH_CONFIGS=direct,ps-fwd,…
+// BENCH_PROFILE=1: the Node proxies write CPU profiles to dist/bench-profiles/.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import {
+  CONFIG_LABELS,
+  ROOT,
+  startCollectorProcess,
+  startConfig,
+  startLoadClient,
+  startUpstream,
+  stopChild,
+  type ConfigId,
+  type ProxyEnvironment,
+  type RunningProxy,
+} from './processes.js';
+import { describeMachine, render } from './report.js';
+import { createUpstreamCa } from './upstreamTls.js';
+import { exchangesSession, Results, steadySession, streamSession, type Bench, type Plan } from './workloads.js';
+import { wrkVersion } from './wrk.js';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const ALL: ConfigId[] = ['direct', 'ps-off', 'ps-fwd', 'ps-fwd-body', 'mitmdump', 'bare'];
+/** The whole run stops starting new work past this. */
+const BUDGET_MS = (QUICK ? 10 : 28) * 60_000;
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s`;
+const log = (line: string) => process.stderr.write(`[bench ${elapsed()}] ${line}\n`);
+
+function which(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Installs a Debian package when its command is missing and we are root; returns a note when it stays missing. */
+function ensureTool(cmd: string, pkg: string): string | null {
+  if (which(cmd)) return null;
+  if (process.env.BENCH_NO_INSTALL === '1') return `${cmd} not found (BENCH_NO_INSTALL=1)`;
+  if (process.getuid?.() !== 0 || !which('apt-get')) return `${cmd} not found and cannot install ${pkg} (needs root and apt-get): \`apt-get install -y ${pkg}\``;
+  log(`installing ${pkg} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => spawnSync('apt-get', ['install', '-y', '-qq', pkg], { env, stdio: 'ignore', timeout: 600_000 }).status === 0;
+  if (!install()) {
+    spawnSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore', timeout: 300_000 });
+    install();
+  }
+  return which(cmd) ? null : `${cmd} not found; \`apt-get install -y ${pkg}\` failed`;
+}
+
+function mitmdumpVersion(): string | null {
+  const r = spawnSync('mitmdump', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? (/Mitmproxy:\s*(\S+)/.exec(r.stdout)?.[1] ?? 'unknown') : null;
+}
+
+function planFromEnv(): Plan {
+  const plan: Plan = QUICK
+    ? { reps: 1, durationS: 2, connections: [1, 10, 50], rate: 1000, rateConnections: 50, httpsConnections: 10, newHosts: 5, streamBytes: 128 * 2 ** 20, exchanges: 5000, idleS: 2, useWrk: true }
+    : { reps: 3, durationS: 4, connections: [1, 10, 50], rate: 1000, rateConnections: 50, httpsConnections: 10, newHosts: 15, streamBytes: 2 ** 30, exchanges: 100_000, idleS: 10, useWrk: true };
+  const reps = Number(process.env.BENCH_REPS);
+  if (Number.isInteger(reps) && reps > 0 && reps <= 20) plan.reps = reps;
+  return plan;
+}
+
+function configsFromEnv(): ConfigId[] {
+  const wanted = process.env.BENCH_CONFIGS?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!wanted?.length) return [...ALL];
+  const unknown = wanted.filter((w) => !ALL.includes(w as ConfigId));
+  if (unknown.length) throw new Error(`BENCH_CONFIGS: unknown ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
+  return ALL.filter((id) => wanted.includes(id));
+}
+
+async function main(): Promise<void> {
+  const plan = planFromEnv();
+  let configs = configsFromEnv();
+  const results = new Results();
+  const startedAt = new Date();
+
+  const wrkNote = ensureTool('wrk', 'wrk');
+  if (wrkNote) {
+    plan.useWrk = false;
+    results.note(`${wrkNote}: keep-alive HTTP load used the Node client instead of wrk`);
+  }
+  if (configs.includes('mitmdump')) {
+    const note = ensureTool('mitmdump', 'mitmproxy');
+    if (note) {
+      configs = configs.filter((id) => id !== 'mitmdump');
+      results.note(`mitmdump row skipped: ${note}`);
+    }
+  }
+  const machine = describeMachine(plan.useWrk ? wrkVersion() : null, configs.includes('mitmdump') ? mitmdumpVersion() : null);
+  log(`${QUICK ? 'quick' : 'full'} run: ${plan.reps} repetition(s) of ${configs.join(', ')} on ${machine.cpus} CPUs`);
+
+  const tmp = mkdtempSync(join(os.tmpdir(), 'proxyscope-bench-'));
+  const profileDir = join(ROOT, 'dist', 'bench-profiles');
+  if (process.env.BENCH_PROFILE === '1') mkdirSync(profileDir, { recursive: true });
+  const ca = createUpstreamCa(join(tmp, 'upstream'));
+  const upstream = await startUpstream({ caCertPath: ca.certPath, caKeyPath: ca.keyPath, hostCount: plan.reps * configs.length * plan.newHosts + 10 });
+  const collector = await startCollectorProcess();
+  const client = await startLoadClient();
+  const background = await startLoadClient();
+  const helpers = [upstream.child, collector.child, client.child, background.child];
+  const env: ProxyEnvironment = {
+    tmp,
+    upstreamCaPath: ca.certPath,
+    collectorUrl: collector.url,
+    nodeFlags: process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  };
+  const bench: Bench = { plan, results, httpPort: upstream.ready.httpPort, httpsPort: upstream.ready.httpsPort, client, background, collector, log };
+
+  let running: RunningProxy | null = null;
+  const cleanup = async () => {
+    await running?.stop();
+    await Promise.all(helpers.map((c) => stopChild(c)));
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+  const phase = async (name: string, ids: ConfigId[], session: (b: Bench, id: ConfigId, p: RunningProxy) => Promise<void>) => {
+    for (let rep = 1; rep <= plan.reps; rep++) {
+      for (const id of ids) {
+        if (Date.now() - started > BUDGET_MS) {
+          results.note(`time budget reached: ${name} for ${CONFIG_LABELS[id]} (repetition ${rep}) and later runs were skipped`);
+          return;
+        }
+        log(`${name}, repetition ${rep}/${plan.reps}: ${CONFIG_LABELS[id]}`);
+        try {
+          running = await startConfig(id, env);
+          await session(bench, id, running);
+        } catch (err) {
+          log(`  ${id}: ${(err as Error).message}`);
+          results.note(`${CONFIG_LABELS[id]}, ${name}, repetition ${rep}: ${(err as Error).message.split('\n')[0]}`);
+        } finally {
+          await running?.stop();
+          running = null;
+        }
+      }
+    }
+  };
+
+  try {
+    await phase('steady load', configs, steadySession);
+    await phase('stream', configs, streamSession);
+    await phase(`${plan.exchanges} exchanges`, configs.filter((id) => id === 'ps-fwd' || id === 'ps-fwd-body'), exchangesSession);
+  } finally {
+    await cleanup();
+  }
+
+  const markdown = render(results, plan, machine, configs, startedAt, (Date.now() - started) / 1000, QUICK);
+  // A quick run is a smoke test: it goes to dist/, never over the quoted results.
+  mkdirSync(join(ROOT, 'dist', 'bench'), { recursive: true });
+  const out = QUICK ? join(ROOT, 'dist', 'bench', 'results-quick.md') : join(ROOT, 'bench', 'results.md');
+  writeFileSync(out, markdown);
+  writeFileSync(join(ROOT, 'dist', 'bench', QUICK ? 'results-quick.json' : 'results.json'), JSON.stringify({ plan, machine, results }, null, 1));
+  process.stdout.write(markdown);
+  log(`wrote ${out}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    process.stderr.write(`bench: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  },
+);
