@@ -90,6 +90,7 @@ test('configure, capture live, see what was sent, survive a collector outage', a
   await page.screenshot({ path: shot('retrying') });
   await collector.start();
   await expect(sent.getByTestId('delivery-state')).toHaveText('sent', { timeout: 30_000 });
+  await expect(page.getByRole('status', { name: 'Status' })).not.toContainText('Last delivery error');
 
   await page.getByRole('tab', { name: 'Sent to Runscope' }).click();
   await expect(page.getByRole('table', { name: 'Deliveries' })).toContainText('e2e=outage');

@@ -41,7 +41,9 @@ export async function viaProxy(proxyUrl: string, target: string, opts: ProxiedRe
   const url = new URL(target);
   const timeout = opts.timeoutMs ?? 15_000;
   if (url.protocol === 'http:') {
-    const req = http.request({ host: proxy.hostname, port: proxy.port, method: opts.method ?? 'GET', path: url.href, headers: opts.headers, agent: false, timeout });
+    // Like curl, send the upstream's Host (Node would otherwise name the proxy).
+    const headers = Array.isArray(opts.headers) ? opts.headers : { host: url.host, ...opts.headers };
+    const req = http.request({ host: proxy.hostname, port: proxy.port, method: opts.method ?? 'GET', path: url.href, headers, agent: false, timeout });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeout} ms`)));
     return collect(req, opts.body);
   }

@@ -104,8 +104,10 @@ export class Forwarder {
       this.holdUntil = now + backoffMs(this.consecutiveFailures);
       outcome = { kind: 'retry', error: result.error, httpStatus: result.httpStatus, nextAttemptAt: now + backoffMs(attempts + 1) };
     }
-    const changedStatus = result.kind !== 'sent' ? this.lastError !== result.error : false;
-    if (result.kind !== 'sent') this.lastError = result.error;
+    // The status bar shows the last error until a delivery succeeds again.
+    const nextError = result.kind === 'sent' ? null : result.error;
+    const changedStatus = this.lastError !== nextError;
+    this.lastError = nextError;
     const summary = await this.opts.outbox.record(id, outcome, now);
     if (summary) this.opts.onDelivery(summary);
     if (changedStatus || result.kind === 'auth') this.opts.onStatusChange();
