@@ -34,7 +34,7 @@ export interface WrkResult {
 export function wrkVersion(): string | null {
   const r = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
   if (r.error) return null;
-  return /wrk\s+([\w.\-]+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? 'unknown';
+  return /wrk\s+(\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? 'unknown';
 }
 
 export function runWrk(o: WrkOptions): Promise<WrkResult> {
