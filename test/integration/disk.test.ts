@@ -2,19 +2,15 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startApp } from '../../electron/core/app.js';
 import { startCollector } from '../support/collector.js';
 import { viaProxy } from '../support/proxyClient.js';
-import { startUpstream, type Upstream } from '../support/upstream.js';
+import { upstreamForSuite } from '../support/upstreamFixture.js';
 
 const TOKEN = 'disk-token-3131';
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream();
-});
-afterAll(async () => upstream?.close());
+const upstream = upstreamForSuite();
 
 describe('disk trouble', () => {
   it('an outbox that cannot be opened: status says so, traffic flows, messages still go out', async () => {
@@ -26,7 +22,7 @@ describe('disk trouble', () => {
     try {
       expect((await degraded.service.handlers.getStatus(undefined)).forwardingNote).toMatch(/outbox not durable/);
       expect(lines.join('\n')).toMatch(/outbox not durable/);
-      expect((await viaProxy(degraded.proxyUrl, `${upstream.httpUrl}/json?disk`)).status).toBe(200);
+      expect((await viaProxy(degraded.proxyUrl, `${upstream().httpUrl}/json?disk`)).status).toBe(200);
       await sink.waitFor(1);
     } finally {
       await degraded.stop();
@@ -45,7 +41,7 @@ describe('disk trouble', () => {
       limits: { outboxMaxMessages: 2 },
     });
     try {
-      for (let i = 0; i < 4; i++) expect((await viaProxy(small.proxyUrl, `${upstream.httpUrl}/json?full=${i}`)).status).toBe(200);
+      for (let i = 0; i < 4; i++) expect((await viaProxy(small.proxyUrl, `${upstream().httpUrl}/json?full=${i}`)).status).toBe(200);
       const deadline = Date.now() + 5000;
       let status = await small.service.handlers.getStatus(undefined);
       while (!/outbox full/.test(status.forwardingNote ?? '') && Date.now() < deadline) {
@@ -56,7 +52,7 @@ describe('disk trouble', () => {
       expect(status.outboxDepth).toBe(2);
       await sink.start();
       await sink.waitFor(2);
-      expect(sink.received.map((m) => m.request.url).sort()).toEqual([`${upstream.httpUrl}/json?full=0`, `${upstream.httpUrl}/json?full=1`]);
+      expect(sink.received.map((m) => m.request.url).sort()).toEqual([`${upstream().httpUrl}/json?full=0`, `${upstream().httpUrl}/json?full=1`]);
     } finally {
       await small.stop();
       await sink.close();

@@ -1,24 +1,20 @@
 // Small versions of the soak scenarios (test/soak/ runs them at 10k exchanges).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectorFaultsScenario, killNineScenario } from '../support/scenarios.js';
-import { startUpstream, type Upstream } from '../support/upstream.js';
+import { upstreamForSuite } from '../support/upstreamFixture.js';
 
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream();
-});
-afterAll(async () => upstream?.close());
+const upstream = upstreamForSuite();
 
 describe('fault scenarios (small)', () => {
   it('kill -9 at random points, restart: every reported exchange delivered, none twice', async () => {
-    const r = await killNineScenario(upstream, 600, 2);
+    const r = await killNineScenario(upstream(), 600, 2);
     expect(r.missing).toBe(0);
     expect(r.duplicates).toBe(0);
     expect(r.unique).toBeGreaterThanOrEqual(r.reported);
   }, 180_000);
 
   it('collector refusing, failing, stalling, rejecting: traffic unaffected, every message sent or failed with a reason', async () => {
-    const r = await collectorFaultsScenario(upstream, 1000);
+    const r = await collectorFaultsScenario(upstream(), 1000);
     expect(r.trafficFailures).toBe(0);
     expect(r.exchanges).toBe(1000);
     expect(r.settled).toBe(r.exchanges);

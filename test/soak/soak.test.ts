@@ -1,17 +1,13 @@
 // `npm run test:soak`: the fault scenarios at 10k exchanges. Slow; not in `npm test`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectorFaultsScenario, killNineScenario } from '../support/scenarios.js';
-import { startUpstream, type Upstream } from '../support/upstream.js';
+import { upstreamForSuite } from '../support/upstreamFixture.js';
 
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream();
-});
-afterAll(async () => upstream?.close());
+const upstream = upstreamForSuite();
 
 describe('soak', () => {
   it('kill -9 at 5 random points during 10k exchanges, collector down; then up: all delivered', async () => {
-    const r = await killNineScenario(upstream, 10_000, 5);
+    const r = await killNineScenario(upstream(), 10_000, 5);
     console.log('kill -9 soak', r);
     expect(r.missing).toBe(0);
     expect(r.duplicates).toBe(0);
@@ -19,7 +15,7 @@ describe('soak', () => {
   }, 1_200_000);
 
   it('collector faults during 10k exchanges: traffic unaffected, every message settled; throughput ratio printed', async () => {
-    const r = await collectorFaultsScenario(upstream, 10_000);
+    const r = await collectorFaultsScenario(upstream(), 10_000);
     console.log('collector faults soak', r, 'ratio', r.forwardingRps / r.baselineRps);
     expect(r.trafficFailures).toBe(0);
     expect(r.settled).toBe(r.exchanges);
