@@ -41,7 +41,10 @@ export async function main(argv: string[]): Promise<number> {
   };
   let signals = 0;
   const handleSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) process.exit(130); // second signal: give up waiting
+    if (++signals > 1) {
+      out.flush();
+      process.exit(130); // second signal: give up waiting
+    }
     onStop(signal);
   };
   process.on('SIGINT', handleSignal);
