@@ -22,9 +22,7 @@ export const commandArgSchemas = {
   exportHar: z.object({ ids: z.array(id).max(1_000_000).optional() }).strict(),
 } satisfies Record<CommandName, z.ZodType>;
 
-export const commandNames = Object.keys(commandArgSchemas) as CommandName[];
-
-export function isCommandName(name: unknown): name is CommandName {
+function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.hasOwn(commandArgSchemas, name);
 }
 

@@ -5,7 +5,6 @@ import { capturedBytes } from './exchange.js';
 export class ExchangeStore {
   private readonly byId = new Map<string, Exchange>(); // insertion order = age
   private bytes = 0;
-  evicted = 0;
 
   constructor(private readonly maxExchanges: number, private readonly maxBytes: number) {}
 
@@ -30,10 +29,6 @@ export class ExchangeStore {
     return this.byId.size;
   }
 
-  get totalBytes(): number {
-    return this.bytes;
-  }
-
   /** Newest last; at most `limit` of the newest. */
   latest(limit: number): Exchange[] {
     const all = [...this.byId.values()];
@@ -50,7 +45,6 @@ export class ExchangeStore {
       const oldest = this.byId.values().next().value!;
       this.byId.delete(oldest.id);
       this.bytes -= capturedBytes(oldest);
-      this.evicted++;
     }
   }
 }
