@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/support/buildCore.ts'],
     include: ['test/soak/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 1,

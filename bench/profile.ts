@@ -44,9 +44,14 @@ try {
     line = `${id}: fixed ${rate} req/s, ${r.completed} done, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms; proxy CPU ${((1e6 * cpu) / r.completed).toFixed(0)} µs per exchange`;
   } else {
     const r = await runWrk({ proxy: proxy.proxy, upstreamPort: upstream.ready.httpPort, path, connections: Number(connectionsArg), durationS: Number(secondsArg) });
+    const cpuLoad = cpuSecondsOf(proxy.pid) - cpu0;
+    const sentDuringLoad = e ? e.sent : 0;
     await drain();
     const cpu = cpuSecondsOf(proxy.pid) - cpu0;
-    line = `${id}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms; proxy CPU ${cpu.toFixed(1)} s = ${((1e6 * cpu) / r.requests).toFixed(0)} µs per request`;
+    const perRequest = (seconds: number) => ((1e6 * seconds) / r.requests).toFixed(0);
+    line =
+      `${id}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms; proxy CPU ${cpu.toFixed(1)} s = ${perRequest(cpu)} µs per request ` +
+      `(${perRequest(cpuLoad)} µs during the load, the rest delivering after it; ${sentDuringLoad} sent by the end of the load)`;
   }
   const collectorCpu = cpuSecondsOf(collector.child.pid ?? null) - collectorCpu0;
   process.stdout.write(`${line}; collector CPU ${collectorCpu.toFixed(1)} s\n`);

@@ -6,17 +6,16 @@ import type { CoreService, DeliverySummary, ExchangeSummary, Status } from './ap
 import { EventBatcher } from './eventBatcher.js';
 import { loadOrCreateCa } from './proxy/ca.js';
 import { startProxy } from './proxy/proxy.js';
-import { RunscopeClient } from './runscope/client.js';
-import { Forwarder } from './runscope/forwarder.js';
-import { toRunscopeMessage } from './runscope/message.js';
-import { Outbox } from './runscope/outbox.js';
+import { DeliveryChannel } from './runscope/deliveryChannel.js';
+import type { CopiedBody, ExchangeCopy } from './runscope/deliveryProtocol.js';
+import { LoadGauge } from './runscope/loadGauge.js';
 import { createCommandHandlers } from './commandHandlers.js';
 import { CAPTURE_DEFAULTS, captureLimitsSchema, type CaptureLimits } from './settings/captureLimits.js';
 import { forwardingEnabled, forwardingNote, mergeSettings, type RunscopeSettings } from './settings/schema.js';
 import { fileSecretStore, type SecretStore } from './settings/secretStore.js';
 import { SettingsStorage } from './settings/storage.js';
 import { lockDataDir } from './store/dataDirLock.js';
-import { toSummary, type Exchange } from './store/exchange.js';
+import { toSummary, type CapturedBody, type Exchange } from './store/exchange.js';
 import { ExchangeStore } from './store/exchangeStore.js';
 
 export interface StartAppOptions {
@@ -43,17 +42,27 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** A data dir we cannot write must not stop the proxy: fall back to memory and say so. */
-function openOutbox(path: string, limits: CaptureLimits, log: (line: string) => void): Outbox {
-  const bound = { maxMessages: limits.outboxMaxMessages, maxBytes: limits.outboxMaxBytes };
-  try {
-    return new Outbox(path, bound);
-  } catch (err) {
-    const outbox = new Outbox(null, bound);
-    outbox.durabilityProblem = `outbox not durable: cannot open ${path} (${(err as Error).message}); messages are kept in memory only`;
-    log(outbox.durabilityProblem);
-    return outbox;
-  }
+function copyBody(body: CapturedBody, withBytes: boolean): CopiedBody {
+  // An exact-size copy: structured clone would otherwise copy a pooled Buffer's whole slab.
+  return { size: body.size, truncated: body.truncated, ...(withBytes && body.kept > 0 ? { bytes: new Uint8Array(body.bytes()) } : {}) };
+}
+
+/** What the delivery worker needs of an ended exchange to build its message. */
+function copyForDelivery(ex: Exchange, logBody: boolean): ExchangeCopy {
+  return {
+    id: ex.id,
+    startedAt: ex.startedAt,
+    endedAt: ex.endedAt,
+    method: ex.method,
+    url: ex.url,
+    requestHeaders: ex.requestHeaders,
+    responseHeaders: ex.responseHeaders,
+    status: ex.status,
+    reason: ex.reason,
+    logBody,
+    requestBody: copyBody(ex.requestBody, logBody),
+    responseBody: copyBody(ex.responseBody, logBody),
+  };
 }
 
 export class SettingsError extends Error {
@@ -87,41 +96,46 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   const caExportedMarker = join(opts.dataDir, 'ca-exported');
   // status() runs on every exchange and delivery: read the marker once, not per call.
   let caExported = existsSync(caExportedMarker);
-  const outbox = openOutbox(outboxPath, limits, log);
   const store = new ExchangeStore(limits.storeMaxExchanges, limits.storeMaxBytes);
   const batcher = new EventBatcher();
-  const client = new RunscopeClient();
   const exchangeListeners: Array<(s: ExchangeSummary) => void> = [];
   const deliveryListeners: Array<(d: DeliverySummary) => void> = [];
   let outboxProblem: string | null = null;
   let proxyUrl = '';
 
-  const status = (): Status => ({
-    proxy: proxyUrl,
-    caPath: ca.certPath,
-    caExported,
-    forwarding: forwardingEnabled(settings) && forwarder.pausedReason === null,
-    forwardingNote: forwardingNote(settings) ?? forwarder.pausedReason ?? outbox.lastWriteError ?? outboxProblem ?? outbox.durabilityProblem,
-    outboxDepth: outbox.depth,
-    lastDeliveryError: forwarder.lastError,
-  });
-
-  const forwarder: Forwarder = new Forwarder({
-    outbox,
-    client,
-    settings: () => settings,
-    onStatusChange: () => batcher.statusChanged(status()),
-    onDelivery: (d) => {
-      const ex = store.get(d.exchangeId);
-      if (ex) {
-        ex.delivery = d.state;
-        batcher.exchangeUpdated(toSummary(ex));
-      }
-      batcher.delivery(d);
-      batcher.statusChanged(status());
-      for (const l of deliveryListeners) l(d);
+  const delivery = await DeliveryChannel.start(
+    { outboxPath, limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes }, settings },
+    {
+      log,
+      onStatusChange: () => batcher.statusChanged(status()),
+      onDelivery: (d) => {
+        const ex = store.get(d.exchangeId);
+        if (ex) {
+          ex.delivery = d.state;
+          batcher.exchangeUpdated(toSummary(ex));
+        }
+        batcher.delivery(d);
+        batcher.statusChanged(status());
+        for (const l of deliveryListeners) l(d);
+      },
     },
-  });
+  );
+
+  const status = (): Status => {
+    const d = delivery.status;
+    return {
+      proxy: proxyUrl,
+      caPath: ca.certPath,
+      caExported,
+      forwarding: forwardingEnabled(settings) && d.pausedReason === null && delivery.failure === null,
+      forwardingNote: forwardingNote(settings) ?? delivery.failure ?? d.pausedReason ?? d.lastWriteError ?? outboxProblem ?? d.durabilityProblem,
+      outboxDepth: d.depth,
+      lastDeliveryError: d.lastError,
+    };
+  };
+
+  // Delivery trickles while user traffic keeps this thread busy (see LoadGauge).
+  const load = new LoadGauge((busy) => delivery.setBusy(busy));
 
   const recorded = (ex: Exchange) => {
     const summary = toSummary(ex);
@@ -134,8 +148,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     store.grew(ex, 0);
     if (!forwardingEnabled(settings)) return recorded(ex);
     ex.delivery = 'queued';
-    const body = JSON.stringify(toRunscopeMessage(ex, settings.log_body));
-    outbox.enqueue(ex.id, body).then(
+    delivery.enqueue(copyForDelivery(ex, settings.log_body)).then(
       (result) => {
         if (result === 'full') {
           ex.delivery = null;
@@ -145,7 +158,6 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
           outboxProblem = null;
         }
         recorded(ex);
-        forwarder.kick();
       },
       (err: Error) => {
         ex.delivery = null;
@@ -165,26 +177,26 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     clientHeadersTimeout: limits.clientHeadersTimeout,
     insecureUpstreamHosts: limits.insecureUpstreamHosts,
     onStart: (ex) => {
+      load.exchangeStarted();
       store.add(ex);
       batcher.exchangeAdded(toSummary(ex));
     },
     onEnd,
   });
   proxyUrl = proxy.url;
-  forwarder.kick();
+  load.start();
 
   const handlers = createCommandHandlers({
     settings: () => settings,
     saveSettings: async (next) => {
       await storage.save(next);
       settings = next;
-      forwarder.settingsChanged();
+      delivery.settingsChanged(next);
     },
     status,
     store,
-    outbox,
+    delivery,
     batcher,
-    forwarder,
     ca,
     markCaExported: async () => {
       await writeFile(caExportedMarker, new Date().toISOString(), { mode: 0o600 });
@@ -206,9 +218,8 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
         // Exchanges cut short by the close are recorded and queued in the next turns.
         await new Promise((r) => setImmediate(r));
         await new Promise((r) => setImmediate(r));
-        await forwarder.stop();
-        await client.close();
-        outbox.close();
+        load.stop();
+        await delivery.stop();
         batcher.flush();
         unlock();
       })()),

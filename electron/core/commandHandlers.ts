@@ -2,8 +2,7 @@
 import type { CommandHandlers, SettingsView, Status } from './api.js';
 import type { EventBatcher } from './eventBatcher.js';
 import type { CertificateAuthority } from './proxy/ca.js';
-import type { Forwarder } from './runscope/forwarder.js';
-import type { Outbox } from './runscope/outbox.js';
+import type { DeliveryChannel } from './runscope/deliveryChannel.js';
 import { last4, mergeSettings, type RunscopeSettings } from './settings/schema.js';
 import { toDetail, toSummary } from './store/exchange.js';
 import type { ExchangeStore } from './store/exchangeStore.js';
@@ -16,9 +15,8 @@ export interface CommandDeps {
   saveSettings(next: RunscopeSettings): Promise<void>;
   status(): Status;
   store: ExchangeStore;
-  outbox: Outbox;
+  delivery: Pick<DeliveryChannel, 'query'>;
   batcher: EventBatcher;
-  forwarder: Forwarder;
   ca: CertificateAuthority;
   markCaExported(): Promise<void>;
 }
@@ -60,21 +58,20 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
       const ex = d.store.get(id);
       return ex ? toDetail(ex) : null;
     },
-    getDelivery: ({ exchangeId }) => d.outbox.get(exchangeId),
-    listDeliveries: ({ limit, state }) => d.outbox.list(limit ?? 1000, state),
+    getDelivery: ({ exchangeId }) => d.delivery.query('get', { exchangeId }),
+    listDeliveries: ({ limit, state }) => d.delivery.query('list', { limit: limit ?? 1000, ...(state ? { state } : {}) }),
     clearTraffic: () => {
       d.store.clear();
       d.batcher.clearedAll();
       return { ok: true };
     },
     retryDelivery: async ({ exchangeId }) => {
-      const summary = await d.outbox.requeue(exchangeId);
+      const summary = await d.delivery.query('requeue', { exchangeId });
       if (!summary) return { ok: false, error: 'only a failed message can be retried' };
       const ex = d.store.get(exchangeId);
       if (ex) ex.delivery = summary.state;
       d.batcher.delivery(summary);
       if (ex) d.batcher.exchangeUpdated(toSummary(ex));
-      d.forwarder.kick();
       return { ok: true };
     },
     exportHar: ({ ids }) => {

@@ -32,9 +32,9 @@ describe('Outbox', () => {
     await Promise.all(['a', 'b', 'c'].map((id) => o.enqueue(id, '{}')));
     const [a, b, c] = o.due(Date.now(), 10, new Set());
     const now = Date.now();
-    const sent = await o.record(a!.id, { kind: 'sent', httpStatus: 201, uuid: 'u1' });
-    const retry = await o.record(b!.id, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: now + 60_000 });
-    const failed = await o.record(c!.id, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 });
+    const sent = await o.record(a!, { kind: 'sent', httpStatus: 201, uuid: 'u1' });
+    const retry = await o.record(b!, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: now + 60_000 });
+    const failed = await o.record(c!, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 });
     expect(sent).toMatchObject({ exchangeId: 'a', state: 'sent', attempts: 1, runscopeUuid: 'u1', httpStatus: 201, lastError: null });
     expect(retry).toMatchObject({ exchangeId: 'b', state: 'retrying', attempts: 1, lastError: 'HTTP 503' });
     expect(failed).toMatchObject({ exchangeId: 'c', state: 'failed', lastError: 'HTTP 400' });
@@ -52,8 +52,8 @@ describe('Outbox', () => {
     const o = open(dbPath(), 3);
     await Promise.all(['s1', 'f1', 'q1'].map((id) => o.enqueue(id, '{}')));
     const [s1, f1] = o.due(Date.now(), 10, new Set());
-    await o.record(s1!.id, { kind: 'sent', httpStatus: 201, uuid: null });
-    await o.record(f1!.id, { kind: 'failed', error: 'x', httpStatus: 400 });
+    await o.record(s1!, { kind: 'sent', httpStatus: 201, uuid: null });
+    await o.record(f1!, { kind: 'failed', error: 'x', httpStatus: 400 });
     expect(await o.enqueue('q2', '{}')).toBe('queued');
     expect(o.get('s1')).toBeNull();
     expect(await o.enqueue('q3', '{}')).toBe('queued');
@@ -66,6 +66,70 @@ describe('Outbox', () => {
     const o = open(dbPath(), 100, 10);
     expect(await o.enqueue('a', '12345678')).toBe('queued');
     expect(await o.enqueue('b', '12345678')).toBe('full');
+  });
+});
+
+describe('Outbox hand-out (in-memory fast path and database path)', () => {
+  it('hands out new messages with their bodies and falls back to the database once a retry is waiting', async () => {
+    const o = open(dbPath());
+    await Promise.all([o.enqueue('a', '{"a":1}'), o.enqueue('b', '{"b":1}')]);
+    const first = o.due(Date.now(), 10, new Set());
+    expect(first.map((m) => [m.exchangeId, m.body, m.attempts])).toEqual([['a', '{"a":1}', 0], ['b', '{"b":1}', 0]]);
+    const inFlight = new Set(first.map((m) => m.id));
+    inFlight.delete(first[0]!.id);
+    await o.record(first[0]!, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: Date.now() - 1 });
+    await o.enqueue('c', '{"c":1}');
+    expect(o.due(Date.now(), 10, inFlight).map((m) => [m.exchangeId, m.attempts])).toEqual([['a', 1], ['c', 0]]);
+  });
+
+  it('never hands out a message twice, never one that is settled, and delivers every message once (seeded random schedule)', async () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const path = dbPath();
+    let o = open(path);
+    const inFlight = new Map<number, Parameters<Outbox['record']>[0]>();
+    const sent = new Map<string, number>();
+    const settled = new Set<number>();
+    let next = 0;
+    for (let step = 0; step < 3000; step++) {
+      const r = random();
+      if (r < 0.35 && next < 600) {
+        await o.enqueue(`e${next++}`, `{"n":${next}}`);
+      } else if (r < 0.6) {
+        for (const m of o.due(Date.now(), 1 + Math.floor(random() * 8), new Set(inFlight.keys()))) {
+          expect(inFlight.has(m.id)).toBe(false);
+          expect(settled.has(m.id)).toBe(false);
+          inFlight.set(m.id, m);
+        }
+      } else if (r < 0.97 && inFlight.size > 0) {
+        const [id, m] = [...inFlight.entries()][Math.floor(random() * inFlight.size)]!;
+        inFlight.delete(id);
+        const roll = random();
+        const outcome =
+          roll < 0.7
+            ? ({ kind: 'sent', httpStatus: 201, uuid: null } as const)
+            : ({ kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: Date.now() - 1 } as const);
+        const summary = await o.record(m, outcome);
+        expect(summary?.exchangeId).toBe(m.exchangeId);
+        if (outcome.kind === 'sent') {
+          settled.add(id);
+          sent.set(m.exchangeId, (sent.get(m.exchangeId) ?? 0) + 1);
+        }
+      } else if (r >= 0.97 && inFlight.size === 0) {
+        o.close();
+        o = open(path);
+      }
+    }
+    for (let guard = 0; guard < 10_000 && o.depth > 0; guard++) {
+      for (const m of o.due(Date.now(), 16, new Set())) {
+        await o.record(m, { kind: 'sent', httpStatus: 201, uuid: null });
+        sent.set(m.exchangeId, (sent.get(m.exchangeId) ?? 0) + 1);
+      }
+    }
+    expect(o.depth).toBe(0);
+    expect(sent.size).toBe(next);
+    expect([...sent.values()].every((n) => n === 1)).toBe(true);
+    expect(o.countByState().sent).toBe(next);
   });
 });
 

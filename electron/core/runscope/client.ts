@@ -40,6 +40,14 @@ function readReply(text: string): { ok: true; uuid: string | null } | { ok: fals
 export class RunscopeClient {
   private pool: Pool | null = null;
   private poolKey = '';
+  private url: { endpoint: string; bucket: string; url: URL } | null = null;
+
+  private urlFor(s: RunscopeSettings): URL {
+    if (this.url?.endpoint !== s.api_endpoint || this.url.bucket !== s.bucket) {
+      this.url = { endpoint: s.api_endpoint, bucket: s.bucket, url: messagesUrl(s.api_endpoint, s.bucket) };
+    }
+    return this.url.url;
+  }
 
   private poolFor(origin: string, s: RunscopeSettings): Pool {
     const key = `${origin}|${s.keepalive}|${s.timeout}`;
@@ -60,14 +68,15 @@ export class RunscopeClient {
   }
 
   async send(body: string, s: RunscopeSettings): Promise<AttemptResult> {
-    const url = messagesUrl(s.api_endpoint, s.bucket);
+    const url = this.urlFor(s);
     try {
+      // The pool's connect, headers and body timeouts bound each attempt (Kong's
+      // `timeout` was a socket timeout too); no per-attempt AbortSignal needed.
       const res = await this.poolFor(url.origin, s).request({
         method: 'POST',
         path: url.pathname + url.search,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${s.access_token}` },
         body,
-        signal: AbortSignal.timeout(s.timeout),
       });
       const text = await res.body.text();
       const status = res.statusCode;
@@ -78,7 +87,7 @@ export class RunscopeClient {
       return reply.ok ? { kind: 'sent', httpStatus: status, uuid: reply.uuid } : { kind: 'invalid', error: reply.error, httpStatus: status };
     } catch (err) {
       const e = err as Error & { code?: string };
-      const timedOut = e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT';
+      const timedOut = e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT';
       const error = timedOut ? `no reply within ${s.timeout} ms` : `cannot reach ${url.origin}: ${e.code ?? e.message}`;
       return { kind: 'transient', error, httpStatus: null };
     }

@@ -4,10 +4,12 @@
 import type { DeliverySummary } from '../api.js';
 import { forwardingEnabled, type RunscopeSettings } from '../settings/schema.js';
 import type { RunscopeClient } from './client.js';
-import type { Outbox, Outcome } from './outbox.js';
+import type { DueMessage, Outbox, Outcome } from './outbox.js';
 
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_MAX_MS = 10_000;
+/** While user traffic keeps the process busy: one attempt at a time, at most one per this interval. */
+export const TRICKLE_INTERVAL_MS = 10;
 
 export function backoffMs(failures: number, random = Math.random()): number {
   const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures - 1, 20));
@@ -21,6 +23,10 @@ export interface ForwarderOptions {
   onDelivery: (summary: DeliverySummary) => void;
   onStatusChange: () => void;
   maxInFlight?: number;
+  /** True while user traffic keeps the process busy (see LoadGauge): delivery trickles. */
+  busy?: () => boolean;
+  /** Queue depth from which delivery goes at full speed even while busy, so the outbox does not fill. */
+  catchUpDepth?: number;
 }
 
 export class Forwarder {
@@ -29,6 +35,7 @@ export class Forwarder {
   private holdUntil = 0;
   private timer: NodeJS.Timeout | null = null;
   private pumpScheduled = false;
+  private nextTrickleAt = 0;
   private stopped = false;
   /** "access token rejected (HTTP 401)" while paused; cleared by a settings change. */
   pausedReason: string | null = null;
@@ -66,15 +73,18 @@ export class Forwarder {
     if (!forwardingEnabled(settings)) return;
     const now = Date.now();
     if (now < this.holdUntil) return this.wakeAt(this.holdUntil);
-    const max = this.consecutiveFailures > 0 ? 1 : (this.opts.maxInFlight ?? 16);
+    const trickle = this.opts.busy?.() === true && this.opts.outbox.depth < (this.opts.catchUpDepth ?? Infinity);
+    if (trickle && now < this.nextTrickleAt) return this.wakeAt(this.nextTrickleAt);
+    const max = this.consecutiveFailures > 0 || trickle ? 1 : (this.opts.maxInFlight ?? 16);
     const free = max - this.inFlight.size;
     if (free <= 0) return;
     const ids = new Set(this.inFlight.keys());
     const due = this.opts.outbox.due(now, free, ids);
+    if (trickle && due.length > 0) this.nextTrickleAt = now + TRICKLE_INTERVAL_MS;
     for (const msg of due) {
       const attempt = this.opts.client
         .send(msg.body, settings)
-        .then((result) => this.settle(msg.id, msg.attempts, result))
+        .then((result) => this.settle(msg, result))
         .catch(() => undefined)
         .finally(() => {
           this.inFlight.delete(msg.id);
@@ -88,7 +98,7 @@ export class Forwarder {
     }
   }
 
-  private async settle(id: number, attempts: number, result: Awaited<ReturnType<RunscopeClient['send']>>): Promise<void> {
+  private async settle(msg: DueMessage, result: Awaited<ReturnType<RunscopeClient['send']>>): Promise<void> {
     const now = Date.now();
     let outcome: Outcome;
     if (result.kind === 'sent') {
@@ -102,13 +112,13 @@ export class Forwarder {
     } else {
       this.consecutiveFailures++;
       this.holdUntil = now + backoffMs(this.consecutiveFailures);
-      outcome = { kind: 'retry', error: result.error, httpStatus: result.httpStatus, nextAttemptAt: now + backoffMs(attempts + 1) };
+      outcome = { kind: 'retry', error: result.error, httpStatus: result.httpStatus, nextAttemptAt: now + backoffMs(msg.attempts + 1) };
     }
     // The status bar shows the last error until a delivery succeeds again.
     const nextError = result.kind === 'sent' ? null : result.error;
     const changedStatus = this.lastError !== nextError;
     this.lastError = nextError;
-    const summary = await this.opts.outbox.record(id, outcome, now);
+    const summary = await this.opts.outbox.record(msg, outcome, now);
     if (summary) this.opts.onDelivery(summary);
     if (changedStatus || result.kind === 'auth') this.opts.onStatusChange();
   }

@@ -6,6 +6,18 @@ import zlib from 'node:zlib';
 import type { HeaderPair } from '../api.js';
 import { headerValue, type Exchange } from '../store/exchange.js';
 
+/** What a message is built from: a captured Exchange, or its copy sent to the delivery worker. */
+export type MessageSource = Pick<Exchange, 'id' | 'startedAt' | 'endedAt' | 'method' | 'url' | 'requestHeaders' | 'responseHeaders' | 'status' | 'reason'> & {
+  requestBody: BodySource;
+  responseBody: BodySource;
+};
+
+export interface BodySource {
+  bytes(): Buffer;
+  truncated: boolean;
+  size: number;
+}
+
 type HeaderObject = Record<string, string | string[]>;
 
 export interface RunscopeMessage {
@@ -101,7 +113,7 @@ function formFields(text: Buffer): Record<string, string | string[]> {
   return form;
 }
 
-export function toRunscopeMessage(ex: Exchange, logBody: boolean): RunscopeMessage {
+export function toRunscopeMessage(ex: MessageSource, logBody: boolean): RunscopeMessage {
   const ended = ex.endedAt ?? ex.startedAt;
   const req = logBody
     ? bodyFields(ex.requestHeaders, ex.requestBody.bytes(), ex.requestBody.truncated)

@@ -1,7 +1,7 @@
 // Durable queue of Runscope messages in SQLite (node-sqlite3-wasm: no native
 // build, so the same file works in Node and in a packaged Electron app).
-// Writes are grouped: every enqueue/update made in one event-loop turn commits
-// in one transaction, and callers are told only after that commit.
+// Writes are grouped: enqueues and updates made within a few milliseconds
+// commit in one transaction, and callers are told only after that commit.
 import sqlite from 'node-sqlite3-wasm';
 import type { DeliveryRecord, DeliveryState, DeliverySummary } from '../api.js';
 
@@ -62,7 +62,8 @@ export type EnqueueResult = 'queued' | 'full';
 interface Row {
   id: number;
   exchange_id: string;
-  body: string;
+  /** UTF-8 bytes (rows written before 0.2 hold TEXT). */
+  body: Uint8Array | string;
   bytes: number;
   state: DeliveryState;
   attempts: number;
@@ -79,7 +80,20 @@ export interface DueMessage {
   exchangeId: string;
   body: string;
   attempts: number;
+  createdAt: number;
 }
+
+/**
+ * Group commit: writes wait up to this long (or until this many are pending)
+ * and commit in one transaction. A commit costs about as much as 50 one-row
+ * inserts, so under load this is most of the outbox's cost per message.
+ */
+const COMMIT_DELAY_MS = 5;
+const COMMIT_MAX_WRITES = 256;
+
+/** Bounds of the in-memory copy of freshly committed messages (see `fresh`). */
+const FRESH_MAX_MESSAGES = 4096;
+const FRESH_MAX_BYTES = 32 * 2 ** 20;
 
 export type Outcome =
   | { kind: 'sent'; httpStatus: number; uuid: string | null }
@@ -109,6 +123,10 @@ CREATE INDEX IF NOT EXISTS messages_waiting ON messages(id) WHERE state IN ('que
 
 const summaryColumns = 'exchange_id, state, attempts, last_error, http_status, runscope_uuid, created_at, updated_at';
 
+function bodyText(body: Uint8Array | string): string {
+  return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+}
+
 function toSummary(r: Omit<Row, 'id' | 'body' | 'bytes' | 'next_attempt_at'>): DeliverySummary {
   return {
     exchangeId: r.exchange_id,
@@ -128,7 +146,17 @@ export class Outbox {
   private bytes = 0;
   private undelivered = 0;
   private pending: Array<{ write: () => () => void; onError: (err: Error) => void }> = [];
-  private flushScheduled = false;
+  /**
+   * Messages committed since the forwarder last caught up, in id order, so the
+   * steady state hands a new message to the forwarder without reading it back
+   * from SQLite. Only used while it accounts for every waiting message not in
+   * flight; otherwise (backlog after a restart, retries, requeues, overflow)
+   * due() reads the database and this is dropped.
+   */
+  private fresh: DueMessage[] = [];
+  private freshHead = 0;
+  private freshBytes = 0;
+  private flushTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Set when the last commit failed (disk full, permissions): surfaced in status. */
   lastWriteError: string | null = null;
@@ -170,13 +198,18 @@ export class Outbox {
           if (!this.makeRoom(size)) return () => resolve('full');
           const res = this.db.run(
             "INSERT OR IGNORE INTO messages (exchange_id, body, bytes, state, created_at, updated_at) VALUES (?, ?, ?, 'queued', ?, ?)",
-            [exchangeId, body, size, now, now],
+            // As a BLOB: copying bytes into the WASM heap is a memcpy, a string is encoded char by char in JS.
+            [exchangeId, Buffer.from(body), size, now, now],
           );
           if (res.changes === 0) return () => resolve('queued'); // already queued
           this.count++;
           this.bytes += size;
           this.undelivered++;
-          return () => resolve('queued');
+          const message: DueMessage = { id: Number(res.lastInsertRowid), exchangeId, body, attempts: 0, createdAt: now };
+          return () => {
+            this.remember(message, size);
+            resolve('queued');
+          };
         },
         reject,
       );
@@ -185,14 +218,38 @@ export class Outbox {
 
   /** Messages due for an attempt, oldest first, excluding ids already in flight. */
   due(now: number, limit: number, inFlight: Set<number>): DueMessage[] {
+    const freshCount = this.fresh.length - this.freshHead;
+    if (this.undelivered === inFlight.size + freshCount) return this.takeFresh(limit);
+    this.dropFresh();
     const rows = this.db.all(
-      "SELECT id, exchange_id, body, attempts FROM messages INDEXED BY messages_waiting WHERE state IN ('queued','retrying') AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+      "SELECT id, exchange_id, body, attempts, created_at FROM messages INDEXED BY messages_waiting WHERE state IN ('queued','retrying') AND next_attempt_at <= ? ORDER BY id LIMIT ?",
       [now, limit + inFlight.size],
-    ) as unknown as Array<Pick<Row, 'id' | 'exchange_id' | 'body' | 'attempts'>>;
+    ) as unknown as Array<Pick<Row, 'id' | 'exchange_id' | 'body' | 'attempts' | 'created_at'>>;
     return rows
       .filter((r) => !inFlight.has(r.id))
       .slice(0, limit)
-      .map((r) => ({ id: r.id, exchangeId: r.exchange_id, body: r.body, attempts: r.attempts }));
+      .map((r) => ({ id: r.id, exchangeId: r.exchange_id, body: bodyText(r.body), attempts: r.attempts, createdAt: r.created_at }));
+  }
+
+  private remember(message: DueMessage, size: number): void {
+    if (this.fresh.length - this.freshHead >= FRESH_MAX_MESSAGES || this.freshBytes + size > FRESH_MAX_BYTES) return;
+    this.fresh.push(message);
+    this.freshBytes += size;
+  }
+
+  private takeFresh(limit: number): DueMessage[] {
+    const end = Math.min(this.fresh.length, this.freshHead + limit);
+    const out = this.fresh.slice(this.freshHead, end);
+    this.freshHead = end;
+    for (const m of out) this.freshBytes -= Buffer.byteLength(m.body);
+    if (this.freshHead === this.fresh.length) this.dropFresh();
+    return out;
+  }
+
+  private dropFresh(): void {
+    this.fresh = [];
+    this.freshHead = 0;
+    this.freshBytes = 0;
   }
 
   /** Earliest next attempt among waiting messages, or null. */
@@ -201,30 +258,34 @@ export class Outbox {
     return row.t === null ? null : Number(row.t);
   }
 
-  /** Records an attempt's outcome; resolves with the new summary after commit. */
-  record(id: number, outcome: Outcome, now = Date.now()): Promise<DeliverySummary | null> {
+  /**
+   * Records the outcome of an attempt at a message due() handed out; resolves
+   * with the new summary after commit, or null if the message was no longer waiting.
+   */
+  record(message: Pick<DueMessage, 'id' | 'exchangeId' | 'attempts' | 'createdAt'>, outcome: Outcome, now = Date.now()): Promise<DeliverySummary | null> {
     return new Promise((resolve, reject) => {
       this.schedule(() => {
         const state: DeliveryState = outcome.kind === 'sent' ? 'sent' : outcome.kind === 'retry' ? 'retrying' : 'failed';
-        const row = this.db.get(`SELECT state FROM messages WHERE id = ?`, [id]) as { state: DeliveryState } | null;
-        if (!row) return () => resolve(null);
-        this.db.run(
+        const error = outcome.kind === 'sent' ? null : outcome.error;
+        const uuid = outcome.kind === 'sent' ? outcome.uuid : null;
+        const res = this.db.run(
           `UPDATE messages SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?, http_status = ?,
-             runscope_uuid = COALESCE(?, runscope_uuid), updated_at = ? WHERE id = ?`,
-          [
-            state,
-            outcome.kind === 'retry' ? outcome.nextAttemptAt : 0,
-            outcome.kind === 'sent' ? null : outcome.error,
-            outcome.httpStatus,
-            outcome.kind === 'sent' ? outcome.uuid : null,
-            now,
-            id,
-          ],
+             runscope_uuid = ?, updated_at = ? WHERE id = ? AND state IN ('queued','retrying')`,
+          [state, outcome.kind === 'retry' ? outcome.nextAttemptAt : 0, error, outcome.httpStatus, uuid, now, message.id],
         );
-        const wasWaiting = row.state === 'queued' || row.state === 'retrying';
-        if (wasWaiting && state !== 'retrying') this.undelivered--;
-        const summary = this.db.get(`SELECT ${summaryColumns} FROM messages WHERE id = ?`, [id]) as unknown as Row;
-        return () => resolve(toSummary(summary));
+        if (res.changes === 0) return () => resolve(null);
+        if (state !== 'retrying') this.undelivered--;
+        const summary: DeliverySummary = {
+          exchangeId: message.exchangeId,
+          state,
+          attempts: message.attempts + 1,
+          lastError: error,
+          httpStatus: outcome.httpStatus,
+          runscopeUuid: uuid,
+          createdAt: message.createdAt,
+          updatedAt: now,
+        };
+        return () => resolve(summary);
       }, reject);
     });
   }
@@ -247,7 +308,7 @@ export class Outbox {
 
   get(exchangeId: string): DeliveryRecord | null {
     const row = this.db.get(`SELECT ${summaryColumns}, body FROM messages WHERE exchange_id = ?`, [exchangeId]) as unknown as Row | null;
-    return row ? { ...toSummary(row), message: row.body } : null;
+    return row ? { ...toSummary(row), message: bodyText(row.body) } : null;
   }
 
   list(limit: number, state?: DeliveryState): DeliverySummary[] {
@@ -297,14 +358,13 @@ export class Outbox {
   private schedule(write: () => () => void, onError: (err: Error) => void): void {
     if (this.closed) return onError(new Error('outbox is closed'));
     this.pending.push({ write, onError });
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (this.pending.length >= COMMIT_MAX_WRITES) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), COMMIT_DELAY_MS);
   }
 
   private flush(): void {
-    this.flushScheduled = false;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     if (this.pending.length === 0 || this.closed) return;
     const batch = this.pending;
     this.pending = [];

@@ -1,0 +1,183 @@
+// The proxy thread's side of the delivery worker: posts ended exchanges in
+// batches, resolves each one's enqueue once the worker has committed it, and
+// mirrors the worker's status so status() stays synchronous.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { DeliverySummary } from '../api.js';
+import type { RunscopeSettings } from '../settings/schema.js';
+import type { DeliveryStatus, ExchangeCopy, FromWorker, Queries, QueryName, ToWorker, WorkerInit } from './deliveryProtocol.js';
+import type { EnqueueResult } from './outbox.js';
+
+const READY_TIMEOUT_MS = 30_000;
+/** Ended exchanges wait this long (or until this many) and cross to the worker in one message. */
+const POST_DELAY_MS = 5;
+const POST_MAX_EXCHANGES = 256;
+
+function workerUrl(): URL {
+  const sibling = new URL('./deliveryWorker.js', import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  // Under vitest this module runs from its TypeScript source; the worker runs the build.
+  return new URL('../../../dist/electron/core/runscope/deliveryWorker.js', import.meta.url);
+}
+
+export interface DeliveryHooks {
+  log(line: string): void;
+  onDelivery(d: DeliverySummary): void;
+  onStatusChange(): void;
+}
+
+export class DeliveryChannel {
+  status: DeliveryStatus;
+  /** Set when the worker died: forwarding stops, traffic goes on. */
+  failure: string | null = null;
+  private readonly pending = new Map<string, { resolve: (r: EnqueueResult) => void; reject: (e: Error) => void }>();
+  private readonly answers = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private outgoing: ExchangeCopy[] = [];
+  private postTimer: NodeJS.Timeout | null = null;
+  private nextQuery = 1;
+  private stopped: Promise<void> | null = null;
+
+  private constructor(
+    private readonly worker: Worker,
+    ready: DeliveryStatus,
+    private readonly hooks: DeliveryHooks,
+  ) {
+    this.status = ready;
+    worker.on('message', (msg: FromWorker) => this.receive(msg));
+    worker.on('error', (err) => this.fail(`delivery worker failed: ${err.message}`));
+    worker.on('exit', (code) => {
+      if (!this.stopped) this.fail(`delivery worker exited (${code})`);
+    });
+  }
+
+  static start(init: WorkerInit, hooks: DeliveryHooks): Promise<DeliveryChannel> {
+    const worker = new Worker(workerUrl(), { workerData: init, name: 'proxyscope-delivery' });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error(`delivery worker not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      const onMessage = (msg: FromWorker) => {
+        if (msg.type === 'log') hooks.log(msg.line);
+        if (msg.type === 'ready') done(null, msg.status);
+      };
+      const onError = (err: Error) => done(err);
+      const onExit = (code: number) => done(new Error(`delivery worker exited (${code}) before it was ready`));
+      const done = (err: Error | null, status?: DeliveryStatus) => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        if (err) {
+          void worker.terminate();
+          reject(err);
+        } else resolve(new DeliveryChannel(worker, status!, hooks));
+      };
+      worker.on('message', onMessage);
+      worker.once('error', onError);
+      worker.once('exit', onExit);
+    });
+  }
+
+  /** Resolves once the exchange's message is committed to the outbox. */
+  enqueue(copy: ExchangeCopy): Promise<EnqueueResult> {
+    if (this.failure || this.stopped) return Promise.reject(new Error(this.failure ?? 'delivery is stopped'));
+    return new Promise((resolve, reject) => {
+      this.pending.set(copy.id, { resolve, reject });
+      this.outgoing.push(copy);
+      if (this.outgoing.length >= POST_MAX_EXCHANGES) this.postOutgoing();
+      else this.postTimer ??= setTimeout(() => this.postOutgoing(), POST_DELAY_MS);
+    });
+  }
+
+  settingsChanged(settings: RunscopeSettings): void {
+    this.send({ type: 'settings', settings });
+  }
+
+  setBusy(busy: boolean): void {
+    this.send({ type: 'busy', busy });
+  }
+
+  query<K extends QueryName>(name: K, args: Queries[K]['args']): Promise<Queries[K]['result']> {
+    if (this.failure) return Promise.reject(new Error(this.failure));
+    const id = this.nextQuery++;
+    return new Promise((resolve, reject) => {
+      this.answers.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.send({ type: 'query', id, name, args });
+    });
+  }
+
+  /** Posts what is waiting, lets the worker commit it and close the outbox, then ends the thread. */
+  stop(): Promise<void> {
+    return (this.stopped ??= (async () => {
+      if (this.failure) return;
+      this.postOutgoing();
+      const stoppedMsg = new Promise<void>((resolve) => {
+        const onMessage = (msg: FromWorker) => msg.type === 'stopped' && resolve();
+        this.worker.on('message', onMessage);
+        this.worker.once('exit', () => resolve());
+      });
+      this.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+      const timeout = new Promise((r) => setTimeout(r, 10_000).unref());
+      await Promise.race([stoppedMsg, timeout]);
+      await this.worker.terminate();
+      this.rejectAll(new Error('delivery is stopped'));
+    })());
+  }
+
+  private send(msg: ToWorker): void {
+    if (!this.failure) this.worker.postMessage(msg);
+  }
+
+  private postOutgoing(): void {
+    if (this.postTimer) clearTimeout(this.postTimer);
+    this.postTimer = null;
+    if (this.outgoing.length === 0 || this.failure) return;
+    const exchanges = this.outgoing;
+    this.outgoing = [];
+    this.send({ type: 'enqueue', exchanges });
+  }
+
+  private receive(msg: FromWorker): void {
+    switch (msg.type) {
+      case 'batch': {
+        const statusChanged = JSON.stringify(msg.status) !== JSON.stringify(this.status);
+        this.status = msg.status;
+        for (const q of msg.queued) {
+          const waiter = this.pending.get(q.exchangeId);
+          this.pending.delete(q.exchangeId);
+          if (q.result === 'error') waiter?.reject(new Error(q.error ?? 'outbox write failed'));
+          else waiter?.resolve(q.result);
+        }
+        for (const d of msg.deliveries) this.hooks.onDelivery(d);
+        if (statusChanged && msg.deliveries.length === 0) this.hooks.onStatusChange();
+        break;
+      }
+      case 'answer': {
+        const waiter = this.answers.get(msg.id);
+        this.answers.delete(msg.id);
+        if (msg.error !== undefined) waiter?.reject(new Error(msg.error));
+        else waiter?.resolve(msg.value);
+        break;
+      }
+      case 'log':
+        this.hooks.log(msg.line);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private fail(reason: string): void {
+    if (this.failure) return;
+    this.failure = reason;
+    this.hooks.log(reason);
+    this.rejectAll(new Error(reason));
+    this.hooks.onStatusChange();
+  }
+
+  private rejectAll(err: Error): void {
+    for (const w of this.pending.values()) w.reject(err);
+    for (const w of this.answers.values()) w.reject(err);
+    this.pending.clear();
+    this.answers.clear();
+  }
+}

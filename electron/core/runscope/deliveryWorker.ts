@@ -1,0 +1,161 @@
+// The delivery worker thread: owns the outbox and the client to the collector,
+// builds each message from the exchange copy the proxy thread posts, commits
+// it, and drains the outbox. See deliveryProtocol.ts for the messages.
+import os from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DeliverySummary } from '../api.js';
+import type { RunscopeSettings } from '../settings/schema.js';
+import { RunscopeClient } from './client.js';
+import type { CopiedBody, DeliveryStatus, ExchangeCopy, FromWorker, ToWorker, WorkerInit } from './deliveryProtocol.js';
+import { Forwarder } from './forwarder.js';
+import { toRunscopeMessage, type BodySource } from './message.js';
+import { Outbox } from './outbox.js';
+
+if (!parentPort) throw new Error('deliveryWorker.js runs as a worker thread');
+const port = parentPort;
+const init = workerData as WorkerInit;
+const post = (msg: FromWorker) => port.postMessage(msg);
+const log = (line: string) => post({ type: 'log', line });
+
+// On Linux a nice value is per thread: delivery then runs on time the proxy
+// thread does not need. (Elsewhere it would lower the whole process, so not there.)
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(10);
+  } catch {
+    /* not permitted: run at normal priority */
+  }
+}
+
+/** A data dir we cannot write must not stop the proxy: fall back to memory and say so. */
+function openOutbox(): Outbox {
+  const bound = { maxMessages: init.limits.outboxMaxMessages, maxBytes: init.limits.outboxMaxBytes };
+  try {
+    return new Outbox(init.outboxPath, bound);
+  } catch (err) {
+    const outbox = new Outbox(null, bound);
+    outbox.durabilityProblem = `outbox not durable: cannot open ${init.outboxPath} (${(err as Error).message}); messages are kept in memory only`;
+    log(outbox.durabilityProblem);
+    return outbox;
+  }
+}
+
+let settings: RunscopeSettings = init.settings;
+let busy = false;
+const outbox = openOutbox();
+const client = new RunscopeClient();
+const queued: Extract<FromWorker, { type: 'batch' }>['queued'] = [];
+const deliveries: DeliverySummary[] = [];
+let postScheduled = false;
+
+const forwarder = new Forwarder({
+  outbox,
+  client,
+  settings: () => settings,
+  busy: () => busy,
+  catchUpDepth: Math.max(1, Math.floor(init.limits.outboxMaxMessages / 4)),
+  onDelivery: (d) => {
+    deliveries.push(d);
+    schedulePost();
+  },
+  onStatusChange: () => schedulePost(),
+});
+
+function status(): DeliveryStatus {
+  return {
+    depth: outbox.depth,
+    lastError: forwarder.lastError,
+    pausedReason: forwarder.pausedReason,
+    lastWriteError: outbox.lastWriteError,
+    durabilityProblem: outbox.durabilityProblem,
+  };
+}
+
+function postBatch(): void {
+  postScheduled = false;
+  post({ type: 'batch', queued: queued.splice(0), deliveries: deliveries.splice(0), status: status() });
+}
+
+function schedulePost(): void {
+  if (postScheduled) return;
+  postScheduled = true;
+  setImmediate(postBatch);
+}
+
+function bodySource(b: CopiedBody): BodySource {
+  const bytes = b.bytes ? Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength) : Buffer.alloc(0);
+  return { bytes: () => bytes, truncated: b.truncated, size: b.size };
+}
+
+function enqueue(ex: ExchangeCopy): void {
+  let body: string;
+  try {
+    body = JSON.stringify(toRunscopeMessage({ ...ex, requestBody: bodySource(ex.requestBody), responseBody: bodySource(ex.responseBody) }, ex.logBody));
+  } catch (err) {
+    queued.push({ exchangeId: ex.id, result: 'error', error: `message not built: ${(err as Error).message}` });
+    return schedulePost();
+  }
+  outbox.enqueue(ex.id, body).then(
+    (result) => {
+      queued.push({ exchangeId: ex.id, result });
+      schedulePost();
+      forwarder.kick();
+    },
+    (err: Error) => {
+      queued.push({ exchangeId: ex.id, result: 'error', error: err.message });
+      schedulePost();
+    },
+  );
+}
+
+async function answer(msg: Extract<ToWorker, { type: 'query' }>): Promise<void> {
+  try {
+    let value: unknown;
+    if (msg.name === 'get') value = outbox.get((msg.args as { exchangeId: string }).exchangeId);
+    else if (msg.name === 'list') {
+      const { limit, state } = msg.args as { limit: number; state?: never };
+      value = outbox.list(limit, state);
+    } else {
+      value = await outbox.requeue((msg.args as { exchangeId: string }).exchangeId);
+      if (value) forwarder.kick();
+    }
+    post({ type: 'answer', id: msg.id, value });
+  } catch (err) {
+    post({ type: 'answer', id: msg.id, error: (err as Error).message });
+  }
+}
+
+async function stop(): Promise<void> {
+  await forwarder.stop();
+  await client.close();
+  outbox.close(); // commits what is pending; its acks resolve in the next microtasks
+  await new Promise((r) => setImmediate(r));
+  postBatch();
+  post({ type: 'stopped' });
+  port.close();
+}
+
+port.on('message', (msg: ToWorker) => {
+  switch (msg.type) {
+    case 'enqueue':
+      for (const ex of msg.exchanges) enqueue(ex);
+      break;
+    case 'settings':
+      settings = msg.settings;
+      forwarder.settingsChanged();
+      break;
+    case 'busy':
+      busy = msg.busy;
+      if (!busy) forwarder.kick();
+      break;
+    case 'query':
+      void answer(msg);
+      break;
+    case 'stop':
+      void stop();
+      break;
+  }
+});
+
+forwarder.kick();
+post({ type: 'ready', status: status() });

@@ -1,0 +1,21 @@
+// vitest globalSetup: the delivery worker thread runs the compiled core
+// (dist/), because a worker cannot load our TypeScript sources. Rebuild the
+// core when any source under electron/ is newer than the build.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+export default function setup(): void {
+  const built = 'dist/electron/core/runscope/deliveryWorker.js';
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime('electron/core')) return;
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
