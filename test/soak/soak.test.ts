@@ -14,14 +14,12 @@ describe('soak', () => {
     expect(r.unique).toBeGreaterThanOrEqual(r.reported);
   }, 1_200_000);
 
-  it('collector faults during 10k exchanges: traffic unaffected, every message settled; throughput ratio printed', async () => {
+  it('collector faults during 10k exchanges: traffic unaffected and within 10 % of forwarding off, every message settled', async () => {
     const r = await collectorFaultsScenario(upstream(), 10_000);
     console.log('collector faults soak', r, 'ratio', r.forwardingRps / r.baselineRps);
     expect(r.trafficFailures).toBe(0);
     expect(r.settled).toBe(r.exchanges);
     expect(r.failedWithReason).toBe(r.failed);
-    // Throughput is reported, not asserted: forwarding costs 31-57 % of req/s on this
-    // 2-core machine (bench/results.md), short of the 10 % target; the bench tracks it.
-    expect(r.forwardingRps).toBeGreaterThan(0);
+    expect(r.forwardingRps / r.baselineRps).toBeGreaterThanOrEqual(0.9);
   }, 1_200_000);
 });

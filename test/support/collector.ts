@@ -48,6 +48,11 @@ export interface Collector {
   rejected: Array<{ reason: string; path: string }>;
   /** Requests answered, whatever the mode. */
   requests: number;
+  /** Most requests open at once since the last `resetConcurrency()`. */
+  maxConcurrent: number;
+  resetConcurrency(): void;
+  /** Holds each 'ok' reply this long, so concurrency is visible. */
+  setReplyDelay(ms: number): void;
   setMode(mode: CollectorMode): void;
   /** Rejects (400) the message whose unique_identifier matches. */
   rejectIds: Set<string>;
@@ -76,6 +81,8 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   const stalled = new Set<http.ServerResponse>();
   const expectedPath = `${opts.prefix ?? ''}/buckets/${encodeURIComponent(opts.bucket)}/messages`;
   let uuid = 0;
+  let open = 0;
+  let replyDelayMs = 0;
 
   const reply = (res: http.ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -121,14 +128,19 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     }
     received.push(message);
     for (const w of [...waiters]) if (received.length >= w.count) w.resolve();
-    reply(res, 201, {
+    const answer = () => reply(res, 201, {
       data: [{ status: 'success', uuid: `uuid-${++uuid}`, unique_identifier: message.unique_identifier, warning: null, error: null }],
       meta: { error_count: 0 },
       error: null,
     });
+    if (replyDelayMs > 0) setTimeout(answer, replyDelayMs);
+    else answer();
   };
 
   const server = http.createServer((req, res) => {
+    open++;
+    collector.maxConcurrent = Math.max(collector.maxConcurrent, open);
+    res.once('close', () => open--);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
@@ -146,6 +158,13 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     received,
     rejected,
     requests: 0,
+    maxConcurrent: 0,
+    resetConcurrency() {
+      collector.maxConcurrent = open;
+    },
+    setReplyDelay(ms) {
+      replyDelayMs = ms;
+    },
     rejectIds,
     setMode(next) {
       mode = next;

@@ -8,8 +8,8 @@ import type { DueMessage, Outbox, Outcome } from './outbox.js';
 
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_MAX_MS = 10_000;
-/** While user traffic keeps the process busy: one attempt at a time, at most one per this interval. */
-export const TRICKLE_INTERVAL_MS = 10;
+/** While user traffic keeps the proxy busy: one attempt at a time, one every 50 ms at most. */
+export const TRICKLE_INTERVAL_MS = 50;
 
 export function backoffMs(failures: number, random = Math.random()): number {
   const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures - 1, 20));
