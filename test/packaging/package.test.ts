@@ -44,8 +44,8 @@ describe('electron-builder', () => {
       files = (listPackage(join(out, 'linux-unpacked', 'resources', 'app.asar'), { isPack: false }) as string[]).map((f) => f.replaceAll('\\', '/'));
     }, 180_000);
 
-    it('holds the built main process, preload and renderer', () => {
-      for (const f of ['/package.json', '/dist/electron/main.js', '/dist/electron/preload.cjs', '/dist/renderer/index.html', '/dist/electron/core/app.js', '/dist/electron/headless/cli.js']) {
+    it('holds the built main process, preload, delivery worker and renderer', () => {
+      for (const f of ['/package.json', '/dist/electron/main.js', '/dist/electron/preload.cjs', '/dist/renderer/index.html', '/dist/electron/core/app.js', '/dist/electron/core/runscope/deliveryWorker.js', '/dist/electron/headless/cli.js']) {
         expect(files).toContain(f);
       }
     });
