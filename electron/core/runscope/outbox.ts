@@ -153,7 +153,7 @@ export class Outbox {
    * flight; otherwise (backlog after a restart, retries, requeues, overflow)
    * due() reads the database and this is dropped.
    */
-  private fresh: DueMessage[] = [];
+  private fresh: Array<{ message: DueMessage; size: number }> = [];
   private freshHead = 0;
   private freshBytes = 0;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -233,7 +233,7 @@ export class Outbox {
 
   private remember(message: DueMessage, size: number): void {
     if (this.fresh.length - this.freshHead >= FRESH_MAX_MESSAGES || this.freshBytes + size > FRESH_MAX_BYTES) return;
-    this.fresh.push(message);
+    this.fresh.push({ message, size });
     this.freshBytes += size;
   }
 
@@ -241,9 +241,9 @@ export class Outbox {
     const end = Math.min(this.fresh.length, this.freshHead + limit);
     const out = this.fresh.slice(this.freshHead, end);
     this.freshHead = end;
-    for (const m of out) this.freshBytes -= Buffer.byteLength(m.body);
+    for (const f of out) this.freshBytes -= f.size;
     if (this.freshHead === this.fresh.length) this.dropFresh();
-    return out;
+    return out.map((f) => f.message);
   }
 
   private dropFresh(): void {
