@@ -3,6 +3,7 @@
 // then the profile's summary. Profiles land in dist/bench-profiles/.
 // RATE=n: a fixed n req/s from the Node client instead of wrk (CPU per exchange
 // compares better across changes than req/s at saturation). NOPROF=1: no profiler.
+// BENCH_NODE_FLAGS="…": extra node flags for the proxy (experiments).
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,10 @@ const ca = createUpstreamCa(join(tmp, 'upstream'));
 const upstream = await startUpstream({ caCertPath: ca.certPath, caKeyPath: ca.keyPath, hostCount: 1 });
 const collector = await startCollectorProcess();
 const before = Date.now();
-const nodeFlags = process.env.NOPROF === '1' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+const nodeFlags = [
+  ...(process.env.NOPROF === '1' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+  ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+];
 const proxy = await startConfig(id, { tmp, upstreamCaPath: ca.certPath, collectorUrl: collector.url, nodeFlags });
 const rate = Number(process.env.RATE);
 const client = rate > 0 ? await startLoadClient() : null;

@@ -2,6 +2,7 @@
 // http-mitm-proxy, in one run; writes bench/results.md and prints it.
 // BENCH_QUICK=1: a short smoke run. BENCH_REPS=n, BENCH_CONFIGS=direct,ps-fwd,…
 // BENCH_PROFILE=1: the Node proxies write CPU profiles to dist/bench-profiles/.
+// BENCH_PHASES=steady,stream,exchanges: run only those phases (a partial run writes to dist/bench/).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -73,9 +74,21 @@ function configsFromEnv(): ConfigId[] {
   return ALL.filter((id) => wanted.includes(id));
 }
 
+const PHASES = ['steady', 'stream', 'exchanges'] as const;
+type Phase = (typeof PHASES)[number];
+
+function phasesFromEnv(): Phase[] {
+  const wanted = process.env.BENCH_PHASES?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!wanted?.length) return [...PHASES];
+  const unknown = wanted.filter((w) => !PHASES.includes(w as Phase));
+  if (unknown.length) throw new Error(`BENCH_PHASES: unknown ${unknown.join(', ')} (known: ${PHASES.join(', ')})`);
+  return PHASES.filter((p) => wanted.includes(p));
+}
+
 async function main(): Promise<void> {
   const plan = planFromEnv();
   let configs = configsFromEnv();
+  const phases = phasesFromEnv();
   const results = new Results();
   const startedAt = new Date();
 
@@ -91,6 +104,7 @@ async function main(): Promise<void> {
       results.note(`mitmdump row skipped: ${note}`);
     }
   }
+  if (process.env.BENCH_NODE_FLAGS) results.note(`Node proxies ran with extra flags: ${process.env.BENCH_NODE_FLAGS}`);
   const machine = describeMachine(plan.useWrk ? wrkVersion() : null, configs.includes('mitmdump') ? mitmdumpVersion() : null);
   log(`${QUICK ? 'quick' : 'full'} run: ${plan.reps} repetition(s) of ${configs.join(', ')} on ${machine.cpus} CPUs`);
 
@@ -107,7 +121,11 @@ async function main(): Promise<void> {
     tmp,
     upstreamCaPath: ca.certPath,
     collectorUrl: collector.url,
-    nodeFlags: process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    nodeFlags: [
+      ...(process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      // For experiments only (the quoted table runs the proxies exactly as users do).
+      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ],
   };
   const bench: Bench = { plan, results, httpPort: upstream.ready.httpPort, httpsPort: upstream.ready.httpsPort, client, background, collector, log };
 
@@ -142,9 +160,9 @@ async function main(): Promise<void> {
   };
 
   try {
-    await phase('steady load', configs, steadySession);
-    await phase('stream', configs, streamSession);
-    await phase(`${plan.exchanges} exchanges`, configs.filter((id) => id === 'ps-fwd' || id === 'ps-fwd-body'), exchangesSession);
+    if (phases.includes('steady')) await phase('steady load', configs, steadySession);
+    if (phases.includes('stream')) await phase('stream', configs, streamSession);
+    if (phases.includes('exchanges')) await phase(`${plan.exchanges} exchanges`, configs.filter((id) => id === 'ps-fwd' || id === 'ps-fwd-body'), exchangesSession);
   } finally {
     await cleanup();
   }
@@ -152,9 +170,10 @@ async function main(): Promise<void> {
   const markdown = render(results, plan, machine, configs, startedAt, (Date.now() - started) / 1000, QUICK);
   // A quick run is a smoke test: it goes to dist/, never over the quoted results.
   mkdirSync(join(ROOT, 'dist', 'bench'), { recursive: true });
-  const out = QUICK ? join(ROOT, 'dist', 'bench', 'results-quick.md') : join(ROOT, 'bench', 'results.md');
+  const partial = QUICK || phases.length < PHASES.length;
+  const out = partial ? join(ROOT, 'dist', 'bench', 'results-partial.md') : join(ROOT, 'bench', 'results.md');
   writeFileSync(out, markdown);
-  writeFileSync(join(ROOT, 'dist', 'bench', QUICK ? 'results-quick.json' : 'results.json'), JSON.stringify({ plan, machine, results }, null, 1));
+  writeFileSync(join(ROOT, 'dist', 'bench', partial ? 'results-partial.json' : 'results.json'), JSON.stringify({ plan, machine, results }, null, 1));
   process.stdout.write(markdown);
   log(`wrote ${out}`);
 }

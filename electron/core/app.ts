@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CoreService, DeliverySummary, ExchangeSummary, Status } from './api.js';
 import { EventBatcher } from './eventBatcher.js';
+import { limitHeapGrowth } from './heapGrowth.js';
 import { loadOrCreateCa } from './proxy/ca.js';
 import { startProxy } from './proxy/proxy.js';
 import { DeliveryChannel } from './runscope/deliveryChannel.js';
@@ -73,6 +74,7 @@ export class SettingsError extends Error {
 
 export async function startApp(opts: StartAppOptions): Promise<App> {
   const log = opts.log ?? (() => undefined);
+  limitHeapGrowth();
   const limits = captureLimitsSchema.parse({ ...CAPTURE_DEFAULTS, ...opts.limits });
   const outboxPath = join(opts.dataDir, 'outbox.db');
   const unlock = lockDataDir(opts.dataDir, [`${outboxPath}.lock`]);

@@ -13,6 +13,12 @@ const READY_TIMEOUT_MS = 30_000;
 /** Ended exchanges wait this long (or until this many) and cross to the worker in one message. */
 const POST_DELAY_MS = 5;
 const POST_MAX_EXCHANGES = 256;
+/**
+ * The worker allocates at a few thousand messages a second at most; V8's default
+ * 48 MiB young generation would hold ~34 MB of RSS for it. 24 MiB (8 MiB semi-spaces)
+ * costs no measurable delivery rate.
+ */
+const WORKER_YOUNG_GENERATION_MB = 24;
 
 function workerUrl(): URL {
   const sibling = new URL('./deliveryWorker.js', import.meta.url);
@@ -52,7 +58,11 @@ export class DeliveryChannel {
   }
 
   static start(init: WorkerInit, hooks: DeliveryHooks): Promise<DeliveryChannel> {
-    const worker = new Worker(workerUrl(), { workerData: init, name: 'proxyscope-delivery' });
+    const worker = new Worker(workerUrl(), {
+      workerData: init,
+      name: 'proxyscope-delivery',
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => done(new Error(`delivery worker not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
       const onMessage = (msg: FromWorker) => {
