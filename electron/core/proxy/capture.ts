@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { IContext, Proxy } from 'http-mitm-proxy';
-import { CapturedBody, nowMs, pairsFromRaw, type Exchange } from '../store/exchange.js';
+import { CapturedBody, nowMs, type Exchange } from '../store/exchange.js';
 import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js';
 
 export interface CaptureHooks {
@@ -77,7 +77,7 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
       url,
       host,
       httpVersion: req.httpVersion,
-      requestHeaders: pairsFromRaw(req.rawHeaders),
+      requestHeaders: req.rawHeaders,
       requestBody: new CapturedBody(hooks.maxBodyBytes),
       status: null,
       reason: '',
@@ -121,7 +121,7 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
       clearTimeout(timers.get(ctx));
       ex.status = res.statusCode ?? 0;
       ex.reason = res.statusMessage ?? '';
-      ex.responseHeaders = pairsFromRaw(res.rawHeaders);
+      ex.responseHeaders = res.rawHeaders;
       ex.responseStartedAt = nowMs();
       res.on('data', (chunk: Buffer) => ex.responseBody.push(chunk));
       holdBackpressure(res, () => ctx.proxyToClientResponse);
@@ -153,10 +153,7 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
       if (ex) {
         ex.status = status;
         ex.reason = status === 504 ? 'Gateway Timeout' : 'Bad Gateway';
-        ex.responseHeaders = [
-          ['content-type', 'text/plain; charset=utf-8'],
-          ['x-proxyscope-error', '1'],
-        ];
+        ex.responseHeaders = ['content-type', 'text/plain; charset=utf-8', 'x-proxyscope-error', '1'];
         ex.responseStartedAt ??= nowMs();
         ex.responseBody.push(Buffer.from(body));
       }

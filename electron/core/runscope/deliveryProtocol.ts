@@ -20,8 +20,9 @@ export interface ExchangeCopy {
   endedAt: number | null;
   method: string;
   url: string;
-  requestHeaders: Array<[string, string]>;
-  responseHeaders: Array<[string, string]>;
+  /** name, value, name, value … (Node's rawHeaders layout) */
+  requestHeaders: readonly string[];
+  responseHeaders: readonly string[];
   status: number | null;
   reason: string;
   logBody: boolean;

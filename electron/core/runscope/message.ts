@@ -3,8 +3,7 @@
 // we send the decoded bytes and drop content-encoding from the copied headers;
 // if decoding fails we send the raw bytes (base64) and keep the header.
 import zlib from 'node:zlib';
-import type { HeaderPair } from '../api.js';
-import { headerValue, type Exchange } from '../store/exchange.js';
+import { headerValue, type Exchange, type RawHeaders } from '../store/exchange.js';
 
 /** What a message is built from: a captured Exchange, or its copy sent to the delivery worker. */
 export type MessageSource = Pick<Exchange, 'id' | 'startedAt' | 'endedAt' | 'method' | 'url' | 'requestHeaders' | 'responseHeaders' | 'status' | 'reason'> & {
@@ -44,10 +43,12 @@ export interface RunscopeMessage {
 }
 
 /** Repeated headers become arrays; the first occurrence's case names the key. */
-export function headersObject(pairs: HeaderPair[], drop?: string): HeaderObject {
+export function headersObject(raw: RawHeaders, drop?: string): HeaderObject {
   const out: HeaderObject = {};
   const keyFor = new Map<string, string>();
-  for (const [name, value] of pairs) {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
     const lower = name.toLowerCase();
     if (lower === drop) continue;
     const key = keyFor.get(lower);
@@ -93,7 +94,7 @@ export function decodeContent(bytes: Buffer, encoding: string | undefined, trunc
   return null;
 }
 
-function bodyFields(headers: HeaderPair[], bytes: Buffer, truncated: boolean) {
+function bodyFields(headers: RawHeaders, bytes: Buffer, truncated: boolean) {
   const encoding = headerValue(headers, 'content-encoding');
   const decoded = bytes.length > 0 ? decodeContent(bytes, encoding, truncated) : bytes;
   const dropEncoding = decoded !== null && encoding !== undefined && decoded !== bytes;

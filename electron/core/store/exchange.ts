@@ -31,6 +31,13 @@ export class CapturedBody {
   }
 }
 
+/**
+ * Headers as Node's rawHeaders gives them: name, value, name, value … Kept as
+ * that one array rather than an array per header: the store holds thousands of
+ * exchanges, and every object in them is work for each full GC.
+ */
+export type RawHeaders = readonly string[];
+
 /** Wall-clock milliseconds with sub-millisecond precision. */
 export const nowMs = (): number => performance.timeOrigin + performance.now();
 
@@ -41,11 +48,11 @@ export interface Exchange {
   url: string;
   host: string;
   httpVersion: string;
-  requestHeaders: HeaderPair[];
+  requestHeaders: RawHeaders;
   requestBody: CapturedBody;
   status: number | null;
   reason: string;
-  responseHeaders: HeaderPair[];
+  responseHeaders: RawHeaders;
   responseBody: CapturedBody;
   responseStartedAt: number | null;
   endedAt: number | null;
@@ -54,15 +61,16 @@ export interface Exchange {
   delivery: DeliveryState | null;
 }
 
-export function pairsFromRaw(raw: string[]): HeaderPair[] {
+export function pairsFromRaw(raw: RawHeaders): HeaderPair[] {
   const pairs: HeaderPair[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
   return pairs;
 }
 
-export function headerValue(headers: HeaderPair[], name: string): string | undefined {
+export function headerValue(headers: RawHeaders, name: string): string | undefined {
   const lower = name.toLowerCase();
-  return headers.find(([n]) => n.toLowerCase() === lower)?.[1];
+  for (let i = 0; i + 1 < headers.length; i += 2) if (headers[i]!.toLowerCase() === lower) return headers[i + 1];
+  return undefined;
 }
 
 export function toSummary(ex: Exchange): ExchangeSummary {
@@ -85,11 +93,11 @@ export function toDetail(ex: Exchange): ExchangeDetail {
   return {
     ...toSummary(ex),
     httpVersion: ex.httpVersion,
-    request: { headers: ex.requestHeaders, body: ex.requestBody.view() },
+    request: { headers: pairsFromRaw(ex.requestHeaders), body: ex.requestBody.view() },
     response:
       ex.status === null
         ? null
-        : { status: ex.status, reason: ex.reason, headers: ex.responseHeaders, body: ex.responseBody.view() },
+        : { status: ex.status, reason: ex.reason, headers: pairsFromRaw(ex.responseHeaders), body: ex.responseBody.view() },
     timings: { startedAt: ex.startedAt, responseStartedAt: ex.responseStartedAt, endedAt: ex.endedAt },
   };
 }

@@ -1,11 +1,10 @@
 // Exchanges → HAR 1.2 (the format every inspector, browser and Charles/Proxyman imports).
-import type { HeaderPair } from '../api.js';
-import { headerValue, type Exchange } from './exchange.js';
+import { headerValue, pairsFromRaw, type Exchange, type RawHeaders } from './exchange.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function harHeaders(pairs: HeaderPair[]) {
-  return pairs.map(([name, value]) => ({ name, value }));
+function harHeaders(raw: RawHeaders) {
+  return pairsFromRaw(raw).map(([name, value]) => ({ name, value }));
 }
 
 function harText(bytes: Buffer): { text: string; encoding?: 'base64' } {
