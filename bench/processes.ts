@@ -18,6 +18,11 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = process.env.BENCH_CLI ?? join(ROOT, 'dist', 'electron', 'headless', 'cli.js');
 const RESOLVE_HOOK = pathToFileURL(here('./resolveLocalhost.js')).href;
 
+/** BENCH_NODE_FLAGS="…": extra flags for the Node proxies, for experiments (the quoted table runs them as users do). */
+export function experimentNodeFlags(): string[] {
+  return process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

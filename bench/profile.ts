@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { RateResult } from './loadClient.js';
-import { cpuSecondsOf, ROOT, startCollectorProcess, startConfig, startLoadClient, startUpstream, stopChild, type ConfigId } from './processes.js';
+import { cpuSecondsOf, experimentNodeFlags, ROOT, startCollectorProcess, startConfig, startLoadClient, startUpstream, stopChild, type ConfigId } from './processes.js';
 import { summarizeProfile } from './profileSummary.js';
 import { createUpstreamCa } from './upstreamTls.js';
 import { runWrk } from './wrk.js';
@@ -26,7 +26,7 @@ const collector = await startCollectorProcess();
 const before = Date.now();
 const nodeFlags = [
   ...(process.env.NOPROF === '1' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
-  ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+  ...experimentNodeFlags(),
 ];
 const proxy = await startConfig(id, { tmp, upstreamCaPath: ca.certPath, collectorUrl: collector.url, nodeFlags });
 const rate = Number(process.env.RATE);

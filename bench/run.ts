@@ -9,6 +9,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import {
   CONFIG_LABELS,
+  experimentNodeFlags,
   ROOT,
   startCollectorProcess,
   startConfig,
@@ -66,29 +67,21 @@ function planFromEnv(): Plan {
   return plan;
 }
 
-function configsFromEnv(): ConfigId[] {
-  const wanted = process.env.BENCH_CONFIGS?.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!wanted?.length) return [...ALL];
-  const unknown = wanted.filter((w) => !ALL.includes(w as ConfigId));
-  if (unknown.length) throw new Error(`BENCH_CONFIGS: unknown ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
-  return ALL.filter((id) => wanted.includes(id));
-}
-
 const PHASES = ['steady', 'stream', 'exchanges'] as const;
-type Phase = (typeof PHASES)[number];
 
-function phasesFromEnv(): Phase[] {
-  const wanted = process.env.BENCH_PHASES?.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!wanted?.length) return [...PHASES];
-  const unknown = wanted.filter((w) => !PHASES.includes(w as Phase));
-  if (unknown.length) throw new Error(`BENCH_PHASES: unknown ${unknown.join(', ')} (known: ${PHASES.join(', ')})`);
-  return PHASES.filter((p) => wanted.includes(p));
+/** A comma-separated subset of `known` from the environment (all of them when unset), in `known`'s order. */
+function subsetFromEnv<T extends string>(name: string, known: readonly T[]): T[] {
+  const wanted = process.env[name]?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!wanted?.length) return [...known];
+  const unknown = wanted.filter((w) => !known.includes(w as T));
+  if (unknown.length) throw new Error(`${name}: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  return known.filter((k) => wanted.includes(k));
 }
 
 async function main(): Promise<void> {
   const plan = planFromEnv();
-  let configs = configsFromEnv();
-  const phases = phasesFromEnv();
+  let configs = subsetFromEnv('BENCH_CONFIGS', ALL);
+  const phases = subsetFromEnv('BENCH_PHASES', PHASES);
   const results = new Results();
   const startedAt = new Date();
 
@@ -123,8 +116,7 @@ async function main(): Promise<void> {
     collectorUrl: collector.url,
     nodeFlags: [
       ...(process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      // For experiments only (the quoted table runs the proxies exactly as users do).
-      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      ...experimentNodeFlags(),
     ],
   };
   const bench: Bench = { plan, results, httpPort: upstream.ready.httpPort, httpsPort: upstream.ready.httpsPort, client, background, collector, log };
