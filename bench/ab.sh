@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-3}; secs=${2:-8}; c=${3:-50}
-rps() { NOPROF=1 node dist/bench/profile.js "$1" "$secs" "$c" | head -1 | sed -E 's/.*: ([0-9]+) req\/s.*/\1/'; }
+rps() { NOPROF=1 node dist/bench/profile.js "$1" "$secs" "$c" | sed -nE "1p" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/'; }
 median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 off=(); on=()
 for i in $(seq "$reps"); do

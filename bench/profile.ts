@@ -3,12 +3,14 @@
 // then the profile's summary. Profiles land in dist/bench-profiles/.
 // RATE=n: a fixed n req/s from the Node client instead of wrk (CPU per exchange
 // compares better across changes than req/s at saturation). NOPROF=1: no profiler.
+// Also prints, per thread of the proxy, upstream and collector, the CPU time used
+// during the load and the time spent runnable but waiting for a CPU (schedstat).
 // BENCH_NODE_FLAGS="…": extra node flags for the proxy (experiments).
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { RateResult } from './loadClient.js';
-import { cpuSecondsOf, experimentNodeFlags, ROOT, startCollectorProcess, startConfig, startLoadClient, startUpstream, stopChild, type ConfigId } from './processes.js';
+import { cpuSecondsOf, experimentNodeFlags, threadTimesBetween, threadTimesOf, ROOT, startCollectorProcess, startConfig, startLoadClient, startUpstream, stopChild, type ConfigId } from './processes.js';
 import { summarizeProfile } from './profileSummary.js';
 import { createUpstreamCa } from './upstreamTls.js';
 import { runWrk } from './wrk.js';
@@ -37,18 +39,24 @@ try {
   const drain = () => (e?.ready?.forwarding ? e.until(() => e.sent + e.failed >= e.exchanges, 120_000) : Promise.resolve(true));
   await drain();
   const cpu0 = cpuSecondsOf(proxy.pid);
+  const watched = { proxy: proxy.pid, upstream: upstream.child.pid ?? null, collector: collector.child.pid ?? null };
+  const snapshot = () => Object.fromEntries(Object.entries(watched).map(([k, pid]) => [k, threadTimesOf(pid)]));
+  const times0 = snapshot();
+  let times = times0;
   const collectorCpu0 = cpuSecondsOf(collector.child.pid ?? null);
   let line: string;
   if (client) {
     const route = { proxy: proxy.proxy, host: '127.0.0.1', port: upstream.ready.httpPort, path };
     const seconds = Number(secondsArg);
     const r = await client.run<RateResult>({ kind: 'rate', route, connections: Number(connectionsArg), rate, durationMs: seconds * 1000 }, seconds * 1000 + 60_000);
+    times = snapshot();
     await drain();
     const cpu = cpuSecondsOf(proxy.pid) - cpu0;
     line = `${id}: fixed ${rate} req/s, ${r.completed} done, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms; proxy CPU ${((1e6 * cpu) / r.completed).toFixed(0)} µs per exchange`;
   } else {
     const r = await runWrk({ proxy: proxy.proxy, upstreamPort: upstream.ready.httpPort, path, connections: Number(connectionsArg), durationS: Number(secondsArg) });
     const cpuLoad = cpuSecondsOf(proxy.pid) - cpu0;
+    times = snapshot();
     const sentDuringLoad = e ? e.sent : 0;
     await drain();
     const cpu = cpuSecondsOf(proxy.pid) - cpu0;
@@ -59,6 +67,7 @@ try {
   }
   const collectorCpu = cpuSecondsOf(collector.child.pid ?? null) - collectorCpu0;
   process.stdout.write(`${line}; collector CPU ${collectorCpu.toFixed(1)} s\n`);
+  for (const k of Object.keys(watched)) process.stdout.write(`${k} threads during the load: ${threadTimesBetween(times0[k]!, times[k]!)}\n`);
 } finally {
   if (client) await stopChild(client.child);
   await proxy.stop();
