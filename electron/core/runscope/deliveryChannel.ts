@@ -10,8 +10,14 @@ import type { DeliveryStatus, ExchangeCopy, FromWorker, Queries, QueryName, ToWo
 import type { EnqueueResult } from './outbox.js';
 
 const READY_TIMEOUT_MS = 30_000;
-/** Ended exchanges wait this long (or until this many) and cross to the worker in one message. */
+/**
+ * Ended exchanges wait this long (or until this many) and cross to the worker in
+ * one message. While user traffic keeps the proxy busy they wait longer: each
+ * crossing wakes the worker and costs it a commit, and on a small machine those
+ * wake-ups take CPU from the user's traffic.
+ */
 const POST_DELAY_MS = 5;
+const BUSY_POST_DELAY_MS = 50;
 const POST_MAX_EXCHANGES = 256;
 /**
  * The worker allocates at a few thousand messages a second at most; V8's default
@@ -37,12 +43,15 @@ export class DeliveryChannel {
   status: DeliveryStatus;
   /** Set when the worker died: forwarding stops, traffic goes on. */
   failure: string | null = null;
+  /** How many times ended exchanges crossed to the worker (each crossing wakes it and costs a commit). */
+  batchesPosted = 0;
   private readonly pending = new Map<string, { resolve: (r: EnqueueResult) => void; reject: (e: Error) => void }>();
   private readonly answers = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private outgoing: ExchangeCopy[] = [];
   private postTimer: NodeJS.Timeout | null = null;
   private nextQuery = 1;
   private stopped: Promise<void> | null = null;
+  private busy = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -94,7 +103,7 @@ export class DeliveryChannel {
       this.pending.set(copy.id, { resolve, reject });
       this.outgoing.push(copy);
       if (this.outgoing.length >= POST_MAX_EXCHANGES) this.postOutgoing();
-      else this.postTimer ??= setTimeout(() => this.postOutgoing(), POST_DELAY_MS);
+      else this.postTimer ??= setTimeout(() => this.postOutgoing(), this.busy ? BUSY_POST_DELAY_MS : POST_DELAY_MS);
     });
   }
 
@@ -103,6 +112,7 @@ export class DeliveryChannel {
   }
 
   setBusy(busy: boolean): void {
+    this.busy = busy;
     this.send({ type: 'busy', busy });
   }
 
@@ -143,6 +153,7 @@ export class DeliveryChannel {
     if (this.outgoing.length === 0 || this.failure) return;
     const exchanges = this.outgoing;
     this.outgoing = [];
+    this.batchesPosted++;
     this.send({ type: 'enqueue', exchanges });
   }
 
