@@ -3,13 +3,21 @@ import type { Exchange } from './exchange.js';
 import { capturedBytes } from './exchange.js';
 
 export class ExchangeStore {
-  private readonly byId = new Map<string, Exchange>(); // insertion order = age
+  private readonly byId = new Map<string, Exchange>();
+  /**
+   * Oldest first from `head`. Finding the oldest through the Map's iterator
+   * skips every hole earlier deletions left, once per eviction.
+   */
+  private order: Array<Exchange | undefined> = [];
+  private head = 0;
   private bytes = 0;
 
   constructor(private readonly maxExchanges: number, private readonly maxBytes: number) {}
 
   add(ex: Exchange): void {
+    if (this.byId.has(ex.id)) return;
     this.byId.set(ex.id, ex);
+    this.order.push(ex);
     this.bytes += capturedBytes(ex);
     this.evict();
   }
@@ -31,20 +39,26 @@ export class ExchangeStore {
 
   /** Newest last; at most `limit` of the newest. */
   latest(limit: number): Exchange[] {
-    const all = [...this.byId.values()];
-    return all.length <= limit ? all : all.slice(all.length - limit);
+    return this.order.slice(Math.max(this.head, this.order.length - limit)) as Exchange[];
   }
 
   clear(): void {
     this.byId.clear();
+    this.order = [];
+    this.head = 0;
     this.bytes = 0;
   }
 
   private evict(): void {
     while (this.byId.size > 1 && (this.byId.size > this.maxExchanges || this.bytes > this.maxBytes)) {
-      const oldest = this.byId.values().next().value!;
+      const oldest = this.order[this.head]!;
+      this.order[this.head++] = undefined;
       this.byId.delete(oldest.id);
       this.bytes -= capturedBytes(oldest);
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
     }
   }
 }
