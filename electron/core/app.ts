@@ -99,7 +99,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   // status() runs on every exchange and delivery: read the marker once, not per call.
   let caExported = existsSync(caExportedMarker);
   const store = new ExchangeStore(limits.storeMaxExchanges, limits.storeMaxBytes);
-  const batcher = new EventBatcher();
+  const batcher = new EventBatcher(() => status());
   const exchangeListeners: Array<(s: ExchangeSummary) => void> = [];
   const deliveryListeners: Array<(d: DeliverySummary) => void> = [];
   let outboxProblem: string | null = null;
@@ -109,7 +109,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     { outboxPath, limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes }, settings },
     {
       log,
-      onStatusChange: () => batcher.statusChanged(status()),
+      onStatusChange: () => batcher.statusChanged(),
       onDelivery: (d) => {
         const ex = store.get(d.exchangeId);
         if (ex) {
@@ -117,7 +117,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
           batcher.exchangeUpdated(toSummary(ex));
         }
         batcher.delivery(d);
-        batcher.statusChanged(status());
+        batcher.statusChanged();
         for (const l of deliveryListeners) l(d);
       },
     },
@@ -142,7 +142,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   const recorded = (ex: Exchange) => {
     const summary = toSummary(ex);
     batcher.exchangeUpdated(summary);
-    batcher.statusChanged(status());
+    batcher.statusChanged();
     for (const l of exchangeListeners) l(summary);
   };
 

@@ -46,7 +46,7 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
         } catch (err) {
           return { ok: false as const, errors: { settings: `settings could not be saved: ${(err as Error).message}` } };
         }
-        d.batcher.statusChanged(d.status());
+        d.batcher.statusChanged();
         return { ok: true as const, settings: settingsView(merged.settings) };
       });
       saving = result.then(() => undefined);
@@ -80,7 +80,7 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
     },
     exportCa: async () => {
       await d.markCaExported();
-      d.batcher.statusChanged(d.status());
+      d.batcher.statusChanged();
       return { pem: d.ca.certPem, path: d.ca.certPath };
     },
   };

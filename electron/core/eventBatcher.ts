@@ -7,39 +7,54 @@ export class EventBatcher {
   private added = new Map<string, ExchangeSummary>();
   private updated = new Map<string, ExchangeSummary>();
   private deliveries = new Map<string, DeliverySummary>();
-  private status: Status | null = null;
+  private statusDirty = false;
   private cleared = false;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly intervalMs = 16) {}
+  /** `currentStatus` is read once per batch, however often the status changed in it. */
+  constructor(
+    private readonly currentStatus: () => Status,
+    private readonly intervalMs = 16,
+  ) {}
 
   subscribe(listener: (events: CoreEvent[]) => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.discard();
+    };
   }
 
+  // With no subscriber (headless without the UI) events are dropped at once:
+  // nobody will read them, and the proxy records thousands a second.
+
   exchangeAdded(s: ExchangeSummary): void {
+    if (this.listeners.size === 0) return;
     this.added.set(s.id, s);
     this.schedule();
   }
 
   exchangeUpdated(s: ExchangeSummary): void {
+    if (this.listeners.size === 0) return;
     if (this.added.has(s.id)) this.added.set(s.id, s);
     else this.updated.set(s.id, s);
     this.schedule();
   }
 
   delivery(d: DeliverySummary): void {
+    if (this.listeners.size === 0) return;
     this.deliveries.set(d.exchangeId, d);
     this.schedule();
   }
 
-  statusChanged(s: Status): void {
-    this.status = s;
+  statusChanged(): void {
+    if (this.listeners.size === 0) return;
+    this.statusDirty = true;
     this.schedule();
   }
 
   clearedAll(): void {
+    if (this.listeners.size === 0) return;
     this.added.clear();
     this.updated.clear();
     this.cleared = true;
@@ -55,11 +70,11 @@ export class EventBatcher {
       events.push({ type: 'exchanges', added: [...this.added.values()], updated: [...this.updated.values()] });
     }
     if (this.deliveries.size) events.push({ type: 'deliveries', records: [...this.deliveries.values()] });
-    if (this.status) events.push({ type: 'status', status: this.status });
+    if (this.statusDirty) events.push({ type: 'status', status: this.currentStatus() });
     this.added = new Map();
     this.updated = new Map();
     this.deliveries = new Map();
-    this.status = null;
+    this.statusDirty = false;
     this.cleared = false;
     if (events.length === 0) return;
     for (const listener of this.listeners) {
@@ -72,18 +87,16 @@ export class EventBatcher {
   }
 
   private schedule(): void {
-    if (this.timer || this.listeners.size === 0) {
-      if (this.listeners.size === 0) this.discard();
-      return;
-    }
-    this.timer = setTimeout(() => this.flush(), this.intervalMs);
+    this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
   }
 
   private discard(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.added.clear();
     this.updated.clear();
     this.deliveries.clear();
-    this.status = null;
+    this.statusDirty = false;
     this.cleared = false;
   }
 }
