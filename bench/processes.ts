@@ -132,7 +132,13 @@ export class EventCounter {
     const lines = text.split('\n');
     this.rest = lines.pop() ?? '';
     for (const line of lines) {
-      if (line.startsWith('{"event":"exchange"')) {
+      if (line.startsWith('{"event":"totals"')) {
+        const t = JSON.parse(line) as { exchanges: number; sent: number; failed: number };
+        if (t.exchanges > this.exchanges) this.lastExchangeAt = performance.now();
+        this.exchanges = t.exchanges;
+        this.sent = t.sent;
+        this.failed = t.failed;
+      } else if (line.startsWith('{"event":"exchange"')) {
         this.exchanges++;
         this.lastExchangeAt = performance.now();
       } else if (line.startsWith('{"event":"delivery"')) {
@@ -225,7 +231,8 @@ function collectStderr(child: ChildProcess): () => string {
 
 async function startProxyscope(env: ProxyEnvironment, forwarding: 'off' | 'on' | 'body'): Promise<RunningProxy> {
   const dataDir = mkdtempSync(join(env.tmp, 'proxyscope-'));
-  const args = ['--headless', '--json', '--port', '0', '--no-ui', '--data-dir', dataDir];
+  // --quiet: running totals instead of a line per exchange, as mitmdump runs with -q.
+  const args = ['--headless', '--json', '--quiet', '--port', '0', '--no-ui', '--data-dir', dataDir];
   if (forwarding !== 'off') {
     args.push('--bucket', BUCKET, '--access-token', TOKEN, '--api-endpoint', env.collectorUrl, forwarding === 'body' ? '--log-body' : '--no-log-body');
   }

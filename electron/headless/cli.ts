@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { CommanderError } from 'commander';
 import { SettingsError, startApp, type App } from '../core/app.js';
 import { parseCli, UsageError, type CliOptions } from './cliOptions.js';
-import { createOutput } from './output.js';
+import { createOutput, type Totals } from './output.js';
 import { startUiServer, type UiServer } from './uiServer.js';
 
 
@@ -18,6 +18,29 @@ async function startUi(app: App, opts: CliOptions): Promise<UiServer | null> {
   if (!opts.ui) return null;
   const here = dirname(fileURLToPath(import.meta.url));
   return startUiServer({ service: app.service, host: opts.host, port: opts.uiPort, staticDir: join(here, '..', '..', 'renderer') });
+}
+
+/** --quiet: running totals, printed when they changed; the last ones once more at stop. */
+function printTotals(app: App, out: ReturnType<typeof createOutput>, everyMs: number): () => void {
+  const totals: Totals = { exchanges: 0, sent: 0, failed: 0 };
+  let printed = '';
+  const print = () => {
+    const now = `${totals.exchanges}/${totals.sent}/${totals.failed}`;
+    if (now === printed) return;
+    printed = now;
+    out.totals(totals);
+  };
+  app.onExchange(() => totals.exchanges++);
+  app.onDelivery((d) => {
+    if (d.state === 'sent') totals.sent++;
+    else if (d.state === 'failed') totals.failed++;
+  });
+  const timer = setInterval(print, everyMs).unref();
+  return () => {
+    clearInterval(timer);
+    print();
+    out.flush();
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -65,8 +88,11 @@ export async function main(argv: string[]): Promise<number> {
     await app.stop();
     return 1;
   }
-  app.onExchange((s) => out.exchange(s));
-  app.onDelivery((d) => out.delivery(d));
+  const stopTotals = opts.quiet ? printTotals(app, out, opts.json ? 100 : 1000) : () => undefined;
+  if (!opts.quiet) {
+    app.onExchange((s) => out.exchange(s));
+    app.onDelivery((d) => out.delivery(d));
+  }
   const status = await app.service.handlers.getStatus(undefined);
   if (!stopRequested) {
     out.ready({ proxy: app.proxyUrl, ca: app.caPath, forwarding: app.forwarding(), note: status.forwardingNote, ui: ui?.url ?? null });
@@ -76,7 +102,10 @@ export async function main(argv: string[]): Promise<number> {
     onStop = (signal) => {
       out.info(`${signal}: stopping; in-flight exchanges are finished or queued`);
       void Promise.all([app.stop(), ui?.close()]).then(
-        () => resolve(0),
+        () => {
+          stopTotals();
+          resolve(0);
+        },
         (err: Error) => {
           process.stderr.write(`proxyscope: stop failed: ${err.message}\n`);
           resolve(1);

@@ -11,6 +11,7 @@ export interface CliOptions {
   allowRemote: boolean;
   dataDir: string;
   json: boolean;
+  quiet: boolean;
   ui: boolean;
   uiPort: number;
   overrides: Partial<RunscopeSettings>;
@@ -69,6 +70,7 @@ export function buildCommand(): Command {
     .option('--client-headers-timeout <ms>', 'a client must send request headers within this (slowloris guard)', String(CAPTURE_DEFAULTS.clientHeadersTimeout))
     .option('--allow-insecure-upstream <host>', 'do not verify the upstream TLS certificate of this host (repeatable)', (v: string, acc: string[]) => [...acc, ...v.split(',').map((h) => h.trim()).filter(Boolean)], [] as string[])
     .option('--json', 'newline-delimited JSON events on stdout')
+    .option('--quiet', 'no line per exchange or delivery: running totals instead, when they change (every 100 ms with --json, else every second)')
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
@@ -112,6 +114,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     allowRemote,
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
     json: Boolean(o.json),
+    quiet: Boolean(o.quiet),
     ui: o.ui !== false,
     uiPort: integer('--ui-port', String(o.uiPort), { min: 0, max: 65535 }),
     overrides: overrides as Partial<RunscopeSettings>,

@@ -59,6 +59,18 @@ describe('proxyscope --headless --json', () => {
     expect([...p.stdout, ...p.stderr].join('\n')).not.toContain(TOKEN);
   });
 
+  it('--quiet prints running totals instead of a line per exchange and delivery, and the last ones at exit', async () => {
+    const p = await startHeadless(['--quiet', '--port', '0', '--no-ui', '--data-dir', tmp('cli-'), ...forwardingFlags()]);
+    for (let i = 0; i < 3; i++) await viaProxy(String(p.ready.proxy), `${upstream.httpUrl}/json?q=${i}`);
+    await p.waitFor((e) => e.event === 'totals' && e.exchanges === 3 && e.sent === 3);
+    expect(await p.exit()).toBe(0);
+    const totals = p.events.filter((e) => e.event === 'totals');
+    expect(totals.at(-1)).toEqual({ event: 'totals', exchanges: 3, sent: 3, failed: 0 });
+    // Printed only when they changed.
+    expect(new Set(totals.map((t) => JSON.stringify(t))).size).toBe(totals.length);
+    expect(p.events.filter((e) => e.event !== 'ready' && e.event !== 'totals')).toEqual([]);
+  });
+
   it('SIGTERM sent the moment the ready line is read still exits 0 (5 runs)', async () => {
     for (let i = 0; i < 5; i++) {
       const p = await startHeadless(['--port', '0', '--no-ui', '--data-dir', tmp('cli-')]);
