@@ -232,7 +232,7 @@ function collectStderr(child: ChildProcess): () => string {
 async function startProxyscope(env: ProxyEnvironment, forwarding: 'off' | 'on' | 'body'): Promise<RunningProxy> {
   const dataDir = mkdtempSync(join(env.tmp, 'proxyscope-'));
   // --quiet: running totals instead of a line per exchange, as mitmdump runs with -q.
-  const args = ['--headless', '--json', '--quiet', '--port', '0', '--no-ui', '--data-dir', dataDir];
+  const args = ['--headless', '--json', '--quiet', '--port', '0', '--no-ui', '--data-dir', dataDir, ...(process.env.BENCH_PROXYSCOPE_ARGS?.split(' ').filter(Boolean) ?? [])];
   if (forwarding !== 'off') {
     args.push('--bucket', BUCKET, '--access-token', TOKEN, '--api-endpoint', env.collectorUrl, forwarding === 'body' ? '--log-body' : '--no-log-body');
   }

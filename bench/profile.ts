@@ -5,7 +5,8 @@
 // compares better across changes than req/s at saturation). NOPROF=1: no profiler.
 // Also prints, per thread of the proxy, upstream and collector, the CPU time used
 // during the load and the time spent runnable but waiting for a CPU (schedstat).
-// BENCH_NODE_FLAGS="…": extra node flags for the proxy (experiments).
+// BENCH_NODE_FLAGS="…": extra node flags for the proxy; BENCH_PROXYSCOPE_ARGS="…": extra
+// proxyscope arguments, e.g. "--store-max-exchanges 100" (experiments).
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
