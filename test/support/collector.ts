@@ -2,6 +2,7 @@
 // because the hosted API cannot be reached. It checks the path, the bearer
 // token, the content type and the JSON shape of every message, and answers the
 // way Runscope's API does. Anything off is answered 400 and recorded in `rejected`.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -70,6 +71,29 @@ export interface CollectorOptions {
   port?: number;
   /** Path prefix of the collector (api_endpoint may carry one). */
   prefix?: string;
+}
+
+/**
+ * stop() then start() must get the same port back. A port the kernel hands out
+ * for port 0 can be taken by any other test in between (EADDRINUSE on start()),
+ * so the collector listens below the ephemeral range, where port 0 never lands.
+ */
+async function listenOutsideEphemeralRange(listen: (port: number) => Promise<number>): Promise<number> {
+  let low = 32768;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {
+    /* not Linux: keep the usual lower bound */
+  }
+  const from = Math.max(1024, low - 12_000);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      return await listen(from + Math.floor(Math.random() * (low - from)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+  return listen(0);
 }
 
 export async function startCollector(opts: CollectorOptions): Promise<Collector> {
@@ -150,7 +174,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
     });
-  const port = await listen(opts.port ?? 0);
+  const port = opts.port ?? (await listenOutsideEphemeralRange(listen));
 
   const collector: Collector = {
     url: `http://127.0.0.1:${port}${opts.prefix ?? ''}`,
