@@ -23,17 +23,20 @@ async function startUi(app: App, opts: CliOptions): Promise<UiServer | null> {
 /** --quiet: running totals, printed when they changed; the last ones once more at stop. */
 function printTotals(app: App, out: ReturnType<typeof createOutput>, everyMs: number): () => void {
   const totals: Totals = { exchanges: 0, sent: 0, failed: 0 };
-  let printed = '';
+  let changed = false;
   const print = () => {
-    const now = `${totals.exchanges}/${totals.sent}/${totals.failed}`;
-    if (now === printed) return;
-    printed = now;
+    if (!changed) return;
+    changed = false;
     out.totals(totals);
   };
-  app.onExchange(() => totals.exchanges++);
+  app.onExchange(() => {
+    totals.exchanges++;
+    changed = true;
+  });
   app.onDelivery((d) => {
-    if (d.state === 'sent') totals.sent++;
-    else if (d.state === 'failed') totals.failed++;
+    if (d.state !== 'sent' && d.state !== 'failed') return;
+    totals[d.state]++;
+    changed = true;
   });
   const timer = setInterval(print, everyMs).unref();
   return () => {
@@ -88,8 +91,9 @@ export async function main(argv: string[]): Promise<number> {
     await app.stop();
     return 1;
   }
-  const stopTotals = opts.quiet ? printTotals(app, out, opts.json ? 100 : 1000) : () => undefined;
-  if (!opts.quiet) {
+  let stopTotals: () => void = () => undefined;
+  if (opts.quiet) stopTotals = printTotals(app, out, opts.json ? 100 : 1000);
+  else {
     app.onExchange((s) => out.exchange(s));
     app.onDelivery((d) => out.delivery(d));
   }

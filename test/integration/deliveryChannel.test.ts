@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeliveryChannel } from '../../electron/core/runscope/deliveryChannel.js';
 import type { ExchangeCopy } from '../../electron/core/runscope/deliveryProtocol.js';
 import { RUNSCOPE_DEFAULTS } from '../../electron/core/settings/schema.js';
+import { endedExchange } from '../support/endedExchange.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -16,22 +17,8 @@ afterEach(async () => {
 });
 
 function copy(id: string): ExchangeCopy {
-  const t = Date.now();
   const body = { size: 0, truncated: false };
-  return {
-    id,
-    startedAt: t,
-    endedAt: t + 1,
-    method: 'GET',
-    url: 'http://127.0.0.1:9/x',
-    requestHeaders: ['Host', '127.0.0.1:9'],
-    responseHeaders: ['Content-Type', 'text/plain'],
-    status: 200,
-    reason: 'OK',
-    logBody: false,
-    requestBody: body,
-    responseBody: body,
-  };
+  return { ...endedExchange(id), logBody: false, requestBody: body, responseBody: body };
 }
 
 async function startChannel(): Promise<DeliveryChannel> {

@@ -11,6 +11,7 @@ import { Outbox } from '../../electron/core/runscope/outbox.js';
 import { RUNSCOPE_DEFAULTS } from '../../electron/core/settings/schema.js';
 import { CapturedBody } from '../../electron/core/store/exchange.js';
 import { startCollector, type Collector } from '../support/collector.js';
+import { endedExchange } from '../support/endedExchange.js';
 
 const TOKEN = 'forwarder-token-1234';
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -19,25 +20,7 @@ afterEach(async () => {
 });
 
 function message(id: string): string {
-  const t = Date.now();
-  return JSON.stringify(
-    toRunscopeMessage(
-      {
-        id,
-        startedAt: t,
-        endedAt: t + 1,
-        method: 'GET',
-        url: 'http://127.0.0.1:9/x',
-        requestHeaders: ['Host', '127.0.0.1:9'],
-        responseHeaders: ['Content-Type', 'text/plain'],
-        status: 200,
-        reason: 'OK',
-        requestBody: new CapturedBody(0),
-        responseBody: new CapturedBody(0),
-      },
-      false,
-    ),
-  );
+  return JSON.stringify(toRunscopeMessage({ ...endedExchange(id), requestBody: new CapturedBody(0), responseBody: new CapturedBody(0) }, false));
 }
 
 async function setup(catchUpDepth: number) {

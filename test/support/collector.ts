@@ -174,7 +174,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
     });
-  const port = opts.port ?? (await listenOutsideEphemeralRange(listen));
+  const port = opts.port === undefined ? await listenOutsideEphemeralRange(listen) : await listen(opts.port);
 
   const collector: Collector = {
     url: `http://127.0.0.1:${port}${opts.prefix ?? ''}`,
