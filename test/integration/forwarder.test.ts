@@ -1,11 +1,12 @@
-// The delivery policy against the strict collector: while user traffic keeps
-// the proxy busy, one message at a time; past the catch-up depth, full speed.
+// The delivery policy against the strict collector: several messages per POST;
+// while user traffic keeps the proxy busy, one POST at a time; past the
+// catch-up depth, full speed; a collector that refuses lists gets one message per POST.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunscopeClient } from '../../electron/core/runscope/client.js';
-import { Forwarder } from '../../electron/core/runscope/forwarder.js';
+import { BATCH_MAX_MESSAGES, Forwarder } from '../../electron/core/runscope/forwarder.js';
 import { toRunscopeMessage } from '../../electron/core/runscope/message.js';
 import { Outbox } from '../../electron/core/runscope/outbox.js';
 import { RUNSCOPE_DEFAULTS } from '../../electron/core/settings/schema.js';
@@ -23,54 +24,115 @@ function message(id: string): string {
   return JSON.stringify(toRunscopeMessage({ ...endedExchange(id), requestBody: new CapturedBody(0), responseBody: new CapturedBody(0) }, false));
 }
 
-async function setup(catchUpDepth: number) {
-  const sink: Collector = await startCollector({ token: TOKEN, bucket: 'fwd' });
+async function setup(opts: { catchUpDepth: number; busy: boolean; singleOnly?: boolean; maxInFlight?: number }) {
+  const sink: Collector = await startCollector({ token: TOKEN, bucket: 'fwd', singleOnly: opts.singleOnly });
   sink.setReplyDelay(20);
   const outbox = new Outbox(join(mkdtempSync(join(tmpdir(), 'fwd-')), 'outbox.db'), { maxMessages: 10_000, maxBytes: 2 ** 26 });
   const client = new RunscopeClient();
-  const state = { busy: true };
+  const state = { busy: opts.busy };
+  const logged: string[] = [];
   const forwarder = new Forwarder({
     outbox,
     client,
     settings: () => ({ ...RUNSCOPE_DEFAULTS, bucket: 'fwd', access_token: TOKEN, api_endpoint: sink.url }),
     busy: () => state.busy,
-    catchUpDepth,
+    catchUpDepth: opts.catchUpDepth,
+    maxInFlight: opts.maxInFlight,
+    log: (line) => logged.push(line),
     onDelivery: () => undefined,
     onStatusChange: () => undefined,
   });
   cleanups.push(() => sink.close(), () => outbox.close(), () => client.close(), () => forwarder.stop());
-  return { sink, outbox, forwarder, state };
+  const enqueue = (prefix: string, count: number) => Promise.all(Array.from({ length: count }, (_, i) => outbox.enqueue(`${prefix}${i}`, message(`${prefix}${i}`))));
+  return { sink, outbox, forwarder, state, logged, enqueue };
 }
 
 async function delivered(sink: Collector, count: number): Promise<void> {
   await sink.waitFor(count, 30_000);
 }
 
-describe('Forwarder while user traffic keeps the proxy busy', () => {
-  it('sends one message at a time below the catch-up depth', async () => {
-    const { sink, outbox, forwarder } = await setup(1000);
-    await Promise.all(Array.from({ length: 20 }, (_, i) => outbox.enqueue(`b${i}`, message(`b${i}`))));
+async function settled(outbox: Outbox, count: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (outbox.depth > 0 || Object.values(outbox.countByState()).reduce((a, b) => a + b, 0) < count) {
+    if (Date.now() > deadline) throw new Error(`outbox not settled: ${JSON.stringify(outbox.countByState())}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('Forwarder batches', () => {
+  it('sends the messages that are due as one JSON list per POST and records each result', async () => {
+    const { sink, outbox, forwarder, enqueue } = await setup({ catchUpDepth: 10_000, busy: false });
+    await enqueue('a', 120);
     forwarder.kick();
-    await delivered(sink, 20);
+    await delivered(sink, 120);
+    await settled(outbox, 120);
+    expect(sink.rejected).toEqual([]);
+    expect(sink.posts.reduce((a, b) => a + b, 0)).toBe(120);
+    expect(Math.max(...sink.posts)).toBe(BATCH_MAX_MESSAGES);
+    expect(sink.posts.length).toBeLessThan(10);
+    expect(outbox.countByState()).toMatchObject({ sent: 120, queued: 0, failed: 0 });
+    const uuids = Array.from({ length: 120 }, (_, i) => outbox.get(`a${i}`)?.runscopeUuid);
+    expect(new Set(uuids).size).toBe(120);
+    expect(uuids.every((u) => typeof u === 'string')).toBe(true);
+  });
+
+  it('fails only the message the collector rejects in a list; the rest of its POST is sent', async () => {
+    const { sink, outbox, forwarder, enqueue } = await setup({ catchUpDepth: 10_000, busy: false });
+    sink.rejectIds.add('r3');
+    await enqueue('r', 10);
+    forwarder.kick();
+    await delivered(sink, 9);
+    await settled(outbox, 10);
+    expect(sink.posts).toEqual([10]);
+    expect(outbox.countByState()).toMatchObject({ sent: 9, failed: 1, queued: 0, retrying: 0 });
+    expect(outbox.get('r3')).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(outbox.get('r3')?.lastError).toMatch(/rejected on purpose/);
+    expect(forwarder.lastError).toMatch(/rejected on purpose/);
+  });
+
+  it('falls back to one message per POST when the collector refuses a list, and loses nothing', async () => {
+    const { sink, outbox, forwarder, logged, enqueue } = await setup({ catchUpDepth: 10_000, busy: false, singleOnly: true });
+    await enqueue('s', 30);
+    forwarder.kick();
+    await delivered(sink, 30);
+    await settled(outbox, 30);
+    expect(sink.rejected.map((r) => r.reason)).toEqual(['expected one message object, got a list']);
+    expect(sink.posts).toEqual(Array.from({ length: 30 }, () => 1));
+    expect(outbox.countByState()).toMatchObject({ sent: 30, failed: 0 });
+    expect(Array.from({ length: 30 }, (_, i) => outbox.get(`s${i}`)?.attempts)).toEqual(Array.from({ length: 30 }, () => 1));
+    expect(logged.join('\n')).toMatch(/one message per POST/);
+    expect(logged.join('\n')).not.toContain(TOKEN);
+  });
+});
+
+describe('Forwarder while user traffic keeps the proxy busy', () => {
+  it('keeps one POST open at a time below the catch-up depth', async () => {
+    const { sink, forwarder, enqueue } = await setup({ catchUpDepth: 1000, busy: true });
+    await enqueue('b', 120);
+    forwarder.kick();
+    await delivered(sink, 120);
     expect(sink.maxConcurrent).toBe(1);
+    expect(sink.posts.length).toBeGreaterThan(1);
   });
 
   it('goes full speed past the catch-up depth, and when traffic quietens', async () => {
-    const { sink, outbox, forwarder, state } = await setup(50);
-    await Promise.all(Array.from({ length: 120 }, (_, i) => outbox.enqueue(`c${i}`, message(`c${i}`))));
+    // 4 POSTs of 50 at most at full speed: at most 200 messages overshoot the depth.
+    const { sink, forwarder, state, enqueue } = await setup({ catchUpDepth: 600, busy: true, maxInFlight: 4 });
+    await enqueue('c', 2000);
     forwarder.kick();
-    await delivered(sink, 60);
+    await delivered(sink, 300);
     expect(sink.maxConcurrent).toBeGreaterThan(1);
 
-    // Below the depth now (the last full-speed attempts have settled): one at a time again.
-    await delivered(sink, 90);
+    // Below the depth from 1400 recorded; the last full-speed POSTs end by 1600: one at a time again.
+    await delivered(sink, 1650);
     sink.resetConcurrency();
-    await delivered(sink, 100);
+    await delivered(sink, 1800);
     expect(sink.maxConcurrent).toBe(1);
 
     state.busy = false;
+    sink.resetConcurrency();
     forwarder.kick();
-    await delivered(sink, 120);
+    await delivered(sink, 2000);
     expect(sink.maxConcurrent).toBeGreaterThan(1);
   });
 });

@@ -1,7 +1,9 @@
 // A strict Runscope-compatible collector for tests: the one stand-in allowed,
 // because the hosted API cannot be reached. It checks the path, the bearer
 // token, the content type and the JSON shape of every message, and answers the
-// way Runscope's API does. Anything off is answered 400 and recorded in `rejected`.
+// way Runscope's API does: a POST holds one message object or a list of them,
+// answered with one result per message, in order. Anything off is answered 400
+// and recorded in `rejected`.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -49,6 +51,10 @@ export interface Collector {
   rejected: Array<{ reason: string; path: string }>;
   /** Requests answered, whatever the mode. */
   requests: number;
+  /** Messages in each accepted POST (1 for a single message object). */
+  posts: number[];
+  /** Refuse a JSON array of messages with a 400, as a collector that takes one message per POST would. */
+  singleOnly: boolean;
   /** Most requests open at once since the last `resetConcurrency()`. */
   maxConcurrent: number;
   resetConcurrency(): void;
@@ -71,6 +77,7 @@ export interface CollectorOptions {
   port?: number;
   /** Path prefix of the collector (api_endpoint may carry one). */
   prefix?: string;
+  singleOnly?: boolean;
 }
 
 /**
@@ -139,25 +146,35 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     } catch {
       return refuse(res, path, 'body is not JSON');
     }
-    const parsed = runscopeMessageSchema.safeParse(json);
-    if (!parsed.success) return refuse(res, path, `invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const message = parsed.data;
-    if (rejectIds.has(message.unique_identifier) || mode === 'error-item') {
-      rejected.push({ reason: 'rejected on purpose', path });
-      return reply(res, mode === 'error-item' ? 200 : 400, {
-        data: [{ status: 'error', uuid: null, unique_identifier: message.unique_identifier, error: 'message rejected on purpose' }],
-        meta: { error_count: 1 },
-        error: null,
-      });
+    if (Array.isArray(json) && (collector.singleOnly || json.length === 0)) {
+      return refuse(res, path, json.length === 0 ? 'empty list of messages' : 'expected one message object, got a list');
     }
-    received.push(message);
-    for (const w of [...waiters]) if (received.length >= w.count) w.resolve();
-    const answer = () => reply(res, 201, {
-      data: [{ status: 'success', uuid: `uuid-${++uuid}`, unique_identifier: message.unique_identifier, warning: null, error: null }],
-      meta: { error_count: 0 },
-      error: null,
+    const list = Array.isArray(json) ? json : [json];
+    const messages: ReceivedMessage[] = [];
+    for (const [index, item] of list.entries()) {
+      const parsed = runscopeMessageSchema.safeParse(item);
+      if (!parsed.success) {
+        const where = Array.isArray(json) ? `message ${index}: ` : '';
+        return refuse(res, path, `invalid message: ${where}${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      }
+      messages.push(parsed.data);
+    }
+    collector.posts.push(messages.length);
+    // As Runscope does: one result per message, in the order sent.
+    const results = messages.map((message) => {
+      if (rejectIds.has(message.unique_identifier) || mode === 'error-item') {
+        rejected.push({ reason: 'rejected on purpose', path });
+        return { status: 'error', uuid: null, unique_identifier: message.unique_identifier, warning: null, error: 'message rejected on purpose' };
+      }
+      received.push(message);
+      return { status: 'success', uuid: `uuid-${++uuid}`, unique_identifier: message.unique_identifier, warning: null, error: null };
     });
-    if (replyDelayMs > 0) setTimeout(answer, replyDelayMs);
+    const errors = results.filter((r) => r.status === 'error').length;
+    for (const w of [...waiters]) if (received.length >= w.count) w.resolve();
+    // A single message rejected on purpose gets a 400, as an invalid one would; in a list it is one error item.
+    const status = !Array.isArray(json) && errors === 1 && mode !== 'error-item' ? 400 : errors > 0 ? 200 : 201;
+    const answer = () => reply(res, status, { data: results, meta: { success_count: results.length - errors, warning_count: 0, error_count: errors }, error: null });
+    if (replyDelayMs > 0 && errors === 0) setTimeout(answer, replyDelayMs);
     else answer();
   };
 
@@ -182,6 +199,8 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     received,
     rejected,
     requests: 0,
+    posts: [],
+    singleOnly: opts.singleOnly ?? false,
     maxConcurrent: 0,
     resetConcurrency() {
       collector.maxConcurrent = open;

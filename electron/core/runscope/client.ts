@@ -1,5 +1,5 @@
-// One POST of one message to a Runscope-compatible collector. Never throws:
-// every attempt ends in an outcome the outbox records.
+// One POST of one message, or of several as a JSON array, to a Runscope-compatible
+// collector. Never throws: every attempt ends in outcomes the outbox records.
 import { Pool } from 'undici';
 import type { RunscopeSettings } from '../settings/schema.js';
 
@@ -8,6 +8,14 @@ export type AttemptResult =
   | { kind: 'transient'; error: string; httpStatus: number | null }
   | { kind: 'invalid'; error: string; httpStatus: number | null }
   | { kind: 'auth'; error: string; httpStatus: number };
+
+/**
+ * What a POST of several messages came back with: one result per message, in
+ * order, or `unbatched` when the collector would not take a list (it refused
+ * the array, or its reply did not hold one result per message): send those
+ * messages one per POST instead.
+ */
+export type BatchResult = { kind: 'results'; results: AttemptResult[] } | { kind: 'unbatched'; error: string; httpStatus: number | null };
 
 export function messagesUrl(apiEndpoint: string, bucket: string): URL {
   const base = new URL(apiEndpoint);
@@ -21,20 +29,48 @@ interface ReplyItem {
   error?: unknown;
 }
 
-function readReply(text: string): { ok: true; uuid: string | null } | { ok: false; error: string } {
-  let json: { data?: ReplyItem[] | ReplyItem; meta?: { error_count?: number }; error?: unknown };
+interface Reply {
+  data?: ReplyItem[] | ReplyItem;
+  meta?: { error_count?: number };
+  error?: unknown;
+}
+
+function parseReply(text: string): Reply | string {
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, error: 'collector reply is not JSON' };
+    return 'collector reply is not JSON';
   }
-  if (json === null || typeof json !== 'object') return { ok: false, error: 'collector reply is not a JSON object' };
-  const item = Array.isArray(json.data) ? json.data[0] : json.data;
-  if ((json.meta?.error_count ?? 0) > 0 || item?.status === 'error') {
-    const detail = item?.error ?? json.error ?? 'error_count > 0';
-    return { ok: false, error: `collector rejected the message: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`.slice(0, 500) };
+  return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Reply) : 'collector reply is not a JSON object';
+}
+
+const rejected = (detail: unknown) => `collector rejected the message: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`.slice(0, 500);
+
+function itemResult(item: ReplyItem | undefined, httpStatus: number, fallbackError: unknown): AttemptResult {
+  if (item?.status === 'error') return { kind: 'invalid', error: rejected(item.error ?? fallbackError ?? 'status error'), httpStatus };
+  return { kind: 'sent', httpStatus, uuid: typeof item?.uuid === 'string' ? item.uuid : null };
+}
+
+/** A 2xx reply to a single message. */
+function singleResult(text: string, httpStatus: number): AttemptResult {
+  const reply = parseReply(text);
+  if (typeof reply === 'string') return { kind: 'invalid', error: reply, httpStatus };
+  const item = Array.isArray(reply.data) ? reply.data[0] : reply.data;
+  if ((reply.meta?.error_count ?? 0) > 0 && item?.status !== 'error') {
+    return { kind: 'invalid', error: rejected(item?.error ?? reply.error ?? 'error_count > 0'), httpStatus };
   }
-  return { ok: true, uuid: typeof item?.uuid === 'string' ? item.uuid : null };
+  return itemResult(item, httpStatus, reply.error);
+}
+
+/** A 2xx reply to `count` > 1 messages: Runscope answers one result per message, in order. */
+function batchResults(text: string, httpStatus: number, count: number): BatchResult {
+  const reply = parseReply(text);
+  if (typeof reply === 'string') return { kind: 'unbatched', error: reply, httpStatus };
+  if (!Array.isArray(reply.data) || reply.data.length !== count) {
+    return { kind: 'unbatched', error: `collector answered ${Array.isArray(reply.data) ? reply.data.length : 'no list of'} results for ${count} messages`, httpStatus };
+  }
+  return { kind: 'results', results: reply.data.map((item) => itemResult(item, httpStatus, reply.error)) };
 }
 
 export class RunscopeClient {
@@ -67,7 +103,26 @@ export class RunscopeClient {
     return this.pool;
   }
 
+  /** POSTs one message as a JSON object (as Kong did). */
   async send(body: string, s: RunscopeSettings): Promise<AttemptResult> {
+    const reply = await this.post(body, s);
+    if (reply.kind !== 'reply') return reply;
+    return reply.status >= 200 && reply.status < 300 ? singleResult(reply.text, reply.status) : refusal(reply.status, reply.text);
+  }
+
+  /** POSTs several messages as one JSON array. */
+  async sendBatch(bodies: string[], s: RunscopeSettings): Promise<BatchResult> {
+    const all = (result: AttemptResult): BatchResult => ({ kind: 'results', results: bodies.map(() => result) });
+    const reply = await this.post(`[${bodies.join(',')}]`, s);
+    if (reply.kind !== 'reply') return all(reply);
+    const { status, text } = reply;
+    if (status >= 200 && status < 300) return batchResults(text, status, bodies.length);
+    const refused = refusal(status, text);
+    // A collector that takes one message per POST answers a list with a 4xx of its own.
+    return refused.kind === 'invalid' ? { kind: 'unbatched', error: refused.error, httpStatus: status } : all(refused);
+  }
+
+  private async post(body: string, s: RunscopeSettings): Promise<{ kind: 'reply'; status: number; text: string } | Extract<AttemptResult, { kind: 'transient' }>> {
     const url = this.urlFor(s);
     try {
       // The pool's connect, headers and body timeouts bound each attempt (Kong's
@@ -78,13 +133,7 @@ export class RunscopeClient {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${s.access_token}` },
         body,
       });
-      const text = await res.body.text();
-      const status = res.statusCode;
-      if (status === 401 || status === 403) return { kind: 'auth', error: `access token rejected (HTTP ${status})`, httpStatus: status };
-      if (status === 408 || status === 429 || status >= 500) return { kind: 'transient', error: `collector answered HTTP ${status}`, httpStatus: status };
-      if (status < 200 || status >= 300) return { kind: 'invalid', error: `collector refused the message: HTTP ${status} ${text.slice(0, 300)}`, httpStatus: status };
-      const reply = readReply(text);
-      return reply.ok ? { kind: 'sent', httpStatus: status, uuid: reply.uuid } : { kind: 'invalid', error: reply.error, httpStatus: status };
+      return { kind: 'reply', status: res.statusCode, text: await res.body.text() };
     } catch (err) {
       const e = err as Error & { code?: string };
       const timedOut = e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT';
@@ -97,4 +146,11 @@ export class RunscopeClient {
     await this.pool?.destroy().catch(() => undefined);
     this.pool = null;
   }
+}
+
+/** A non-2xx reply. */
+function refusal(status: number, text: string): Exclude<AttemptResult, { kind: 'sent' }> {
+  if (status === 401 || status === 403) return { kind: 'auth', error: `access token rejected (HTTP ${status})`, httpStatus: status };
+  if (status === 408 || status === 429 || status >= 500) return { kind: 'transient', error: `collector answered HTTP ${status}`, httpStatus: status };
+  return { kind: 'invalid', error: `collector refused the message: HTTP ${status} ${text.slice(0, 300)}`, httpStatus: status };
 }

@@ -53,6 +53,7 @@ const forwarder = new Forwarder({
   client,
   settings: () => settings,
   busy: () => busy,
+  log,
   catchUpDepth: Math.max(1, Math.floor(init.limits.outboxMaxMessages / 4)),
   onDelivery: (d) => {
     deliveries.push(d);

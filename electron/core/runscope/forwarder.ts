@@ -1,4 +1,5 @@
-// Drains the outbox into the collector in the background. A transient failure
+// Drains the outbox into the collector in the background, several messages per
+// POST when several are due. A transient failure
 // holds back the whole queue (one probe per backoff step) rather than letting
 // every queued message retry on its own timer.
 import type { DeliverySummary } from '../api.js';
@@ -8,7 +9,7 @@ import type { DueMessage, Outbox, Outcome } from './outbox.js';
 
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_MAX_MS = 10_000;
-/** While user traffic keeps the proxy busy: one attempt at a time, one every 50 ms at most. */
+/** While user traffic keeps the proxy busy: one POST at a time, one every 50 ms at most. */
 export const TRICKLE_INTERVAL_MS = 50;
 
 export function backoffMs(failures: number, random = Math.random()): number {
@@ -16,12 +17,19 @@ export function backoffMs(failures: number, random = Math.random()): number {
   return Math.round(ceiling * (0.5 + random * 0.5));
 }
 
+/** Most messages in one POST (as a JSON array; Runscope answers one result per message, in order). */
+export const BATCH_MAX_MESSAGES = 50;
+/** A batch stops growing at this many bytes of messages; a bigger message goes alone. */
+export const BATCH_MAX_BYTES = 2 ** 20;
+
 export interface ForwarderOptions {
   outbox: Outbox;
   client: RunscopeClient;
   settings: () => RunscopeSettings;
   onDelivery: (summary: DeliverySummary) => void;
   onStatusChange: () => void;
+  log?: (line: string) => void;
+  /** Most POSTs open at once. */
   maxInFlight?: number;
   /** True while user traffic keeps the process busy (see LoadGauge): delivery trickles. */
   busy?: () => boolean;
@@ -29,14 +37,39 @@ export interface ForwarderOptions {
   catchUpDepth?: number;
 }
 
+type Result = Awaited<ReturnType<RunscopeClient['send']>>;
+
+/** Consecutive messages, in order, cut where a POST would exceed the bounds. */
+export function batchesOf(messages: DueMessage[], perPost: number, maxPosts: number): DueMessage[][] {
+  const batches: DueMessage[][] = [];
+  let current: DueMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    if (current.length > 0 && (current.length >= perPost || bytes + m.body.length > BATCH_MAX_BYTES)) {
+      batches.push(current);
+      if (batches.length >= maxPosts) return batches;
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += m.body.length;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
 export class Forwarder {
-  private readonly inFlight = new Map<number, Promise<void>>();
+  /** Ids of the messages in the POSTs that are open. */
+  private readonly inFlight = new Set<number>();
+  private readonly posts = new Set<Promise<void>>();
   private consecutiveFailures = 0;
   private holdUntil = 0;
   private timer: NodeJS.Timeout | null = null;
   private pumpScheduled = false;
   private nextTrickleAt = 0;
   private stopped = false;
+  /** Set once the collector refused a list of messages: one message per POST until settings change. */
+  private unbatched = false;
   /** "access token rejected (HTTP 401)" while paused; cleared by a settings change. */
   pausedReason: string | null = null;
   lastError: string | null = null;
@@ -56,6 +89,7 @@ export class Forwarder {
     this.pausedReason = null;
     this.consecutiveFailures = 0;
     this.holdUntil = 0;
+    this.unbatched = false;
     this.opts.onStatusChange();
     this.kick();
   }
@@ -63,7 +97,7 @@ export class Forwarder {
   async stop(graceMs = 2000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    const settle = Promise.allSettled([...this.inFlight.values()]);
+    const settle = Promise.allSettled([...this.posts]);
     await Promise.race([settle, new Promise((r) => setTimeout(r, graceMs).unref())]);
   }
 
@@ -75,52 +109,62 @@ export class Forwarder {
     if (now < this.holdUntil) return this.wakeAt(this.holdUntil);
     const trickle = this.opts.busy?.() === true && this.opts.outbox.depth < (this.opts.catchUpDepth ?? Infinity);
     if (trickle && now < this.nextTrickleAt) return this.wakeAt(this.nextTrickleAt);
-    const max = this.consecutiveFailures > 0 || trickle ? 1 : (this.opts.maxInFlight ?? 16);
-    const free = max - this.inFlight.size;
+    // After a failure one message probes the collector; the rest wait for it.
+    const probing = this.consecutiveFailures > 0;
+    const maxPosts = probing || trickle ? 1 : (this.opts.maxInFlight ?? 16);
+    const free = maxPosts - this.posts.size;
     if (free <= 0) return;
-    const ids = new Set(this.inFlight.keys());
-    const due = this.opts.outbox.due(now, free, ids);
+    const perPost = probing || this.unbatched ? 1 : BATCH_MAX_MESSAGES;
+    const due = this.opts.outbox.due(now, free * perPost, this.inFlight);
     if (trickle && due.length > 0) this.nextTrickleAt = now + TRICKLE_INTERVAL_MS;
-    for (const msg of due) {
-      const attempt = this.opts.client
-        .send(msg.body, settings)
-        .then((result) => this.settle(msg, result))
+    for (const batch of batchesOf(due, perPost, free)) {
+      for (const m of batch) this.inFlight.add(m.id);
+      const post: Promise<void> = this.attempt(batch, settings)
         .catch(() => undefined)
         .finally(() => {
-          this.inFlight.delete(msg.id);
+          for (const m of batch) this.inFlight.delete(m.id);
+          this.posts.delete(post);
           this.kick();
         });
-      this.inFlight.set(msg.id, attempt);
+      this.posts.add(post);
     }
-    if (due.length === 0 && this.inFlight.size === 0) {
+    if (due.length === 0 && this.posts.size === 0) {
       const next = this.opts.outbox.nextAttemptAt();
       if (next !== null) this.wakeAt(next);
     }
   }
 
-  private async settle(msg: DueMessage, result: Awaited<ReturnType<RunscopeClient['send']>>): Promise<void> {
+  private async attempt(batch: DueMessage[], settings: RunscopeSettings): Promise<void> {
+    if (batch.length === 1) return this.settle(batch, [await this.opts.client.send(batch[0]!.body, settings)]);
+    const reply = await this.opts.client.sendBatch(
+      batch.map((m) => m.body),
+      settings,
+    );
+    if (reply.kind === 'results') return this.settle(batch, reply.results);
+    // Nothing recorded: the messages are still queued and go one per POST from the next pump.
+    this.unbatched = true;
+    this.opts.log?.(`collector did not take ${batch.length} messages in one POST (${reply.error}); sending one message per POST until settings change`);
+  }
+
+  /** Records the outcome of one POST: `results[i]` is the result for `batch[i]`. */
+  private async settle(batch: DueMessage[], results: Result[]): Promise<void> {
     const now = Date.now();
-    let outcome: Outcome;
-    if (result.kind === 'sent') {
-      this.consecutiveFailures = 0;
-      outcome = result;
-    } else if (result.kind === 'invalid') {
-      outcome = { kind: 'failed', error: result.error, httpStatus: result.httpStatus };
-    } else if (result.kind === 'auth') {
-      this.pausedReason = 'access token rejected';
-      outcome = { kind: 'retry', error: result.error, httpStatus: result.httpStatus, nextAttemptAt: now };
-    } else {
+    const transient = results.some((r) => r.kind === 'transient');
+    if (transient) {
       this.consecutiveFailures++;
       this.holdUntil = now + backoffMs(this.consecutiveFailures);
-      outcome = { kind: 'retry', error: result.error, httpStatus: result.httpStatus, nextAttemptAt: now + backoffMs(msg.attempts + 1) };
+    } else if (results.some((r) => r.kind === 'sent')) {
+      this.consecutiveFailures = 0;
     }
+    if (results.some((r) => r.kind === 'auth')) this.pausedReason = 'access token rejected';
     // The status bar shows the last error until a delivery succeeds again.
-    const nextError = result.kind === 'sent' ? null : result.error;
-    const changedStatus = this.lastError !== nextError;
+    const failed = results.find((r): r is Exclude<Result, { kind: 'sent' }> => r.kind !== 'sent');
+    const nextError = failed ? failed.error : null;
+    const changedStatus = this.lastError !== nextError || results.some((r) => r.kind === 'auth');
     this.lastError = nextError;
-    const summary = await this.opts.outbox.record(msg, outcome, now);
-    if (summary) this.opts.onDelivery(summary);
-    if (changedStatus || result.kind === 'auth') this.opts.onStatusChange();
+    const summaries = await Promise.all(batch.map((msg, i) => this.opts.outbox.record(msg, outcomeOf(msg, results[i]!, now), now)));
+    for (const summary of summaries) if (summary) this.opts.onDelivery(summary);
+    if (changedStatus) this.opts.onStatusChange();
   }
 
   private wakeAt(at: number): void {
@@ -130,5 +174,18 @@ export class Forwarder {
       this.kick();
     }, Math.max(0, at - Date.now()) + 5);
     this.timer.unref();
+  }
+}
+
+function outcomeOf(msg: DueMessage, result: Result, now: number): Outcome {
+  switch (result.kind) {
+    case 'sent':
+      return result;
+    case 'invalid':
+      return { kind: 'failed', error: result.error, httpStatus: result.httpStatus };
+    case 'auth':
+      return { kind: 'retry', error: result.error, httpStatus: result.httpStatus, nextAttemptAt: now };
+    case 'transient':
+      return { kind: 'retry', error: result.error, httpStatus: result.httpStatus, nextAttemptAt: now + backoffMs(msg.attempts + 1) };
   }
 }
