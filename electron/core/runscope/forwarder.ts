@@ -19,8 +19,8 @@ export function backoffMs(failures: number, random = Math.random()): number {
 
 /** Most messages in one POST (as a JSON array; Runscope answers one result per message, in order). */
 export const BATCH_MAX_MESSAGES = 50;
-/** A batch stops growing at this many bytes of messages; a bigger message goes alone. */
-export const BATCH_MAX_BYTES = 2 ** 20;
+/** A batch stops growing at this many characters of message JSON (~bytes: mostly ASCII); a bigger message goes alone. */
+export const BATCH_MAX_CHARS = 2 ** 20;
 
 export interface ForwarderOptions {
   outbox: Outbox;
@@ -43,16 +43,16 @@ type Result = Awaited<ReturnType<RunscopeClient['send']>>;
 export function batchesOf(messages: DueMessage[], perPost: number, maxPosts: number): DueMessage[][] {
   const batches: DueMessage[][] = [];
   let current: DueMessage[] = [];
-  let bytes = 0;
+  let chars = 0;
   for (const m of messages) {
-    if (current.length > 0 && (current.length >= perPost || bytes + m.body.length > BATCH_MAX_BYTES)) {
+    if (current.length > 0 && (current.length >= perPost || chars + m.body.length > BATCH_MAX_CHARS)) {
       batches.push(current);
       if (batches.length >= maxPosts) return batches;
       current = [];
-      bytes = 0;
+      chars = 0;
     }
     current.push(m);
-    bytes += m.body.length;
+    chars += m.body.length;
   }
   if (current.length > 0) batches.push(current);
   return batches;
@@ -136,10 +136,7 @@ export class Forwarder {
 
   private async attempt(batch: DueMessage[], settings: RunscopeSettings): Promise<void> {
     if (batch.length === 1) return this.settle(batch, [await this.opts.client.send(batch[0]!.body, settings)]);
-    const reply = await this.opts.client.sendBatch(
-      batch.map((m) => m.body),
-      settings,
-    );
+    const reply = await this.opts.client.sendBatch(batch.map((m) => m.body), settings);
     if (reply.kind === 'results') return this.settle(batch, reply.results);
     // Nothing recorded: the messages are still queued and go one per POST from the next pump.
     this.unbatched = true;
