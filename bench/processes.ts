@@ -18,9 +18,14 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = process.env.BENCH_CLI ?? join(ROOT, 'dist', 'electron', 'headless', 'cli.js');
 const RESOLVE_HOOK = pathToFileURL(here('./resolveLocalhost.js')).href;
 
+/** Space-separated words of an environment variable (none when unset). */
+function wordsFromEnv(name: string): string[] {
+  return process.env[name]?.split(' ').filter(Boolean) ?? [];
+}
+
 /** BENCH_NODE_FLAGS="…": extra flags for the Node proxies, for experiments (the quoted table runs them as users do). */
 export function experimentNodeFlags(): string[] {
-  return process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return wordsFromEnv('BENCH_NODE_FLAGS');
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -232,7 +237,7 @@ function collectStderr(child: ChildProcess): () => string {
 async function startProxyscope(env: ProxyEnvironment, forwarding: 'off' | 'on' | 'body'): Promise<RunningProxy> {
   const dataDir = mkdtempSync(join(env.tmp, 'proxyscope-'));
   // --quiet: running totals instead of a line per exchange, as mitmdump runs with -q.
-  const args = ['--headless', '--json', '--quiet', '--port', '0', '--no-ui', '--data-dir', dataDir, ...(process.env.BENCH_PROXYSCOPE_ARGS?.split(' ').filter(Boolean) ?? [])];
+  const args = ['--headless', '--json', '--quiet', '--port', '0', '--no-ui', '--data-dir', dataDir, ...wordsFromEnv('BENCH_PROXYSCOPE_ARGS')];
   if (forwarding !== 'off') {
     args.push('--bucket', BUCKET, '--access-token', TOKEN, '--api-endpoint', env.collectorUrl, forwarding === 'body' ? '--log-body' : '--no-log-body');
   }

@@ -4,7 +4,7 @@
 // every queued message retry on its own timer.
 import type { DeliverySummary } from '../api.js';
 import { forwardingEnabled, type RunscopeSettings } from '../settings/schema.js';
-import type { RunscopeClient } from './client.js';
+import type { AttemptResult, RunscopeClient } from './client.js';
 import type { DueMessage, Outbox, Outcome } from './outbox.js';
 
 export const BACKOFF_BASE_MS = 500;
@@ -36,8 +36,6 @@ export interface ForwarderOptions {
   /** Queue depth from which delivery goes at full speed even while busy, so the outbox does not fill. */
   catchUpDepth?: number;
 }
-
-type Result = Awaited<ReturnType<RunscopeClient['send']>>;
 
 /** Consecutive messages, in order, cut where a POST would exceed the bounds. */
 export function batchesOf(messages: DueMessage[], perPost: number, maxPosts: number): DueMessage[][] {
@@ -144,7 +142,7 @@ export class Forwarder {
   }
 
   /** Records the outcome of one POST: `results[i]` is the result for `batch[i]`. */
-  private async settle(batch: DueMessage[], results: Result[]): Promise<void> {
+  private async settle(batch: DueMessage[], results: AttemptResult[]): Promise<void> {
     const now = Date.now();
     const transient = results.some((r) => r.kind === 'transient');
     if (transient) {
@@ -153,11 +151,12 @@ export class Forwarder {
     } else if (results.some((r) => r.kind === 'sent')) {
       this.consecutiveFailures = 0;
     }
-    if (results.some((r) => r.kind === 'auth')) this.pausedReason = 'access token rejected';
+    const authRejected = results.some((r) => r.kind === 'auth');
+    if (authRejected) this.pausedReason = 'access token rejected';
     // The status bar shows the last error until a delivery succeeds again.
-    const failed = results.find((r): r is Exclude<Result, { kind: 'sent' }> => r.kind !== 'sent');
+    const failed = results.find((r): r is Exclude<AttemptResult, { kind: 'sent' }> => r.kind !== 'sent');
     const nextError = failed ? failed.error : null;
-    const changedStatus = this.lastError !== nextError || results.some((r) => r.kind === 'auth');
+    const changedStatus = this.lastError !== nextError || authRejected;
     this.lastError = nextError;
     const summaries = await Promise.all(batch.map((msg, i) => this.opts.outbox.record(msg, outcomeOf(msg, results[i]!, now), now)));
     for (const summary of summaries) if (summary) this.opts.onDelivery(summary);
@@ -174,7 +173,7 @@ export class Forwarder {
   }
 }
 
-function outcomeOf(msg: DueMessage, result: Result, now: number): Outcome {
+function outcomeOf(msg: DueMessage, result: AttemptResult, now: number): Outcome {
   switch (result.kind) {
     case 'sent':
       return result;
