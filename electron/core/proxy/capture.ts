@@ -1,9 +1,9 @@
 // Records every exchange by tapping the streams http-mitm-proxy already pipes.
 // We never use onResponseData/addResponseFilter: those force chunked encoding
 // and hold no backpressure. Taps copy at most `maxBodyBytes` per body.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { IContext, Proxy } from 'http-mitm-proxy';
+import { v7 as uuidv7 } from 'uuid';
 import { CapturedBody, nowMs, type Exchange } from '../store/exchange.js';
 import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js';
 
@@ -71,7 +71,8 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
     const req = ctx.clientToProxyRequest;
     const { url, host } = buildUrl(ctx);
     const ex: Exchange = {
-      id: randomUUID(),
+      // Time-ordered (UUIDv7): the outbox's index on exchange ids then grows at its end, not at random pages.
+      id: uuidv7(),
       startedAt: nowMs(),
       method: req.method ?? 'GET',
       url,
