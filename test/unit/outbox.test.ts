@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,8 +6,8 @@ import { Outbox } from '../../electron/core/runscope/outbox.js';
 import { backoffMs, BACKOFF_MAX_MS } from '../../electron/core/runscope/forwarder.js';
 
 const opened: Outbox[] = [];
-function open(path: string, maxMessages = 1000, maxBytes = 1_000_000) {
-  const o = new Outbox(path, { maxMessages, maxBytes });
+function open(path: string, maxMessages = 1000, maxBytes = 1_000_000, recentMaxMessages?: number) {
+  const o = new Outbox(path, { maxMessages, maxBytes }, recentMaxMessages);
   opened.push(o);
   return o;
 }
@@ -69,7 +69,7 @@ describe('Outbox', () => {
   });
 });
 
-describe('Outbox hand-out (in-memory fast path and database path)', () => {
+describe('Outbox hand-out (recent messages in memory, older ones in the database)', () => {
   it('hands out new messages with their bodies and falls back to the database once a retry is waiting', async () => {
     const o = open(dbPath());
     await Promise.all([o.enqueue('a', '{"a":1}'), o.enqueue('b', '{"b":1}')]);
@@ -82,18 +82,21 @@ describe('Outbox hand-out (in-memory fast path and database path)', () => {
     expect(o.due(Date.now(), 10, inFlight).map((m) => [m.exchangeId, m.attempts])).toEqual([['a', 1], ['c', 0]]);
   });
 
-  it('never hands out a message twice, never one that is settled, and delivers every message once (seeded random schedule)', async () => {
+  it.each([
+    ['folded when the test reopens', undefined, 3000],
+    ['folded every 7 messages, in flight or not', 7, 1500],
+  ])('never hands out a message twice, never one that is settled, and delivers every message once (seeded random schedule, %s)', async (_, recentMax, steps) => {
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const path = dbPath();
-    let o = open(path);
+    let o = open(path, 1000, 1_000_000, recentMax);
     const inFlight = new Map<number, Parameters<Outbox['record']>[0]>();
     const sent = new Map<string, number>();
     const settled = new Set<number>();
     let next = 0;
-    for (let step = 0; step < 3000; step++) {
+    for (let step = 0; step < steps; step++) {
       const r = random();
-      if (r < 0.35 && next < 600) {
+      if (r < 0.35 && next < steps / 5) {
         await o.enqueue(`e${next++}`, `{"n":${next}}`);
       } else if (r < 0.6) {
         for (const m of o.due(Date.now(), 1 + Math.floor(random() * 8), new Set(inFlight.keys()))) {
@@ -117,7 +120,7 @@ describe('Outbox hand-out (in-memory fast path and database path)', () => {
         }
       } else if (r >= 0.97 && inFlight.size === 0) {
         o.close();
-        o = open(path);
+        o = open(path, 1000, 1_000_000, recentMax);
       }
     }
     for (let guard = 0; guard < 10_000 && o.depth > 0; guard++) {
@@ -130,6 +133,80 @@ describe('Outbox hand-out (in-memory fast path and database path)', () => {
     expect(sent.size).toBe(next);
     expect([...sent.values()].every((n) => n === 1)).toBe(true);
     expect(o.countByState().sent).toBe(next);
+  });
+});
+
+/** The files as a kill -9 leaves them: every acknowledged write is a completed write() call. */
+function crashCopy(path: string): string {
+  const copy = dbPath();
+  for (const suffix of ['', '-wal', '.journal']) if (existsSync(path + suffix)) copyFileSync(path + suffix, copy + suffix);
+  return copy;
+}
+
+describe('Outbox journal (the recent tier on disk)', () => {
+  it('acknowledged writes survive a crash: the journal is replayed into the database on open', async () => {
+    const path = dbPath();
+    const a = open(path);
+    await Promise.all(['s', 'f', 'r', 'q'].map((id) => a.enqueue(id, `{"id":"${id}"}`)));
+    const [s, f, r] = a.due(Date.now(), 3, new Set());
+    const later = Date.now() + 60_000;
+    await Promise.all([
+      a.record(s!, { kind: 'sent', httpStatus: 201, uuid: 'u-s' }),
+      a.record(f!, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 }),
+      a.record(r!, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: later }),
+    ]);
+    expect(statSync(`${path}.journal`).size).toBeGreaterThan(0);
+    const b = open(crashCopy(path));
+    expect(b.countByState()).toEqual({ sent: 1, failed: 1, retrying: 1, queued: 1 });
+    expect(b.get('s')).toMatchObject({ state: 'sent', runscopeUuid: 'u-s', attempts: 1, message: '{"id":"s"}' });
+    expect(b.get('f')).toMatchObject({ state: 'failed', lastError: 'HTTP 400' });
+    expect(b.depth).toBe(2);
+    expect(b.nextAttemptAt()).toBe(0);
+    expect(b.due(Date.now(), 10, new Set()).map((m) => m.exchangeId)).toEqual(['q']);
+    expect(b.size).toEqual(a.size);
+  });
+
+  it('a record cut by a crash is ignored, and so is anything after it', async () => {
+    const path = dbPath();
+    const a = open(path);
+    await Promise.all([a.enqueue('whole', '{"n":1}'), a.enqueue('also-whole', '{"n":2}')]);
+    const copy = crashCopy(path);
+    appendFileSync(`${copy}.journal`, '["q",99,"cut",1,7]\t{"n":');
+    const b = open(copy);
+    expect(b.list(10).map((d) => d.exchangeId)).toEqual(['also-whole', 'whole']);
+    expect(b.depth).toBe(2);
+  });
+
+  it('a journal already folded into the database (crash between the two) is not replayed again', async () => {
+    const path = dbPath();
+    const a = open(path, 1);
+    await a.enqueue('m', '{}');
+    const journalBeforeFold = readFileSync(`${path}.journal`);
+    const [m] = a.due(Date.now(), 1, new Set());
+    await a.record(m!, { kind: 'sent', httpStatus: 201, uuid: null });
+    a.close(); // folds: the database has 'm' as sent, the journal is emptied
+    expect(statSync(`${path}.journal`).size).toBe(0);
+    const a2 = open(path, 1);
+    await a2.enqueue('n', '{}'); // the bound of 1 drops the sent 'm'
+    a2.close();
+    writeFileSync(`${path}.journal`, journalBeforeFold); // as if a crash had come before that first fold emptied the journal
+    const b = open(path, 1);
+    expect(b.get('m')).toBeNull(); // replayed, it would come back as queued and be sent twice
+    expect(b.list(10).map((d) => d.exchangeId)).toEqual(['n']);
+    expect(b.depth).toBe(1);
+  });
+
+  it('keeps ids growing across folds and restarts, so hand-out stays oldest first', async () => {
+    const path = dbPath();
+    const a = open(path, 1000, 1_000_000, 2);
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await a.enqueue(id, '{}');
+    a.close();
+    const b = open(path, 1000, 1_000_000, 2);
+    await b.enqueue('f', '{}');
+    const handed = b.due(Date.now(), 10, new Set());
+    expect(handed.map((m) => m.exchangeId)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(new Set(handed.map((m) => m.id)).size).toBe(6);
+    expect(b.list(3).map((d) => d.exchangeId)).toEqual(['f', 'e', 'd']);
   });
 });
 

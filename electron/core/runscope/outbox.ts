@@ -1,56 +1,12 @@
-// Durable queue of Runscope messages in SQLite (node-sqlite3-wasm: no native
-// build, so the same file works in Node and in a packaged Electron app).
-// Writes are grouped: enqueues and updates made within a few milliseconds
-// commit in one transaction, and callers are told only after that commit.
-import sqlite from 'node-sqlite3-wasm';
+// Durable queue of Runscope messages, in two tiers: the newest messages live in
+// memory and in an append-only journal (outboxJournal.ts); older ones, and all
+// of them once traffic pauses, in SQLite (sqliteDb.ts). Writes are grouped:
+// what happens within a few milliseconds is written at once (one journal
+// append, one transaction), and callers are told only after that write.
 import type { DeliveryRecord, DeliveryState, DeliverySummary } from '../api.js';
-
-const { Database } = sqlite;
-type Statement = ReturnType<InstanceType<typeof Database>['prepare']>;
-type BindValues = Parameters<Statement['run']>[0];
-
-/**
- * The database with one prepared statement per SQL text, reused: the library's
- * own run/get/all prepare and finalize a statement on every call, which costs
- * more than the statement itself for our one-row reads and writes.
- */
-class Db {
-  private readonly db: InstanceType<typeof Database>;
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(path: string | null) {
-    this.db = path === null ? new Database() : new Database(path);
-  }
-
-  private prepared(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
-    return statement;
-  }
-
-  exec(sql: string): void {
-    this.db.exec(sql);
-  }
-
-  run(sql: string, values?: BindValues) {
-    return this.prepared(sql).run(values);
-  }
-
-  all(sql: string, values?: BindValues) {
-    return this.prepared(sql).all(values);
-  }
-
-  /** First row or null; reads to the end so no statement is left open mid-read. */
-  get(sql: string, values?: BindValues) {
-    return this.prepared(sql).all(values)[0] ?? null;
-  }
-
-  close(): void {
-    for (const statement of this.statements.values()) statement.finalize();
-    this.statements.clear();
-    this.db.close();
-  }
-}
+import { encodeRecord, Journal, type JournalRecord } from './outboxJournal.js';
+import { isWaiting, RecentMessages, summaryOf, type RecentMessage } from './outboxRecent.js';
+import { Db } from './sqliteDb.js';
 
 export interface OutboxLimits {
   maxMessages: number;
@@ -85,16 +41,21 @@ export interface DueMessage {
 
 /**
  * Group commit: writes wait up to this long (or until this many are pending)
- * and commit in one transaction. A commit costs about as much as 50 one-row
- * inserts, so under load this is most of the outbox's cost per message
- * (20 ms against 5 ms: 10-20 % more req/s through one busy connection with forwarding on).
+ * and are written together: each write is acknowledged only once it is on disk,
+ * and one write (or transaction) per group costs far less than one per message.
  */
 const COMMIT_DELAY_MS = 20;
 const COMMIT_MAX_WRITES = 256;
 
-/** Bounds of the in-memory copy of freshly committed messages (see `fresh`). */
-const FRESH_MAX_MESSAGES = 4096;
-const FRESH_MAX_BYTES = 32 * 2 ** 20;
+/**
+ * The recent tier is folded into SQLite, in one transaction, once no write has
+ * come for FOLD_IDLE_MS, or when it holds this much. SQLite's B-tree work (in
+ * WASM) is most of what a message costs the outbox, so under load it is done
+ * in large batches, and after a burst, when the burst is over.
+ */
+const FOLD_IDLE_MS = 250;
+const RECENT_MAX_MESSAGES = 4096;
+const RECENT_MAX_BYTES = 32 * 2 ** 20;
 
 export type Outcome =
   | { kind: 'sent'; httpStatus: number; uuid: string | null }
@@ -116,13 +77,26 @@ CREATE TABLE IF NOT EXISTS messages (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS messages_due ON messages(state, next_attempt_at, id);
--- Waiting messages in id order: due() walks it and stops at LIMIT instead of
--- sorting every waiting row (bodies included) on each call.
-CREATE INDEX IF NOT EXISTS messages_waiting ON messages(id) WHERE state IN ('queued','retrying');
+-- Waiting messages in id order, with their next attempt: due() walks it and
+-- stops at LIMIT instead of sorting every waiting row (bodies included).
+-- Settled rows are kept out of every index but these two partial ones, so
+-- writing a sent row costs the table and the exchange_id index only.
+DROP INDEX IF EXISTS messages_due;
+DROP INDEX IF EXISTS messages_waiting;
+CREATE INDEX IF NOT EXISTS messages_waiting_at ON messages(id, next_attempt_at) WHERE state IN ('queued','retrying');
+CREATE INDEX IF NOT EXISTS messages_failed ON messages(id) WHERE state = 'failed';
+-- folded_generation: the last journal generation whose records are in messages.
+CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
 const summaryColumns = 'exchange_id, state, attempts, last_error, http_status, runscope_uuid, created_at, updated_at';
+
+/** FROM-clause tail selecting one state through the partial index that holds it ('sent' rows are most rows). */
+function inState(state: DeliveryState): string {
+  if (state === 'failed') return "INDEXED BY messages_failed WHERE state = 'failed'";
+  if (state === 'sent') return "WHERE state = 'sent'";
+  return `INDEXED BY messages_waiting_at WHERE state IN ('queued','retrying') AND state = '${state}'`;
+}
 
 function bodyText(body: Uint8Array | string): string {
   return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
@@ -141,45 +115,123 @@ function toSummary(r: Omit<Row, 'id' | 'body' | 'bytes' | 'next_attempt_at'>): D
   };
 }
 
+/** What one grouped write did: text for the journal, whether it ran SQL, and what to do after. */
+interface Applied {
+  journal?: string;
+  db?: boolean;
+  ack: () => void;
+  /** Reverts its in-memory effects when its write failed. */
+  undo?: () => void;
+}
+
+interface PendingWrite {
+  apply: () => Applied;
+  onError: (err: Error) => void;
+}
+
 export class Outbox {
   private readonly db: Db;
+  private readonly journal: Journal | null = null;
+  private readonly recent = new RecentMessages();
   private count = 0;
   private bytes = 0;
   private undelivered = 0;
-  private pending: Array<{ write: () => () => void; onError: (err: Error) => void }> = [];
-  /**
-   * Messages committed since the forwarder last caught up, in id order, so the
-   * steady state hands a new message to the forwarder without reading it back
-   * from SQLite. Only used while it accounts for every waiting message not in
-   * flight; otherwise (backlog after a restart, retries, requeues, overflow)
-   * due() reads the database and this is dropped.
-   */
-  private fresh: Array<{ message: DueMessage; size: number }> = [];
-  private freshHead = 0;
-  private freshBytes = 0;
+  /** Waiting messages in the database (the rest of `undelivered` is in `recent`). */
+  private dbWaiting = 0;
+  private nextId = 1;
+  /** Generation of the journal being written; folding it records it as folded. */
+  private generation = 1;
+  private pending: PendingWrite[] = [];
+  private inTransaction = false;
   private flushTimer: NodeJS.Timeout | null = null;
+  private foldTimer: NodeJS.Timeout | null = null;
   private closed = false;
-  /** Set when the last commit failed (disk full, permissions): surfaced in status. */
+  /** Set when the last write failed (disk full, permissions): surfaced in status. */
   lastWriteError: string | null = null;
   /** Set by the owner when it had to fall back to an in-memory outbox. */
   durabilityProblem: string | null = null;
 
-  /** `path` null: in memory (not durable), for when the data dir cannot be written. */
-  constructor(path: string | null, private readonly limits: OutboxLimits) {
+  /**
+   * `path` null: in memory (not durable), for when the data dir cannot be written.
+   * `recentMaxMessages`: fold sooner (tests, to fold while messages are in flight).
+   */
+  constructor(
+    path: string | null,
+    private readonly limits: OutboxLimits,
+    private readonly recentMaxMessages = RECENT_MAX_MESSAGES,
+  ) {
     this.db = new Db(path);
-    // Exclusive locking lets WAL work without shared memory (which the WASM VFS lacks).
-    this.db.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
-    this.db.exec(SCHEMA);
+    try {
+      // Exclusive locking lets WAL work without shared memory (which the WASM VFS lacks).
+      this.db.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
+      this.db.exec(SCHEMA);
+      const ids = this.db.get("SELECT MAX(COALESCE((SELECT MAX(id) FROM messages), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)) AS n") as { n: number };
+      this.nextId = Number(ids.n) + 1;
+      const folded = Number((this.db.get("SELECT value FROM outbox_meta WHERE key = 'folded_generation'") as { value: number } | null)?.value ?? 0);
+      this.generation = folded + 1;
+      if (path !== null) {
+        this.journal = new Journal(`${path}.journal`);
+        this.replayJournal(folded);
+      }
+      this.loadTotals();
+    } catch (err) {
+      this.journal?.close();
+      this.db.close();
+      throw err;
+    }
+  }
+
+  /** Messages the journal holds beyond the last fold go back into SQLite now. */
+  private replayJournal(folded: number): void {
+    const journal = this.journal!;
+    const { generation, records } = journal.read();
+    if (generation !== null && generation > folded) {
+      this.generation = generation;
+      for (const r of records) this.replay(r);
+    }
+    if (this.recent.size === 0) return journal.reset(this.generation);
     this.loadTotals();
+    if (this.fold()) return;
+    // Not folded (disk full?): write the journal again without what came after a damaged line.
+    journal.reset(this.generation);
+    journal.append([...this.recent.values()].map((m) => this.recordsOf(m)).join(''));
+  }
+
+  private replay(r: JournalRecord): void {
+    if (r.kind === 'queued') {
+      const { id, exchangeId, createdAt, body } = r;
+      const m: RecentMessage = { id, exchangeId, body, bytes: Buffer.byteLength(body), state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt, updatedAt: createdAt };
+      this.recent.add(m);
+      this.nextId = Math.max(this.nextId, id + 1);
+      return;
+    }
+    const m = this.recent.get(r.id);
+    if (!m) return;
+    if (r.kind === 'dropped') return this.recent.remove(m);
+    if (r.kind === 'requeued') {
+      m.nextAttemptAt = 0;
+      m.updatedAt = r.updatedAt;
+      return this.recent.restate(m, 'queued');
+    }
+    Object.assign(m, { attempts: r.attempts, nextAttemptAt: r.nextAttemptAt, lastError: r.lastError, httpStatus: r.httpStatus, uuid: r.uuid, updatedAt: r.updatedAt });
+    this.recent.restate(m, r.state);
+  }
+
+  /** Journal records that recreate `m` as it is now. */
+  private recordsOf(m: RecentMessage): string {
+    const queued = encodeRecord({ kind: 'queued', id: m.id, exchangeId: m.exchangeId, createdAt: m.createdAt, body: m.body });
+    if (m.state === 'queued' && m.attempts === 0) return queued;
+    return queued + encodeRecord({ kind: 'outcome', id: m.id, state: m.state, attempts: m.attempts, nextAttemptAt: m.nextAttemptAt, lastError: m.lastError, httpStatus: m.httpStatus, uuid: m.uuid, updatedAt: m.updatedAt });
   }
 
   private loadTotals(): void {
     const totals = this.db.get(
       "SELECT COUNT(*) AS n, COALESCE(SUM(bytes),0) AS b, COALESCE(SUM(state IN ('queued','retrying')),0) AS u FROM messages",
     ) as { n: number; b: number; u: number };
-    this.count = Number(totals.n);
-    this.bytes = Number(totals.b);
-    this.undelivered = Number(totals.u);
+    this.dbWaiting = Number(totals.u);
+    this.count = Number(totals.n) + this.recent.size;
+    this.bytes = Number(totals.b) + this.recent.bytes;
+    this.undelivered = this.dbWaiting + this.recent.waiting.size;
   }
 
   get depth(): number {
@@ -190,103 +242,114 @@ export class Outbox {
     return { messages: this.count, bytes: this.bytes };
   }
 
-  /** Resolves once the message is committed to disk ('full' if the bound refused it). */
+  /** Resolves once the message is on disk ('full' if the bound refused it). */
   enqueue(exchangeId: string, body: string, now = Date.now()): Promise<EnqueueResult> {
     return new Promise((resolve, reject) => {
-      const size = Buffer.byteLength(body);
-      this.schedule(
-        () => {
-          if (!this.makeRoom(size)) return () => resolve('full');
-          const res = this.db.run(
-            "INSERT OR IGNORE INTO messages (exchange_id, body, bytes, state, created_at, updated_at) VALUES (?, ?, ?, 'queued', ?, ?)",
-            // As a BLOB: copying bytes into the WASM heap is a memcpy, a string is encoded char by char in JS.
-            [exchangeId, Buffer.from(body), size, now, now],
-          );
-          if (res.changes === 0) return () => resolve('queued'); // already queued
-          this.count++;
-          this.bytes += size;
-          this.undelivered++;
-          const message: DueMessage = { id: Number(res.lastInsertRowid), exchangeId, body, attempts: 0, createdAt: now };
-          return () => {
-            this.remember(message, size);
-            resolve('queued');
-          };
-        },
-        reject,
-      );
+      this.schedule(() => {
+        if (this.recent.byExchangeId(exchangeId)) return { ack: () => resolve('queued') }; // already queued
+        const size = Buffer.byteLength(body);
+        const room = this.makeRoom(size);
+        if (!room.fits) return { ...room, ack: () => resolve('full') };
+        const m: RecentMessage = { id: this.nextId++, exchangeId, body, bytes: size, state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt: now, updatedAt: now };
+        this.recent.add(m);
+        this.count++;
+        this.bytes += size;
+        this.undelivered++;
+        return {
+          journal: room.journal + encodeRecord({ kind: 'queued', id: m.id, exchangeId, createdAt: now, body }),
+          db: room.db,
+          ack: () => resolve('queued'),
+          undo: () => {
+            this.recent.remove(m);
+            room.undo();
+          },
+        };
+      }, reject);
     });
   }
 
   /** Messages due for an attempt, oldest first, excluding ids already in flight. */
   due(now: number, limit: number, inFlight: Set<number>): DueMessage[] {
-    const freshCount = this.fresh.length - this.freshHead;
-    if (this.undelivered === inFlight.size + freshCount) return this.takeFresh(limit);
-    this.dropFresh();
-    const rows = this.db.all(
-      "SELECT id, exchange_id, body, attempts, created_at FROM messages INDEXED BY messages_waiting WHERE state IN ('queued','retrying') AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-      [now, limit + inFlight.size],
-    ) as unknown as Array<Pick<Row, 'id' | 'exchange_id' | 'body' | 'attempts' | 'created_at'>>;
-    return rows
-      .filter((r) => !inFlight.has(r.id))
-      .slice(0, limit)
-      .map((r) => ({ id: r.id, exchangeId: r.exchange_id, body: bodyText(r.body), attempts: r.attempts, createdAt: r.created_at }));
-  }
-
-  private remember(message: DueMessage, size: number): void {
-    if (this.fresh.length - this.freshHead >= FRESH_MAX_MESSAGES || this.freshBytes + size > FRESH_MAX_BYTES) return;
-    this.fresh.push({ message, size });
-    this.freshBytes += size;
-  }
-
-  private takeFresh(limit: number): DueMessage[] {
-    const end = Math.min(this.fresh.length, this.freshHead + limit);
-    const out = this.fresh.slice(this.freshHead, end);
-    this.freshHead = end;
-    for (const f of out) this.freshBytes -= f.size;
-    if (this.freshHead === this.fresh.length) this.dropFresh();
-    return out.map((f) => f.message);
-  }
-
-  private dropFresh(): void {
-    this.fresh = [];
-    this.freshHead = 0;
-    this.freshBytes = 0;
+    const out: DueMessage[] = [];
+    let inFlightInDb = 0;
+    for (const id of inFlight) if (!this.recent.get(id)) inFlightInDb++;
+    if (this.dbWaiting > inFlightInDb) {
+      const rows = this.db.all(
+        "SELECT id, exchange_id, body, attempts, created_at FROM messages INDEXED BY messages_waiting_at WHERE state IN ('queued','retrying') AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+        [now, limit + inFlightInDb],
+      ) as unknown as Array<Pick<Row, 'id' | 'exchange_id' | 'body' | 'attempts' | 'created_at'>>;
+      for (const r of rows) {
+        if (out.length >= limit) return out;
+        if (!inFlight.has(r.id)) out.push({ id: r.id, exchangeId: r.exchange_id, body: bodyText(r.body), attempts: r.attempts, createdAt: r.created_at });
+      }
+    }
+    for (const m of this.recent.waiting) {
+      if (out.length >= limit) break;
+      if (m.nextAttemptAt <= now && !inFlight.has(m.id)) out.push({ id: m.id, exchangeId: m.exchangeId, body: m.body, attempts: m.attempts, createdAt: m.createdAt });
+    }
+    return out;
   }
 
   /** Earliest next attempt among waiting messages, or null. */
   nextAttemptAt(): number | null {
-    const row = this.db.get("SELECT MIN(next_attempt_at) AS t FROM messages WHERE state IN ('queued','retrying')") as { t: number | null };
-    return row.t === null ? null : Number(row.t);
+    let earliest: number | null = null;
+    if (this.dbWaiting > 0) {
+      const row = this.db.get("SELECT MIN(next_attempt_at) AS t FROM messages INDEXED BY messages_waiting_at WHERE state IN ('queued','retrying')") as { t: number | null };
+      if (row.t !== null) earliest = Number(row.t);
+    }
+    for (const m of this.recent.waiting) if (earliest === null || m.nextAttemptAt < earliest) earliest = m.nextAttemptAt;
+    return earliest;
   }
 
   /**
    * Records the outcome of an attempt at a message due() handed out; resolves
-   * with the new summary after commit, or null if the message was no longer waiting.
+   * with the new summary once written, or null if the message was no longer waiting.
    */
   record(message: Pick<DueMessage, 'id' | 'exchangeId' | 'attempts' | 'createdAt'>, outcome: Outcome, now = Date.now()): Promise<DeliverySummary | null> {
     return new Promise((resolve, reject) => {
       this.schedule(() => {
         const state: DeliveryState = outcome.kind === 'sent' ? 'sent' : outcome.kind === 'retry' ? 'retrying' : 'failed';
-        const error = outcome.kind === 'sent' ? null : outcome.error;
+        const lastError = outcome.kind === 'sent' ? null : outcome.error;
         const uuid = outcome.kind === 'sent' ? outcome.uuid : null;
-        const res = this.db.run(
+        const nextAttemptAt = outcome.kind === 'retry' ? outcome.nextAttemptAt : 0;
+        const m = this.recent.get(message.id);
+        if (m) {
+          if (!isWaiting(m.state)) return { ack: () => resolve(null) };
+          const before = { ...m };
+          Object.assign(m, { attempts: m.attempts + 1, nextAttemptAt, lastError, httpStatus: outcome.httpStatus, uuid, updatedAt: now });
+          this.recent.restate(m, state);
+          if (state !== 'retrying') this.undelivered--;
+          const summary = summaryOf(m);
+          return {
+            journal: encodeRecord({ kind: 'outcome', id: m.id, state, attempts: m.attempts, nextAttemptAt, lastError, httpStatus: outcome.httpStatus, uuid, updatedAt: now }),
+            ack: () => resolve(summary),
+            undo: () => {
+              Object.assign(m, before);
+              this.recent.restate(m, before.state);
+            },
+          };
+        }
+        const res = this.sql(
           `UPDATE messages SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?, http_status = ?,
              runscope_uuid = ?, updated_at = ? WHERE id = ? AND state IN ('queued','retrying')`,
-          [state, outcome.kind === 'retry' ? outcome.nextAttemptAt : 0, error, outcome.httpStatus, uuid, now, message.id],
+          [state, nextAttemptAt, lastError, outcome.httpStatus, uuid, now, message.id],
         );
-        if (res.changes === 0) return () => resolve(null);
-        if (state !== 'retrying') this.undelivered--;
+        if (res.changes === 0) return { db: true, ack: () => resolve(null) };
+        if (state !== 'retrying') {
+          this.undelivered--;
+          this.dbWaiting--;
+        }
         const summary: DeliverySummary = {
           exchangeId: message.exchangeId,
           state,
           attempts: message.attempts + 1,
-          lastError: error,
+          lastError,
           httpStatus: outcome.httpStatus,
           runscopeUuid: uuid,
           createdAt: message.createdAt,
           updatedAt: now,
         };
-        return () => resolve(summary);
+        return { db: true, ack: () => resolve(summary) };
       }, reject);
     });
   }
@@ -295,30 +358,58 @@ export class Outbox {
   requeue(exchangeId: string, now = Date.now()): Promise<DeliverySummary | null> {
     return new Promise((resolve, reject) => {
       this.schedule(() => {
-        const res = this.db.run(
+        const m = this.recent.byExchangeId(exchangeId);
+        if (m) {
+          if (m.state !== 'failed') return { ack: () => resolve(null) };
+          const before = { ...m };
+          Object.assign(m, { nextAttemptAt: 0, updatedAt: now });
+          this.recent.restate(m, 'queued');
+          this.undelivered++;
+          const summary = summaryOf(m);
+          return {
+            journal: encodeRecord({ kind: 'requeued', id: m.id, updatedAt: now }),
+            ack: () => resolve(summary),
+            undo: () => {
+              Object.assign(m, before);
+              this.recent.restate(m, before.state);
+            },
+          };
+        }
+        const res = this.sql(
           "UPDATE messages SET state = 'queued', next_attempt_at = 0, updated_at = ? WHERE exchange_id = ? AND state = 'failed'",
           [now, exchangeId],
         );
-        if (res.changes === 0) return () => resolve(null);
+        if (res.changes === 0) return { db: true, ack: () => resolve(null) };
         this.undelivered++;
+        this.dbWaiting++;
         const summary = this.db.get(`SELECT ${summaryColumns} FROM messages WHERE exchange_id = ?`, [exchangeId]) as unknown as Row;
-        return () => resolve(toSummary(summary));
+        return { db: true, ack: () => resolve(toSummary(summary)) };
       }, reject);
     });
   }
 
   get(exchangeId: string): DeliveryRecord | null {
+    const m = this.recent.byExchangeId(exchangeId);
+    if (m) return { ...summaryOf(m), message: m.body };
     const row = this.db.get(`SELECT ${summaryColumns}, body FROM messages WHERE exchange_id = ?`, [exchangeId]) as unknown as Row | null;
     return row ? { ...toSummary(row), message: bodyText(row.body) } : null;
   }
 
+  /** Newest first. */
   list(limit: number, state?: DeliveryState): DeliverySummary[] {
+    const out: DeliverySummary[] = [];
+    const recent = [...this.recent.values()];
+    for (let i = recent.length - 1; i >= 0 && out.length < limit; i--) {
+      if (!state || recent[i]!.state === state) out.push(summaryOf(recent[i]!));
+    }
+    const rest = limit - out.length;
+    if (rest <= 0) return out;
     const rows = (
       state
-        ? this.db.all(`SELECT ${summaryColumns} FROM messages WHERE state = ? ORDER BY id DESC LIMIT ?`, [state, limit])
-        : this.db.all(`SELECT ${summaryColumns} FROM messages ORDER BY id DESC LIMIT ?`, [limit])
+        ? this.db.all(`SELECT ${summaryColumns} FROM messages ${inState(state)} ORDER BY id DESC LIMIT ?`, [rest])
+        : this.db.all(`SELECT ${summaryColumns} FROM messages ORDER BY id DESC LIMIT ?`, [rest])
     ) as unknown as Row[];
-    return rows.map(toSummary);
+    return out.concat(rows.map(toSummary));
   }
 
   countByState(): Record<DeliveryState, number> {
@@ -326,39 +417,68 @@ export class Outbox {
     for (const r of this.db.all('SELECT state, COUNT(*) AS n FROM messages GROUP BY state') as Array<{ state: DeliveryState; n: number }>) {
       counts[r.state] = Number(r.n);
     }
+    for (const m of this.recent.values()) counts[m.state]++;
     return counts;
   }
 
-  /** Commits what is pending, then closes the database. */
+  /** Writes what is pending, folds the journal into SQLite, then closes. */
   close(): void {
     if (this.closed) return;
     this.flush();
+    this.fold();
+    if (this.foldTimer) clearTimeout(this.foldTimer);
     this.closed = true;
+    this.journal?.close();
     this.db.close();
   }
 
-  /** When full: oldest sent go first, then oldest failed; undelivered are never dropped. */
-  private makeRoom(size: number): boolean {
+  /**
+   * When full: oldest sent go first, then oldest failed; undelivered are never
+   * dropped. The database holds the oldest, so it gives first.
+   */
+  private makeRoom(size: number): { fits: boolean; journal: string; db: boolean; undo: () => void } {
     const fits = () => this.count + 1 <= this.limits.maxMessages && this.bytes + size <= this.limits.maxBytes;
+    const dropped: RecentMessage[] = [];
+    let journal = '';
+    let db = false;
     for (const state of ['sent', 'failed'] as const) {
       while (!fits()) {
-        const victims = this.db.all(`SELECT id, bytes FROM messages WHERE state = ? ORDER BY id LIMIT 256`, [state]) as Array<{ id: number; bytes: number }>;
+        const victims = this.db.all(`SELECT id, bytes FROM messages ${inState(state)} ORDER BY id LIMIT 256`) as Array<{ id: number; bytes: number }>;
         if (victims.length === 0) break;
         for (const v of victims) {
           if (fits()) break;
-          this.db.run('DELETE FROM messages WHERE id = ?', [v.id]);
+          this.sql('DELETE FROM messages WHERE id = ?', [v.id]);
+          db = true;
           this.count--;
           this.bytes -= Number(v.bytes);
         }
       }
+      for (const m of this.recent.values()) {
+        if (fits()) break;
+        if (m.state !== state) continue;
+        this.recent.remove(m);
+        dropped.push(m);
+        journal += encodeRecord({ kind: 'dropped', id: m.id });
+        this.count--;
+        this.bytes -= m.bytes;
+      }
     }
-    return fits();
+    return { fits: fits(), journal, db, undo: () => this.recent.restore(dropped) };
   }
 
-  /** `write` runs inside the batch transaction and returns what to do once it is committed. */
-  private schedule(write: () => () => void, onError: (err: Error) => void): void {
+  /** A write statement inside the group's transaction (begun on first use). */
+  private sql(sql: string, values: Parameters<Db['run']>[1]) {
+    if (!this.inTransaction) {
+      this.db.exec('BEGIN');
+      this.inTransaction = true;
+    }
+    return this.db.run(sql, values);
+  }
+
+  /** `apply` runs at the group write and returns what to write and what to do once written. */
+  private schedule(apply: () => Applied, onError: (err: Error) => void): void {
     if (this.closed) return onError(new Error('outbox is closed'));
-    this.pending.push({ write, onError });
+    this.pending.push({ apply, onError });
     if (this.pending.length >= COMMIT_MAX_WRITES) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), COMMIT_DELAY_MS);
   }
@@ -367,25 +487,114 @@ export class Outbox {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (this.pending.length === 0 || this.closed) return;
+    if (this.recent.size >= this.recentMaxMessages || this.recent.bytes >= RECENT_MAX_BYTES) this.fold();
     const batch = this.pending;
     this.pending = [];
-    const acks: Array<() => void> = [];
+    const applied: Array<Applied & { onError: (err: Error) => void; failed?: Error }> = [];
+    for (const p of batch) {
+      try {
+        applied.push({ ...p.apply(), onError: p.onError });
+      } catch (err) {
+        applied.push({ ack: () => undefined, db: true, onError: p.onError, failed: err as Error });
+      }
+    }
+    let error: string | null = null;
+    const fail = (which: (a: Applied) => boolean, err: Error) => {
+      error = `outbox write failed: ${err.message}`;
+      for (const a of [...applied].reverse()) {
+        if (a.failed || !which(a)) continue;
+        a.undo?.();
+        a.failed = new Error(error);
+      }
+    };
+    const failedStatement = applied.find((a) => a.failed)?.failed;
+    if (failedStatement) error = `outbox write failed: ${failedStatement.message}`;
+    if (this.inTransaction) {
+      this.inTransaction = false;
+      try {
+        if (failedStatement) throw failedStatement;
+        this.db.exec('COMMIT');
+      } catch (err) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          /* nothing to roll back */
+        }
+        fail((a) => a.db === true, err as Error);
+      }
+    }
+    const text = applied.map((a) => (a.failed ? '' : (a.journal ?? ''))).join('');
+    if (text && this.journal) {
+      try {
+        this.journal.append(text);
+      } catch (err) {
+        fail((a) => !!a.journal, err as Error);
+      }
+    }
+    this.lastWriteError = error;
+    if (error) this.loadTotals();
+    for (const a of applied) {
+      if (a.failed) a.onError(a.failed);
+      else a.ack();
+    }
+    this.armFold();
+  }
+
+  private armFold(): void {
+    if (this.foldTimer) clearTimeout(this.foldTimer);
+    this.foldTimer = this.recent.size > 0 ? setTimeout(() => this.foldWhenIdle(), FOLD_IDLE_MS) : null;
+    this.foldTimer?.unref();
+  }
+
+  private foldWhenIdle(): void {
+    this.foldTimer = null;
+    if (this.closed) return;
+    if (this.pending.length > 0) return this.flush(); // not idle: the flush re-arms the timer
+    this.fold();
+  }
+
+  /**
+   * Moves the recent tier into SQLite in one transaction that also records the
+   * journal generation as folded, then empties the journal. False if the
+   * transaction failed: then nothing moved and the journal still holds it all.
+   */
+  private fold(): boolean {
+    if (this.recent.size === 0) return true;
+    let ignored = false;
+    let waiting = 0;
     try {
       this.db.exec('BEGIN');
-      for (const p of batch) acks.push(p.write());
+      for (const m of this.recent.values()) {
+        const res = this.db.run(
+          `INSERT OR IGNORE INTO messages (id, exchange_id, body, bytes, state, attempts, next_attempt_at, last_error, http_status, runscope_uuid, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          // As a BLOB: copying bytes into the WASM heap is a memcpy, a string is encoded char by char in JS.
+          [m.id, m.exchangeId, Buffer.from(m.body), m.bytes, m.state, m.attempts, m.nextAttemptAt, m.lastError, m.httpStatus, m.uuid, m.createdAt, m.updatedAt],
+        );
+        if (res.changes === 0) ignored = true;
+        else if (isWaiting(m.state)) waiting++;
+      }
+      this.db.run("INSERT OR REPLACE INTO outbox_meta (key, value) VALUES ('folded_generation', ?)", [this.generation]);
       this.db.exec('COMMIT');
-      this.lastWriteError = null;
     } catch (err) {
-      this.lastWriteError = `outbox write failed: ${(err as Error).message}`;
       try {
         this.db.exec('ROLLBACK');
       } catch {
         /* nothing to roll back */
       }
-      this.loadTotals();
-      for (const p of batch) p.onError(new Error(this.lastWriteError));
-      return;
+      this.lastWriteError = `outbox write failed: ${(err as Error).message}`;
+      return false;
     }
-    for (const ack of acks) ack();
+    this.recent.clear();
+    this.generation++;
+    try {
+      this.journal?.reset(this.generation);
+    } catch (err) {
+      // Records left behind carry a folded generation (a restart ignores them); the next append retries.
+      this.lastWriteError = `outbox journal not emptied: ${(err as Error).message}`;
+    }
+    this.dbWaiting += waiting;
+    if (ignored) this.loadTotals();
+    return true;
   }
 }

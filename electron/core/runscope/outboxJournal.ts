@@ -1,0 +1,144 @@
+// The outbox's append-only journal: what happened to the newest messages since
+// they were last folded into SQLite. One append (one write) per group commit
+// costs far less than SQLite's B-tree work in WASM, which is then done in one
+// large transaction when traffic pauses (see Outbox.fold).
+//
+// Format: a header line `{"journal":1,"generation":G}` and one line per record,
+// `<JSON array>\t<payload>\n`. A message body is JSON text, which never holds a
+// literal tab or newline, so it is written as it is, with no escaping. Reading
+// stops at the first line that is cut or does not parse (a crash mid-write).
+import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { DeliveryState } from '../api.js';
+
+export type JournalRecord =
+  | { kind: 'queued'; id: number; exchangeId: string; createdAt: number; body: string }
+  | {
+      kind: 'outcome';
+      id: number;
+      state: DeliveryState;
+      attempts: number;
+      nextAttemptAt: number;
+      lastError: string | null;
+      httpStatus: number | null;
+      uuid: string | null;
+      updatedAt: number;
+    }
+  | { kind: 'requeued'; id: number; updatedAt: number }
+  | { kind: 'dropped'; id: number };
+
+const STATES = new Set<DeliveryState>(['queued', 'sent', 'retrying', 'failed']);
+
+export function encodeRecord(r: JournalRecord): string {
+  switch (r.kind) {
+    case 'queued':
+      return `${JSON.stringify(['q', r.id, r.exchangeId, r.createdAt, Buffer.byteLength(r.body)])}\t${r.body}\n`;
+    case 'outcome':
+      return `${JSON.stringify(['o', r.id, r.state, r.attempts, r.nextAttemptAt, r.lastError, r.httpStatus, r.uuid, r.updatedAt])}\t\n`;
+    case 'requeued':
+      return `${JSON.stringify(['u', r.id, r.updatedAt])}\t\n`;
+    case 'dropped':
+      return `${JSON.stringify(['d', r.id])}\t\n`;
+  }
+}
+
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
+
+/** One record from one line, or null when the line is not a whole, valid record. */
+export function decodeRecord(line: string): JournalRecord | null {
+  const tab = line.indexOf('\t');
+  if (tab < 0) return null;
+  let head: unknown;
+  try {
+    head = JSON.parse(line.slice(0, tab));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(head) || !isInt(head[1])) return null;
+  const payload = line.slice(tab + 1);
+  const [kind, id] = head as [unknown, number];
+  if (kind === 'q') {
+    const [, , exchangeId, createdAt, bytes] = head;
+    if (typeof exchangeId !== 'string' || !isInt(createdAt) || Buffer.byteLength(payload) !== bytes) return null;
+    return { kind: 'queued', id, exchangeId, createdAt, body: payload };
+  }
+  if (kind === 'o') {
+    const [, , state, attempts, nextAttemptAt, lastError, httpStatus, uuid, updatedAt] = head;
+    if (!STATES.has(state as DeliveryState) || !isInt(attempts) || !isInt(nextAttemptAt) || !isInt(updatedAt)) return null;
+    if (!isNullableString(lastError) || !isNullableString(uuid) || !(httpStatus === null || isInt(httpStatus))) return null;
+    return { kind: 'outcome', id, state: state as DeliveryState, attempts, nextAttemptAt, lastError, httpStatus, uuid, updatedAt };
+  }
+  if (kind === 'u' && isInt(head[2])) return { kind: 'requeued', id, updatedAt: head[2] };
+  if (kind === 'd') return { kind: 'dropped', id };
+  return null;
+}
+
+export class Journal {
+  private readonly fd: number;
+  /** Bytes known to be whole records; a failed append is cut back to this. */
+  private length = 0;
+  /** Written as the header by the first append after a reset. */
+  private generation = 0;
+  /** A reset that failed: appends retry it first, so nothing lands under a folded generation. */
+  private resetPending = false;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'a+', 0o600);
+  }
+
+  /** The generation in the header and the records after it, up to the first damaged line. */
+  read(): { generation: number | null; records: JournalRecord[] } {
+    const text = readFileSync(this.path, 'utf8');
+    this.length = Buffer.byteLength(text);
+    const lines = text.split('\n');
+    lines.pop(); // after the last '\n': empty, or a line cut by a crash
+    let generation: number | null = null;
+    try {
+      const header = JSON.parse(lines[0] ?? '') as { journal?: unknown; generation?: unknown };
+      if (header.journal === 1 && isInt(header.generation)) this.generation = generation = header.generation;
+    } catch {
+      /* empty or cut header: no records follow it */
+    }
+    const records: JournalRecord[] = [];
+    if (generation === null) return { generation, records };
+    for (const line of lines.slice(1)) {
+      const record = decodeRecord(line);
+      if (!record) break;
+      records.push(record);
+    }
+    return { generation, records };
+  }
+
+  /** Empties the journal; the next append starts `generation`. */
+  reset(generation: number): void {
+    this.generation = generation;
+    this.resetPending = true;
+    ftruncateSync(this.fd);
+    this.length = 0;
+    this.resetPending = false;
+  }
+
+  /** Appends whole records; on failure (disk full) cuts the file back so no partial record stays. */
+  append(records: string): void {
+    if (this.resetPending) this.reset(this.generation);
+    const text = this.length === 0 ? `${JSON.stringify({ journal: 1, generation: this.generation })}\n${records}` : records;
+    // 'a+': every write goes to the end of the file.
+    const bytes = Buffer.from(text);
+    try {
+      let done = 0;
+      while (done < bytes.length) done += writeSync(this.fd, bytes, done);
+      this.length += bytes.length;
+    } catch (err) {
+      try {
+        ftruncateSync(this.fd, this.length);
+      } catch {
+        /* reading stops at the damaged line anyway */
+      }
+      throw err;
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,95 @@
+// The outbox's newest messages, held in memory (and in the journal) until they
+// are folded into SQLite. Ids only grow, so every message here is newer than
+// every message in the database.
+import type { DeliveryState, DeliverySummary } from '../api.js';
+
+export interface RecentMessage {
+  id: number;
+  exchangeId: string;
+  body: string;
+  bytes: number;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  httpStatus: number | null;
+  uuid: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const isWaiting = (state: DeliveryState) => state === 'queued' || state === 'retrying';
+
+export function summaryOf(m: RecentMessage): DeliverySummary {
+  return {
+    exchangeId: m.exchangeId,
+    state: m.state,
+    attempts: m.attempts,
+    lastError: m.lastError,
+    httpStatus: m.httpStatus,
+    runscopeUuid: m.uuid,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+  };
+}
+
+export class RecentMessages {
+  /** In id order (Map keeps insertion order and ids are handed out in order). */
+  private readonly byId = new Map<number, RecentMessage>();
+  private readonly byExchange = new Map<string, RecentMessage>();
+  /** The waiting ones, so hand-out does not walk the settled. */
+  readonly waiting = new Set<RecentMessage>();
+  bytes = 0;
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: number): RecentMessage | undefined {
+    return this.byId.get(id);
+  }
+
+  byExchangeId(exchangeId: string): RecentMessage | undefined {
+    return this.byExchange.get(exchangeId);
+  }
+
+  add(m: RecentMessage): void {
+    this.byId.set(m.id, m);
+    this.byExchange.set(m.exchangeId, m);
+    this.bytes += m.bytes;
+    if (isWaiting(m.state)) this.waiting.add(m);
+  }
+
+  remove(m: RecentMessage): void {
+    this.byId.delete(m.id);
+    this.byExchange.delete(m.exchangeId);
+    this.bytes -= m.bytes;
+    this.waiting.delete(m);
+  }
+
+  /** After a state change: keeps `waiting` in step. */
+  restate(m: RecentMessage, state: DeliveryState): void {
+    m.state = state;
+    if (isWaiting(state)) this.waiting.add(m);
+    else this.waiting.delete(m);
+  }
+
+  /** Puts back messages removed by a write that then failed, keeping id order. */
+  restore(removed: RecentMessage[]): void {
+    if (removed.length === 0) return;
+    const all = [...this.byId.values(), ...removed].sort((a, b) => a.id - b.id);
+    this.clear();
+    for (const m of all) this.add(m);
+  }
+
+  values(): IterableIterator<RecentMessage> {
+    return this.byId.values();
+  }
+
+  clear(): void {
+    this.byId.clear();
+    this.byExchange.clear();
+    this.waiting.clear();
+    this.bytes = 0;
+  }
+}
