@@ -88,7 +88,7 @@ export interface CollectorHandle {
 }
 
 export async function startCollectorProcess(): Promise<CollectorHandle> {
-  const child = fork(here('./collectorProcess.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(here('./collectorProcess.js'), [], { execArgv: process.env.BENCH_COLLECTOR_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/colprof'] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { url } = await waitMessage<{ url: string }>(child, 'ready', 20_000, 'collector');
   return {
     child,
@@ -408,6 +408,7 @@ export function threadTimesOf(pid: number | null): Map<string, ThreadTimes> {
       const [run = 0, wait = 0] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
       let name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
       if (tid === String(pid)) name = `main (${name})`;
+      else if (process.env.BENCH_PER_THREAD === '1') name = `${name}#${tid}`;
       const t = byName.get(name) ?? { run: 0, wait: 0 };
       byName.set(name, { run: t.run + run / 1e9, wait: t.wait + wait / 1e9 });
     } catch {
