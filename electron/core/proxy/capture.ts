@@ -3,8 +3,8 @@
 // and hold no backpressure. Taps copy at most `maxBodyBytes` per body.
 import type { IncomingMessage } from 'node:http';
 import type { IContext, Proxy } from 'http-mitm-proxy';
-import { v7 as uuidv7 } from 'uuid';
 import { CapturedBody, nowMs, type Exchange } from '../store/exchange.js';
+import { exchangeId } from './exchangeId.js';
 import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js';
 
 export interface CaptureHooks {
@@ -71,8 +71,7 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
     const req = ctx.clientToProxyRequest;
     const { url, host } = buildUrl(ctx);
     const ex: Exchange = {
-      // Time-ordered (UUIDv7): the outbox's index on exchange ids then grows at its end, not at random pages.
-      id: uuidv7(),
+      id: exchangeId(),
       startedAt: nowMs(),
       method: req.method ?? 'GET',
       url,
