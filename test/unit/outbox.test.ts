@@ -149,20 +149,22 @@ describe('Outbox journal (the recent tier on disk)', () => {
     const a = open(path);
     await Promise.all(['s', 'f', 'r', 'q'].map((id) => a.enqueue(id, `{"id":"${id}"}`)));
     const [s, f, r] = a.due(Date.now(), 3, new Set());
-    const later = Date.now() + 60_000;
+    const later = Date.now() + 60_000.5; // times need not be whole milliseconds
     await Promise.all([
       a.record(s!, { kind: 'sent', httpStatus: 201, uuid: 'u-s' }),
       a.record(f!, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 }),
       a.record(r!, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: later }),
     ]);
+    await a.requeue('f');
     expect(statSync(`${path}.journal`).size).toBeGreaterThan(0);
     const b = open(crashCopy(path));
-    expect(b.countByState()).toEqual({ sent: 1, failed: 1, retrying: 1, queued: 1 });
+    expect(b.countByState()).toEqual({ sent: 1, failed: 0, retrying: 1, queued: 2 });
     expect(b.get('s')).toMatchObject({ state: 'sent', runscopeUuid: 'u-s', attempts: 1, message: '{"id":"s"}' });
-    expect(b.get('f')).toMatchObject({ state: 'failed', lastError: 'HTTP 400' });
-    expect(b.depth).toBe(2);
-    expect(b.nextAttemptAt()).toBe(0);
-    expect(b.due(Date.now(), 10, new Set()).map((m) => m.exchangeId)).toEqual(['q']);
+    expect(b.get('f')).toMatchObject({ state: 'queued', lastError: 'HTTP 400', attempts: 1 });
+    expect(b.get('r')).toMatchObject({ state: 'retrying', attempts: 1 });
+    expect(b.depth).toBe(3);
+    expect(b.due(Date.now(), 10, new Set()).map((m) => m.exchangeId)).toEqual(['f', 'q']);
+    expect(b.due(later, 10, new Set()).map((m) => m.exchangeId)).toEqual(['f', 'r', 'q']);
     expect(b.size).toEqual(a.size);
   });
 

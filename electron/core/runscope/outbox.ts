@@ -54,8 +54,8 @@ const COMMIT_MAX_WRITES = 256;
  * in large batches, and after a burst, when the burst is over.
  */
 const FOLD_IDLE_MS = 250;
-const RECENT_MAX_MESSAGES = 4096;
-const RECENT_MAX_BYTES = 32 * 2 ** 20;
+const RECENT_MAX_MESSAGES = 2048;
+const RECENT_MAX_BYTES = 16 * 2 ** 20;
 
 export type Outcome =
   | { kind: 'sent'; httpStatus: number; uuid: string | null }
@@ -200,6 +200,7 @@ export class Outbox {
   private replay(r: JournalRecord): void {
     if (r.kind === 'queued') {
       const { id, exchangeId, createdAt, body } = r;
+      if (this.recent.get(id) || this.recent.byExchangeId(exchangeId)) return;
       const m: RecentMessage = { id, exchangeId, body, bytes: Buffer.byteLength(body), state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt, updatedAt: createdAt };
       this.recent.add(m);
       this.nextId = Math.max(this.nextId, id + 1);
@@ -562,14 +563,18 @@ export class Outbox {
     if (this.recent.size === 0) return true;
     let ignored = false;
     let waiting = 0;
+    let scratch = Buffer.allocUnsafe(64 * 1024);
     try {
       this.db.exec('BEGIN');
       for (const m of this.recent.values()) {
+        if (m.bytes > scratch.length) scratch = Buffer.allocUnsafe(m.bytes);
+        scratch.write(m.body);
         const res = this.db.run(
           `INSERT OR IGNORE INTO messages (id, exchange_id, body, bytes, state, attempts, next_attempt_at, last_error, http_status, runscope_uuid, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          // As a BLOB: copying bytes into the WASM heap is a memcpy, a string is encoded char by char in JS.
-          [m.id, m.exchangeId, Buffer.from(m.body), m.bytes, m.state, m.attempts, m.nextAttemptAt, m.lastError, m.httpStatus, m.uuid, m.createdAt, m.updatedAt],
+          // As a BLOB (copied into the WASM heap with a memcpy; a string would be encoded char by char in JS),
+          // through one scratch buffer rather than a Buffer per row.
+          [m.id, m.exchangeId, scratch.subarray(0, m.bytes), m.bytes, m.state, m.attempts, m.nextAttemptAt, m.lastError, m.httpStatus, m.uuid, m.createdAt, m.updatedAt],
         );
         if (res.changes === 0) ignored = true;
         else if (isWaiting(m.state)) waiting++;

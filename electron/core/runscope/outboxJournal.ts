@@ -42,6 +42,7 @@ export function encodeRecord(r: JournalRecord): string {
 }
 
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
 
 /** One record from one line, or null when the line is not a whole, valid record. */
@@ -59,16 +60,16 @@ export function decodeRecord(line: string): JournalRecord | null {
   const [kind, id] = head as [unknown, number];
   if (kind === 'q') {
     const [, , exchangeId, createdAt, bytes] = head;
-    if (typeof exchangeId !== 'string' || !isInt(createdAt) || Buffer.byteLength(payload) !== bytes) return null;
+    if (typeof exchangeId !== 'string' || !isTime(createdAt) || Buffer.byteLength(payload) !== bytes) return null;
     return { kind: 'queued', id, exchangeId, createdAt, body: payload };
   }
   if (kind === 'o') {
     const [, , state, attempts, nextAttemptAt, lastError, httpStatus, uuid, updatedAt] = head;
-    if (!STATES.has(state as DeliveryState) || !isInt(attempts) || !isInt(nextAttemptAt) || !isInt(updatedAt)) return null;
+    if (!STATES.has(state as DeliveryState) || !isInt(attempts) || !isTime(nextAttemptAt) || !isTime(updatedAt)) return null;
     if (!isNullableString(lastError) || !isNullableString(uuid) || !(httpStatus === null || isInt(httpStatus))) return null;
     return { kind: 'outcome', id, state: state as DeliveryState, attempts, nextAttemptAt, lastError, httpStatus, uuid, updatedAt };
   }
-  if (kind === 'u' && isInt(head[2])) return { kind: 'requeued', id, updatedAt: head[2] };
+  if (kind === 'u' && isTime(head[2])) return { kind: 'requeued', id, updatedAt: head[2] };
   if (kind === 'd') return { kind: 'dropped', id };
   return null;
 }
