@@ -6,7 +6,6 @@ import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PROXY_NODE_FLAGS } from '../electron/headless/nodeFlags.js';
 import type { CollectorCount } from './collectorProcess.js';
 import type { Task, TaskResult } from './loadClient.js';
 import { BUCKET, TOKEN } from './shared.js';
@@ -246,8 +245,7 @@ async function startProxyscope(env: ProxyEnvironment, forwarding: 'off' | 'on' |
   // block the proxy's synchronous stdout writes and bill that wait to the proxy.
   const stdoutPath = join(dataDir, 'stdout.ndjson');
   const stdoutFd = openSync(stdoutPath, 'w');
-  // The flags the `proxyscope` launcher starts the CLI with; BENCH_NODE_FLAGS come after, so they win.
-  const child = spawn(process.execPath, [...PROXY_NODE_FLAGS, ...env.nodeFlags, '--import', RESOLVE_HOOK, CLI, ...args], {
+  const child = spawn(process.execPath, [...env.nodeFlags, '--import', RESOLVE_HOOK, CLI, ...args], {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: env.upstreamCaPath },
     stdio: ['ignore', stdoutFd, 'pipe'],
   });

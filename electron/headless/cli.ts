@@ -4,9 +4,9 @@ import { dirname, join } from 'node:path';
 import { CommanderError } from 'commander';
 import { SettingsError, startApp, type App } from '../core/app.js';
 import { parseCli, UsageError, type CliOptions } from './cliOptions.js';
-import { LAUNCHED_ENV, runHeadless } from './nodeFlags.js';
 import { createOutput, type Totals } from './output.js';
 import { startUiServer, type UiServer } from './uiServer.js';
+
 
 // http-mitm-proxy logs through console (even to stdout); --json needs a clean stdout.
 function silenceLibraryConsole(): void {
@@ -75,8 +75,6 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', handleSignal);
   process.on('SIGTERM', handleSignal);
-  // Started by the launcher in nodeFlags.ts: its death closes the channel; stop as on SIGTERM.
-  if (process.env[LAUNCHED_ENV] === '1' && process.connected) process.once('disconnect', () => handleSignal('SIGTERM'));
 
   let app: App;
   let ui: UiServer | null = null;
@@ -130,4 +128,4 @@ export function run(argv = process.argv.slice(2)): void {
   });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) runHeadless(process.argv.slice(2), run);
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) run();

@@ -7,7 +7,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from './cli.js';
-import { PROXY_NODE_FLAGS, runHeadless } from './nodeFlags.js';
 
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -31,11 +30,10 @@ export function electronBinary(): { path: string } | { missing: string } {
 const args = process.argv.slice(2).filter((a) => a !== '--headless');
 const found = electronBinary();
 if ('path' in found && !process.argv.includes('--headless')) {
-  // --js-flags given at start-up reach the main process's V8, where the proxy runs.
-  const child = spawn(found.path, [`--js-flags=${PROXY_NODE_FLAGS.join(' ')}`, appRoot, ...args], { stdio: 'inherit' });
+  const child = spawn(found.path, [appRoot, ...args], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const why = 'missing' in found ? found.missing : '--headless given';
   process.stderr.write(`Proxyscope: no Electron runtime can run here (${why}); starting headless: proxy + web UI on 127.0.0.1.\n`);
-  runHeadless(['--headless', ...args], run);
+  run(['--headless', ...args]);
 }

@@ -2,11 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { PROXY_NODE_FLAGS } from '../../electron/headless/nodeFlags.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/electron/headless/cli.js', import.meta.url));
-/** With the flags the launcher would add, so the CLI runs in the process we spawn (and kill -9 hits it). */
-const NODE_ARGS = [...PROXY_NODE_FLAGS, CLI];
 
 export interface CliEvent {
   event: string;
@@ -25,7 +22,7 @@ export interface HeadlessProcess {
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c) => (stdout += c));
@@ -37,7 +34,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: Ch
 }
 
 export async function startHeadless(args: string[], env: NodeJS.ProcessEnv = {}, readyTimeoutMs = 20_000): Promise<HeadlessProcess> {
-  const child = spawn(process.execPath, [...NODE_ARGS, '--headless', '--json', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--headless', '--json', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: CliEvent[] = [];
   const stdout: string[] = [];
   const stderr: string[] = [];
