@@ -198,6 +198,37 @@ describe('Outbox journal (the recent tier on disk)', () => {
     expect(b.depth).toBe(1);
   });
 
+  it('lists by state across both tiers, newest first', async () => {
+    const path = dbPath();
+    const a = open(path);
+    await Promise.all(['s1', 'f1', 'r1', 'q1'].map((id) => a.enqueue(id, '{}')));
+    const settle = async (o: Outbox) => {
+      const [s, f, r] = o.due(Date.now(), 3, new Set());
+      await Promise.all([
+        o.record(s!, { kind: 'sent', httpStatus: 201, uuid: null }),
+        o.record(f!, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 }),
+        o.record(r!, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: Date.now() + 60_000 }),
+      ]);
+    };
+    await settle(a);
+    a.close(); // these four are in SQLite now
+    const b = open(path);
+    await Promise.all(['s2', 'f2', 'r2', 'q2'].map((id) => b.enqueue(id, '{}')));
+    const [s2, f2, r2] = b.due(Date.now(), 4, new Set()).filter((m) => m.exchangeId !== 'q1');
+    await Promise.all([
+      b.record(s2!, { kind: 'sent', httpStatus: 201, uuid: null }),
+      b.record(f2!, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 }),
+      b.record(r2!, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: Date.now() + 60_000 }),
+    ]);
+    const ids = (state?: Parameters<Outbox['list']>[1]) => b.list(10, state).map((d) => d.exchangeId);
+    expect(ids('sent')).toEqual(['s2', 's1']);
+    expect(ids('failed')).toEqual(['f2', 'f1']);
+    expect(ids('retrying')).toEqual(['r2', 'r1']);
+    expect(ids('queued')).toEqual(['q2', 'q1']);
+    expect(ids()).toEqual(['q2', 'r2', 'f2', 's2', 'q1', 'r1', 'f1', 's1']);
+    expect(b.list(3, 'sent')).toHaveLength(2);
+  });
+
   it('keeps ids growing across folds and restarts, so hand-out stays oldest first', async () => {
     const path = dbPath();
     const a = open(path, 1000, 1_000_000, 2);

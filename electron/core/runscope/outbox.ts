@@ -91,11 +91,22 @@ CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value INTEGER NOT 
 
 const summaryColumns = 'exchange_id, state, attempts, last_error, http_status, runscope_uuid, created_at, updated_at';
 
-/** FROM-clause tail selecting one state through the partial index that holds it ('sent' rows are most rows). */
-function inState(state: DeliveryState): string {
-  if (state === 'failed') return "INDEXED BY messages_failed WHERE state = 'failed'";
-  if (state === 'sent') return "WHERE state = 'sent'";
-  return `INDEXED BY messages_waiting_at WHERE state IN ('queued','retrying') AND state = '${state}'`;
+/**
+ * FROM-clause tail selecting one state through the partial index that holds it
+ * ('sent' rows are most rows: a plain scan finds them first), with its bound value.
+ */
+function inState(state: DeliveryState): { where: string; values: string[] } {
+  switch (state) {
+    case 'failed':
+      return { where: "INDEXED BY messages_failed WHERE state = 'failed'", values: [] };
+    case 'sent':
+      return { where: "WHERE state = 'sent'", values: [] };
+    case 'queued':
+    case 'retrying':
+      return { where: "INDEXED BY messages_waiting_at WHERE state IN ('queued','retrying') AND state = ?", values: [state] };
+    default:
+      throw new Error(`unknown delivery state ${JSON.stringify(state)}`);
+  }
 }
 
 function bodyText(body: Uint8Array | string): string {
@@ -405,11 +416,8 @@ export class Outbox {
     }
     const rest = limit - out.length;
     if (rest <= 0) return out;
-    const rows = (
-      state
-        ? this.db.all(`SELECT ${summaryColumns} FROM messages ${inState(state)} ORDER BY id DESC LIMIT ?`, [rest])
-        : this.db.all(`SELECT ${summaryColumns} FROM messages ORDER BY id DESC LIMIT ?`, [rest])
-    ) as unknown as Row[];
+    const { where, values } = state ? inState(state) : { where: '', values: [] };
+    const rows = this.db.all(`SELECT ${summaryColumns} FROM messages ${where} ORDER BY id DESC LIMIT ?`, [...values, rest]) as unknown as Row[];
     return out.concat(rows.map(toSummary));
   }
 
@@ -444,7 +452,8 @@ export class Outbox {
     let db = false;
     for (const state of ['sent', 'failed'] as const) {
       while (!fits()) {
-        const victims = this.db.all(`SELECT id, bytes FROM messages ${inState(state)} ORDER BY id LIMIT 256`) as Array<{ id: number; bytes: number }>;
+        const { where, values } = inState(state);
+        const victims = this.db.all(`SELECT id, bytes FROM messages ${where} ORDER BY id LIMIT 256`, values) as Array<{ id: number; bytes: number }>;
         if (victims.length === 0) break;
         for (const v of victims) {
           if (fits()) break;
