@@ -7,6 +7,8 @@
 // during the load and the time spent runnable but waiting for a CPU (schedstat).
 // BENCH_NODE_FLAGS="…": extra node flags for the proxy; BENCH_PROXYSCOPE_ARGS="…": extra
 // proxyscope arguments, e.g. "--store-max-exchanges 100" (experiments).
+// BENCH_PER_THREAD=1: the proxy's threads one by one (by thread id) instead of summed by name;
+// BENCH_COLLECTOR_PROF=1: the collector process under --cpu-prof too (/tmp/colprof).
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,9 @@ import { summarizeProfile } from './profileSummary.js';
 import { createUpstreamCa } from './upstreamTls.js';
 import { runWrk } from './wrk.js';
 
+// `profile.js … | head -2` closes stdout early: without this the EPIPE would kill us before
+// we stop the proxy, the upstream and the collector, and they would go on taking CPU.
+process.stdout.on('error', () => undefined);
 const [configArg = 'ps-fwd', secondsArg = '10', connectionsArg = '50', path = '/json'] = process.argv.slice(2);
 const id = configArg as ConfigId;
 if (!['ps-off', 'ps-fwd', 'ps-fwd-body', 'bare'].includes(id)) throw new Error('config: one of ps-off, ps-fwd, ps-fwd-body, bare');
