@@ -126,6 +126,11 @@ function toSummary(r: Omit<Row, 'id' | 'body' | 'bytes' | 'next_attempt_at'>): D
   };
 }
 
+const queuedRecord = (m: RecentMessage) =>
+  encodeRecord({ kind: 'queued', id: m.id, exchangeId: m.exchangeId, createdAt: m.createdAt, body: m.body, bytes: m.bytes });
+const outcomeRecord = (m: RecentMessage) =>
+  encodeRecord({ kind: 'outcome', id: m.id, state: m.state, attempts: m.attempts, nextAttemptAt: m.nextAttemptAt, lastError: m.lastError, httpStatus: m.httpStatus, uuid: m.uuid, updatedAt: m.updatedAt });
+
 /** What one grouped write did: text for the journal, whether it ran SQL, and what to do after. */
 interface Applied {
   journal?: string;
@@ -210,9 +215,9 @@ export class Outbox {
 
   private replay(r: JournalRecord): void {
     if (r.kind === 'queued') {
-      const { id, exchangeId, createdAt, body } = r;
+      const { id, exchangeId, createdAt, body, bytes } = r;
       if (this.recent.get(id) || this.recent.byExchangeId(exchangeId)) return;
-      const m: RecentMessage = { id, exchangeId, body, bytes: Buffer.byteLength(body), state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt, updatedAt: createdAt };
+      const m: RecentMessage = { id, exchangeId, body, bytes, state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt, updatedAt: createdAt };
       this.recent.add(m);
       this.nextId = Math.max(this.nextId, id + 1);
       return;
@@ -231,9 +236,7 @@ export class Outbox {
 
   /** Journal records that recreate `m` as it is now. */
   private recordsOf(m: RecentMessage): string {
-    const queued = encodeRecord({ kind: 'queued', id: m.id, exchangeId: m.exchangeId, createdAt: m.createdAt, body: m.body });
-    if (m.state === 'queued' && m.attempts === 0) return queued;
-    return queued + encodeRecord({ kind: 'outcome', id: m.id, state: m.state, attempts: m.attempts, nextAttemptAt: m.nextAttemptAt, lastError: m.lastError, httpStatus: m.httpStatus, uuid: m.uuid, updatedAt: m.updatedAt });
+    return m.state === 'queued' && m.attempts === 0 ? queuedRecord(m) : queuedRecord(m) + outcomeRecord(m);
   }
 
   private loadTotals(): void {
@@ -268,7 +271,7 @@ export class Outbox {
         this.bytes += size;
         this.undelivered++;
         return {
-          journal: room.journal + encodeRecord({ kind: 'queued', id: m.id, exchangeId, createdAt: now, body }),
+          journal: room.journal + queuedRecord(m),
           db: room.db,
           ack: () => resolve('queued'),
           undo: () => {
@@ -333,7 +336,7 @@ export class Outbox {
           if (state !== 'retrying') this.undelivered--;
           const summary = summaryOf(m);
           return {
-            journal: encodeRecord({ kind: 'outcome', id: m.id, state, attempts: m.attempts, nextAttemptAt, lastError, httpStatus: outcome.httpStatus, uuid, updatedAt: now }),
+            journal: outcomeRecord(m),
             ack: () => resolve(summary),
             undo: () => {
               Object.assign(m, before);

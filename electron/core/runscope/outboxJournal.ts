@@ -11,7 +11,7 @@ import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'nod
 import type { DeliveryState } from '../api.js';
 
 export type JournalRecord =
-  | { kind: 'queued'; id: number; exchangeId: string; createdAt: number; body: string }
+  | { kind: 'queued'; id: number; exchangeId: string; createdAt: number; body: string; /** UTF-8 length of body */ bytes: number }
   | {
       kind: 'outcome';
       id: number;
@@ -31,7 +31,7 @@ const STATES = new Set<DeliveryState>(['queued', 'sent', 'retrying', 'failed']);
 export function encodeRecord(r: JournalRecord): string {
   switch (r.kind) {
     case 'queued':
-      return `${JSON.stringify(['q', r.id, r.exchangeId, r.createdAt, Buffer.byteLength(r.body)])}\t${r.body}\n`;
+      return `${JSON.stringify(['q', r.id, r.exchangeId, r.createdAt, r.bytes])}\t${r.body}\n`;
     case 'outcome':
       return `${JSON.stringify(['o', r.id, r.state, r.attempts, r.nextAttemptAt, r.lastError, r.httpStatus, r.uuid, r.updatedAt])}\t\n`;
     case 'requeued':
@@ -61,7 +61,7 @@ export function decodeRecord(line: string): JournalRecord | null {
   if (kind === 'q') {
     const [, , exchangeId, createdAt, bytes] = head;
     if (typeof exchangeId !== 'string' || !isTime(createdAt) || Buffer.byteLength(payload) !== bytes) return null;
-    return { kind: 'queued', id, exchangeId, createdAt, body: payload };
+    return { kind: 'queued', id, exchangeId, createdAt, body: payload, bytes };
   }
   if (kind === 'o') {
     const [, , state, attempts, nextAttemptAt, lastError, httpStatus, uuid, updatedAt] = head;
