@@ -9,22 +9,14 @@
 // stops at the first line that is cut or does not parse (a crash mid-write).
 import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { DeliveryState } from '../api.js';
+import type { RecentMessage } from './outboxRecent.js';
 
+/** A record names the message by id and carries the fields of it that changed (outboxRecent.ts). */
 export type JournalRecord =
-  | { kind: 'queued'; id: number; exchangeId: string; createdAt: number; body: string; /** UTF-8 length of body */ bytes: number }
-  | {
-      kind: 'outcome';
-      id: number;
-      state: DeliveryState;
-      attempts: number;
-      nextAttemptAt: number;
-      lastError: string | null;
-      httpStatus: number | null;
-      uuid: string | null;
-      updatedAt: number;
-    }
-  | { kind: 'requeued'; id: number; updatedAt: number }
-  | { kind: 'dropped'; id: number };
+  | ({ kind: 'queued' } & Pick<RecentMessage, 'id' | 'exchangeId' | 'createdAt' | 'body' | 'bytes'>)
+  | ({ kind: 'outcome' } & Pick<RecentMessage, 'id' | 'state' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'httpStatus' | 'uuid' | 'updatedAt'>)
+  | ({ kind: 'requeued' } & Pick<RecentMessage, 'id' | 'updatedAt'>)
+  | ({ kind: 'dropped' } & Pick<RecentMessage, 'id'>);
 
 const STATES = new Set<DeliveryState>(['queued', 'sent', 'retrying', 'failed']);
 
