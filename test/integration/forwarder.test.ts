@@ -1,6 +1,6 @@
 // The delivery policy against the strict collector: several messages per POST;
-// while user traffic keeps the proxy busy, one POST at a time; past the
-// catch-up depth, full speed; a collector that refuses lists gets one message per POST.
+// while user traffic keeps the proxy busy, none below the catch-up depth, full
+// speed past it; a collector that refuses lists gets one message per POST.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,33 +106,57 @@ describe('Forwarder batches', () => {
 });
 
 describe('Forwarder while user traffic keeps the proxy busy', () => {
-  it('keeps one POST open at a time below the catch-up depth', async () => {
-    const { sink, forwarder, enqueue } = await setup({ catchUpDepth: 1000, busy: true });
+  /** Lets a kick() run its pump (scheduled with setImmediate, so it runs before this resolves). */
+  const pumped = () => new Promise((r) => setImmediate(r));
+
+  /** Waits until no POST is open, and none is started by the pump the last one kicked (polled, with a deadline). */
+  async function idle(forwarder: Forwarder): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await pumped();
+      if (forwarder.openPosts === 0) return;
+      if (Date.now() > deadline) throw new Error(`${forwarder.openPosts} POSTs still open`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it('holds delivery below the catch-up depth, and delivers everything once traffic quietens', async () => {
+    const { sink, outbox, forwarder, state, enqueue } = await setup({ catchUpDepth: 1000, busy: true });
     await enqueue('b', 120);
     forwarder.kick();
+    await pumped();
+    expect(forwarder.openPosts).toBe(0);
+    expect(sink.requests).toBe(0);
+    expect(outbox.depth).toBe(120);
+
+    state.busy = false;
+    forwarder.kick();
     await delivered(sink, 120);
-    expect(sink.maxConcurrent).toBe(1);
-    expect(sink.posts.length).toBeGreaterThan(1);
+    expect(sink.maxConcurrent).toBeGreaterThan(1);
   });
 
-  it('goes full speed past the catch-up depth, and when traffic quietens', async () => {
+  it('goes full speed past the catch-up depth, holds again below it, and resumes when traffic quietens', async () => {
     // 4 POSTs of 50 at most at full speed: at most 200 messages overshoot the depth.
-    const { sink, forwarder, state, enqueue } = await setup({ catchUpDepth: 600, busy: true, maxInFlight: 4 });
+    const { sink, outbox, forwarder, state, enqueue } = await setup({ catchUpDepth: 600, busy: true, maxInFlight: 4 });
     await enqueue('c', 2000);
     forwarder.kick();
     await delivered(sink, 300);
     expect(sink.maxConcurrent).toBeGreaterThan(1);
 
-    // Below the depth from 1400 recorded; the last full-speed POSTs end by 1600: one at a time again.
-    await delivered(sink, 1650);
-    sink.resetConcurrency();
-    await delivered(sink, 1800);
-    expect(sink.maxConcurrent).toBe(1);
+    // Below the depth once more than 1400 are recorded; the POSTs open then end by 1650, and no more start.
+    await delivered(sink, 1400);
+    await idle(forwarder);
+    const held = sink.received.length;
+    expect(held).toBeGreaterThan(1400);
+    expect(held).toBeLessThanOrEqual(1650);
+    expect(outbox.depth).toBe(2000 - held);
+    forwarder.kick();
+    await pumped();
+    expect(forwarder.openPosts).toBe(0);
 
     state.busy = false;
-    sink.resetConcurrency();
     forwarder.kick();
     await delivered(sink, 2000);
-    expect(sink.maxConcurrent).toBeGreaterThan(1);
+    expect(sink.received.length).toBe(2000);
   });
 });

@@ -1,5 +1,6 @@
 // Drains the outbox into the collector in the background, several messages per
-// POST when several are due. A transient failure
+// POST when several are due, and holds back while user traffic keeps the proxy
+// busy (up to the catch-up depth). A transient failure
 // holds back the whole queue (one probe per backoff step) rather than letting
 // every queued message retry on its own timer.
 import type { DeliverySummary } from '../api.js';
@@ -9,8 +10,6 @@ import type { DueMessage, Outbox, Outcome } from './outbox.js';
 
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_MAX_MS = 10_000;
-/** While user traffic keeps the proxy busy: one POST at a time, one every 50 ms at most. */
-export const TRICKLE_INTERVAL_MS = 50;
 
 export function backoffMs(failures: number, random = Math.random()): number {
   const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures - 1, 20));
@@ -31,7 +30,10 @@ export interface ForwarderOptions {
   log?: (line: string) => void;
   /** Most POSTs open at once. */
   maxInFlight?: number;
-  /** True while user traffic keeps the process busy (see LoadGauge): delivery trickles. */
+  /**
+   * True while user traffic keeps the process busy (see LoadGauge): delivery holds
+   * back, and the owner calls kick() once it is not.
+   */
   busy?: () => boolean;
   /** Queue depth from which delivery goes at full speed even while busy, so the outbox does not fill. */
   catchUpDepth?: number;
@@ -64,7 +66,6 @@ export class Forwarder {
   private holdUntil = 0;
   private timer: NodeJS.Timeout | null = null;
   private pumpScheduled = false;
-  private nextTrickleAt = 0;
   private stopped = false;
   /** Set once the collector refused a list of messages: one message per POST until settings change. */
   private unbatched = false;
@@ -73,6 +74,11 @@ export class Forwarder {
   lastError: string | null = null;
 
   constructor(private readonly opts: ForwarderOptions) {}
+
+  /** POSTs open now. */
+  get openPosts(): number {
+    return this.posts.size;
+  }
 
   kick(): void {
     if (this.pumpScheduled || this.stopped) return;
@@ -105,16 +111,14 @@ export class Forwarder {
     if (!forwardingEnabled(settings)) return;
     const now = Date.now();
     if (now < this.holdUntil) return this.wakeAt(this.holdUntil);
-    const trickle = this.opts.busy?.() === true && this.opts.outbox.depth < (this.opts.catchUpDepth ?? Infinity);
-    if (trickle && now < this.nextTrickleAt) return this.wakeAt(this.nextTrickleAt);
+    if (this.opts.busy?.() === true && this.opts.outbox.depth < (this.opts.catchUpDepth ?? Infinity)) return;
     // After a failure one message probes the collector; the rest wait for it.
     const probing = this.consecutiveFailures > 0;
-    const maxPosts = probing || trickle ? 1 : (this.opts.maxInFlight ?? 16);
+    const maxPosts = probing ? 1 : (this.opts.maxInFlight ?? 16);
     const free = maxPosts - this.posts.size;
     if (free <= 0) return;
     const perPost = probing || this.unbatched ? 1 : BATCH_MAX_MESSAGES;
     const due = this.opts.outbox.due(now, free * perPost, this.inFlight);
-    if (trickle && due.length > 0) this.nextTrickleAt = now + TRICKLE_INTERVAL_MS;
     for (const batch of batchesOf(due, perPost, free)) {
       for (const m of batch) this.inFlight.add(m.id);
       const post: Promise<void> = this.attempt(batch, settings)

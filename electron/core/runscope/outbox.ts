@@ -49,13 +49,16 @@ const COMMIT_MAX_WRITES = 256;
 
 /**
  * The recent tier is folded into SQLite, in one transaction, once no write has
- * come for FOLD_IDLE_MS, or when it holds this much. SQLite's B-tree work (in
- * WASM) is most of what a message costs the outbox, so under load it is done
- * in large batches, and after a burst, when the burst is over.
+ * come for FOLD_IDLE_MS, or when it holds about RECENT_MAX_BYTES of memory (its
+ * messages' bytes, plus RECENT_MESSAGE_OVERHEAD each for the object and index
+ * entries that hold them). SQLite's B-tree work (in WASM) is most of what a
+ * message costs the outbox, so it is done after a burst, when the burst is
+ * over: a message sent while still in the tier is written to SQLite once, as
+ * sent, instead of inserted as queued and then updated.
  */
 const FOLD_IDLE_MS = 250;
-const RECENT_MAX_MESSAGES = 2048;
 const RECENT_MAX_BYTES = 16 * 2 ** 20;
+const RECENT_MESSAGE_OVERHEAD = 256;
 
 export type Outcome =
   | { kind: 'sent'; httpStatus: number; uuid: string | null }
@@ -174,7 +177,7 @@ export class Outbox {
   constructor(
     path: string | null,
     private readonly limits: OutboxLimits,
-    private readonly recentMaxMessages = RECENT_MAX_MESSAGES,
+    private readonly recentMaxMessages = Infinity,
   ) {
     this.db = new Db(path);
     try {
@@ -500,7 +503,8 @@ export class Outbox {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (this.pending.length === 0 || this.closed) return;
-    if (this.recent.size >= this.recentMaxMessages || this.recent.bytes >= RECENT_MAX_BYTES) this.fold();
+    const recentMemory = this.recent.bytes + this.recent.size * RECENT_MESSAGE_OVERHEAD;
+    if (this.recent.size >= this.recentMaxMessages || recentMemory >= RECENT_MAX_BYTES) this.fold();
     const batch = this.pending;
     this.pending = [];
     const applied: Array<Applied & { onError: (err: Error) => void; failed?: Error }> = [];
