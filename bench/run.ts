@@ -2,7 +2,7 @@
 // http-mitm-proxy, in one run; writes bench/results.md and prints it.
 // BENCH_QUICK=1: a short smoke run. BENCH_REPS=n, BENCH_CONFIGS=direct,ps-fwd,…
 // BENCH_PROFILE=1: the Node proxies write CPU profiles to dist/bench-profiles/.
-// BENCH_PHASES=steady,stream,exchanges: run only those phases (a partial run writes to dist/bench/).
+// BENCH_PHASES=steady,paired,stream,exchanges: run only those phases (a partial run writes to dist/bench/).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,7 +22,7 @@ import {
 } from './processes.js';
 import { describeMachine, render } from './report.js';
 import { createUpstreamCa } from './upstreamTls.js';
-import { exchangesSession, Results, steadySession, streamSession, type Bench, type Plan } from './workloads.js';
+import { exchangesSession, pairedSession, Results, steadySession, streamSession, type Bench, type Plan } from './workloads.js';
 import { wrkVersion } from './wrk.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -60,14 +60,14 @@ function mitmdumpVersion(): string | null {
 
 function planFromEnv(): Plan {
   const plan: Plan = QUICK
-    ? { reps: 1, durationS: 2, connections: [1, 10, 50], rate: 1000, rateConnections: 50, httpsConnections: 10, newHosts: 5, streamBytes: 128 * 2 ** 20, exchanges: 5000, idleS: 2, useWrk: true }
-    : { reps: 3, durationS: 4, connections: [1, 10, 50], rate: 1000, rateConnections: 50, httpsConnections: 10, newHosts: 15, streamBytes: 2 ** 30, exchanges: 100_000, idleS: 10, useWrk: true };
+    ? { reps: 1, durationS: 2, connections: [1, 10, 50], rate: 1000, rateConnections: 50, httpsConnections: 10, newHosts: 5, streamBytes: 128 * 2 ** 20, exchanges: 5000, idleS: 2, useWrk: true, pairs: 2, pairS: 1 }
+    : { reps: 3, durationS: 4, connections: [1, 10, 50], rate: 1000, rateConnections: 50, httpsConnections: 10, newHosts: 15, streamBytes: 2 ** 30, exchanges: 100_000, idleS: 10, useWrk: true, pairs: 6, pairS: 3 };
   const reps = Number(process.env.BENCH_REPS);
   if (Number.isInteger(reps) && reps > 0 && reps <= 20) plan.reps = reps;
   return plan;
 }
 
-const PHASES = ['steady', 'stream', 'exchanges'] as const;
+const PHASES = ['steady', 'paired', 'stream', 'exchanges'] as const;
 
 /** A comma-separated subset of `known` from the environment (all of them when unset), in `known`'s order. */
 function subsetFromEnv<T extends string>(name: string, known: readonly T[]): T[] {
@@ -122,8 +122,10 @@ async function main(): Promise<void> {
   const bench: Bench = { plan, results, httpPort: upstream.ready.httpPort, httpsPort: upstream.ready.httpsPort, client, background, collector, log };
 
   let running: RunningProxy | null = null;
+  let pairedRunning: RunningProxy | null = null;
   const cleanup = async () => {
     await running?.stop();
+    await pairedRunning?.stop();
     await Promise.all(helpers.map((c) => stopChild(c)));
     rmSync(tmp, { recursive: true, force: true });
   };
@@ -153,6 +155,21 @@ async function main(): Promise<void> {
 
   try {
     if (phases.includes('steady')) await phase('steady load', configs, steadySession);
+    if (phases.includes('paired') && configs.includes('ps-off') && configs.includes('ps-fwd')) {
+      log(`forwarding cost, paired: ${plan.pairs} pairs of ${plan.pairS} s runs per concurrency`);
+      try {
+        running = await startConfig('ps-off', env);
+        pairedRunning = await startConfig('ps-fwd', env);
+        await pairedSession(bench, running, pairedRunning);
+      } catch (err) {
+        log(`  paired: ${(err as Error).message}`);
+        results.note(`forwarding cost, paired runs: ${(err as Error).message.split('\n')[0]}`);
+      } finally {
+        await running?.stop();
+        await pairedRunning?.stop();
+        running = pairedRunning = null;
+      }
+    }
     if (phases.includes('stream')) await phase('stream', configs, streamSession);
     if (phases.includes('exchanges')) await phase(`${plan.exchanges} exchanges`, configs.filter((id) => id === 'ps-fwd' || id === 'ps-fwd-body'), exchangesSession);
   } finally {

@@ -51,6 +51,9 @@ export interface Plan {
   exchanges: number;
   idleS: number;
   useWrk: boolean;
+  /** Paired forwarding-cost runs: pairs per concurrency, seconds per run. */
+  pairs: number;
+  pairS: number;
 }
 
 export interface Bench {
@@ -189,6 +192,33 @@ export async function steadySession(b: Bench, id: ConfigId, p: RunningProxy): Pr
   const mem = memoryOf(p.pid);
   if (mem) R.add('steady.peakRss', id, mem.peak);
   R.add('steady.cpuS', id, cpuSecondsOf(p.pid) - cpu0);
+}
+
+/**
+ * Forwarding off and on, both proxies running, in alternating short runs (off-on,
+ * on-off, …): each on/off ratio comes from two runs seconds apart, not the minutes
+ * between two configurations' steady sessions, over which this machine's speed drifts.
+ */
+export async function pairedSession(b: Bench, off: RunningProxy, on: RunningProxy): Promise<void> {
+  const { plan, results: R } = b;
+  for (const p of [off, on]) {
+    await httpLoad(b, p, '/json', 10, 1); // warm-up: connections, JIT
+    await drained(p, 60_000);
+  }
+  for (const c of plan.connections) {
+    for (let i = 0; i < plan.pairs; i++) {
+      const rps = { off: NaN, on: NaN };
+      for (const which of i % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+        const p = which === 'off' ? off : on;
+        rps[which] = (await httpLoad(b, p, '/json', c, plan.pairS)).rps;
+        if (!(await drained(p, 120_000))) b.log(`  paired c=${c}: outbox did not drain within 120 s`);
+      }
+      R.add(`pair.c${c}.rps`, 'ps-off', rps.off);
+      R.add(`pair.c${c}.rps`, 'ps-fwd', rps.on);
+      R.add(`pair.c${c}.ratio`, 'ps-fwd', rps.on / rps.off);
+      b.log(`  paired c=${c} #${i + 1}: off ${rps.off.toFixed(0)}, on ${rps.on.toFixed(0)} req/s, on/off ${(rps.on / rps.off).toFixed(3)}`);
+    }
+  }
 }
 
 /** One fresh proxy process: one response of `plan.streamBytes` streamed through it. */
