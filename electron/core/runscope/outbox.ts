@@ -57,7 +57,7 @@ const COMMIT_MAX_WRITES = 256;
  * sent, instead of inserted as queued and then updated.
  */
 const FOLD_IDLE_MS = 250;
-const RECENT_MAX_BYTES = 16 * 2 ** 20;
+const RECENT_MAX_BYTES = 8 * 2 ** 20;
 const RECENT_MESSAGE_OVERHEAD = 256;
 
 export type Outcome =
