@@ -136,7 +136,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     };
   };
 
-  // Delivery trickles while user traffic keeps this thread busy (see LoadGauge).
+  // Delivery holds back while user traffic keeps this thread busy (see LoadGauge).
   const load = new LoadGauge((busy) => delivery.setBusy(busy));
 
   const recorded = (ex: Exchange) => {
