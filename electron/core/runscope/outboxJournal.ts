@@ -38,7 +38,7 @@ const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
 
 /** One record from one line, or null when the line is not a whole, valid record. */
-export function decodeRecord(line: string): JournalRecord | null {
+function decodeRecord(line: string): JournalRecord | null {
   const tab = line.indexOf('\t');
   if (tab < 0) return null;
   let head: unknown;
