@@ -45,6 +45,7 @@ try {
   const drain = () => (e?.ready?.forwarding ? e.until(() => e.sent + e.failed >= e.exchanges, 120_000) : Promise.resolve(true));
   await drain();
   const cpu0 = cpuSecondsOf(proxy.pid);
+  const sent0 = e ? e.sent : 0;
   const watched = { proxy: proxy.pid, upstream: upstream.child.pid ?? null, collector: collector.child.pid ?? null };
   const snapshot = () => Object.fromEntries(Object.entries(watched).map(([k, pid]) => [k, threadTimesOf(pid)]));
   const times0 = snapshot();
@@ -63,7 +64,7 @@ try {
     const r = await runWrk({ proxy: proxy.proxy, upstreamPort: upstream.ready.httpPort, path, connections: Number(connectionsArg), durationS: Number(secondsArg) });
     const cpuLoad = cpuSecondsOf(proxy.pid) - cpu0;
     times = snapshot();
-    const sentDuringLoad = e ? e.sent : 0;
+    const sentDuringLoad = e ? e.sent - sent0 : 0;
     await drain();
     const cpu = cpuSecondsOf(proxy.pid) - cpu0;
     const perRequest = (seconds: number) => ((1e6 * seconds) / r.requests).toFixed(0);

@@ -83,11 +83,14 @@ describe('Outbox hand-out (recent messages in memory, older ones in the database
   });
 
   it.each([
-    ['folded when the test reopens', undefined, 3000],
-    ['folded every 7 messages, in flight or not', 7, 1500],
-  ])('never hands out a message twice, never one that is settled, and delivers every message once (seeded random schedule, %s)', async (_, recentMax, steps) => {
+    ['folded when the test reopens', undefined, 3000, false],
+    ['folded every 7 messages, in flight or not', 7, 1500, false],
+    ['spilled to the journal every 7 messages while busy, folded when not', 7, 1500, true],
+  ])('never hands out a message twice, never one that is settled, and delivers every message once, with its body (seeded random schedule, %s)', async (_, recentMax, steps, busySpells) => {
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    // Multi-byte characters: a spilled body is read back from its byte offset in the journal.
+    const bodyOf = (exchangeId: string) => JSON.stringify({ exchangeId, text: 'é€😀'.repeat(exchangeId.length) });
     const path = dbPath();
     let o = open(path, 1000, 1_000_000, recentMax);
     const inFlight = new Map<number, Parameters<Outbox['record']>[0]>();
@@ -96,10 +99,13 @@ describe('Outbox hand-out (recent messages in memory, older ones in the database
     let next = 0;
     for (let step = 0; step < steps; step++) {
       const r = random();
+      if (busySpells && r < 0.02) o.deferFold = !o.deferFold;
       if (r < 0.35 && next < steps / 5) {
-        await o.enqueue(`e${next++}`, `{"n":${next}}`);
+        const exchangeId = `e${next++}`;
+        await o.enqueue(exchangeId, bodyOf(exchangeId));
       } else if (r < 0.6) {
         for (const m of o.due(Date.now(), 1 + Math.floor(random() * 8), new Set(inFlight.keys()))) {
+          expect(m.body).toBe(bodyOf(m.exchangeId));
           expect(inFlight.has(m.id)).toBe(false);
           expect(settled.has(m.id)).toBe(false);
           inFlight.set(m.id, m);
@@ -125,6 +131,7 @@ describe('Outbox hand-out (recent messages in memory, older ones in the database
     }
     for (let guard = 0; guard < 10_000 && o.depth > 0; guard++) {
       for (const m of o.due(Date.now(), 16, new Set())) {
+        expect(m.body).toBe(bodyOf(m.exchangeId));
         await o.record(m, { kind: 'sent', httpStatus: 201, uuid: null });
         sent.set(m.exchangeId, (sent.get(m.exchangeId) ?? 0) + 1);
       }
@@ -227,6 +234,34 @@ describe('Outbox journal (the recent tier on disk)', () => {
     expect(ids('queued')).toEqual(['q2', 'q1']);
     expect(ids()).toEqual(['q2', 'r2', 'f2', 's2', 'q1', 'r1', 'f1', 's1']);
     expect(b.list(3, 'sent')).toHaveLength(2);
+  });
+
+  it('while busy, a full tier keeps its messages in the journal instead of folding, reads bodies back from it, and survives a crash', async () => {
+    const path = dbPath();
+    const a = open(path, 1000, 1_000_000, 3);
+    a.deferFold = true;
+    const ids = ['a', 'bé', 'c€', 'd😀', 'e', 'f', 'g'];
+    const body = (id: string) => `{"id":"${id}","pad":"${'ü'.repeat(40)}"}`;
+    let size = 0;
+    for (const id of ids) {
+      await a.enqueue(id, body(id)); // one group commit each: the tier is full from the third on
+      const grown = statSync(`${path}.journal`).size;
+      expect(grown).toBeGreaterThan(size); // not folded: a fold empties the journal
+      size = grown;
+    }
+    expect(ids.map((id) => a.get(id)?.message)).toEqual(ids.map(body));
+    const [first] = a.due(Date.now(), 1, new Set());
+    expect(first).toMatchObject({ exchangeId: 'a', body: body('a') });
+    await a.record(first!, { kind: 'sent', httpStatus: 201, uuid: 'u-a' });
+
+    const b = open(crashCopy(path));
+    expect(b.countByState()).toEqual({ sent: 1, failed: 0, retrying: 0, queued: 6 });
+    expect(b.due(Date.now(), 10, new Set()).map((m) => m.body)).toEqual(ids.slice(1).map(body));
+
+    a.deferFold = false;
+    await a.enqueue('h', body('h'));
+    expect(statSync(`${path}.journal`).size).toBeLessThan(size); // folded once traffic quietened
+    expect(a.due(Date.now(), 10, new Set()).map((m) => m.body)).toEqual([...ids.slice(1), 'h'].map(body));
   });
 
   it('keeps ids growing across folds and restarts, so hand-out stays oldest first', async () => {

@@ -147,6 +147,7 @@ port.on('message', (msg: ToWorker) => {
       break;
     case 'busy':
       busy = msg.busy;
+      outbox.deferFold = busy;
       if (!busy) forwarder.kick();
       break;
     case 'query':

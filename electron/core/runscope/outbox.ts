@@ -59,6 +59,15 @@ const COMMIT_MAX_WRITES = 256;
 const FOLD_IDLE_MS = 250;
 const RECENT_MAX_BYTES = 8 * 2 ** 20;
 const RECENT_MESSAGE_OVERHEAD = 256;
+/**
+ * While `deferFold` is set (user traffic keeps the proxy busy) a full tier is not
+ * folded: its bodies are let go from memory and read back from the journal when
+ * needed, and the fold waits for traffic to quieten, up to these bounds: the
+ * journal's size (a restart reads it whole) and the memory of the tier's
+ * remaining per-message entries.
+ */
+const SPILLED_JOURNAL_MAX_BYTES = 64 * 2 ** 20;
+const SPILLED_MAX_BYTES = 32 * 2 ** 20;
 
 export type Outcome =
   | { kind: 'sent'; httpStatus: number; uuid: string | null }
@@ -129,14 +138,16 @@ function toSummary(r: Omit<Row, 'id' | 'body' | 'bytes' | 'next_attempt_at'>): D
   };
 }
 
-const queuedRecord = (m: RecentMessage) =>
-  encodeRecord({ kind: 'queued', id: m.id, exchangeId: m.exchangeId, createdAt: m.createdAt, body: m.body, bytes: m.bytes });
+const queuedRecord = (m: RecentMessage, body: string) =>
+  encodeRecord({ kind: 'queued', id: m.id, exchangeId: m.exchangeId, createdAt: m.createdAt, body, bytes: m.bytes });
 const outcomeRecord = (m: RecentMessage) =>
   encodeRecord({ kind: 'outcome', id: m.id, state: m.state, attempts: m.attempts, nextAttemptAt: m.nextAttemptAt, lastError: m.lastError, httpStatus: m.httpStatus, uuid: m.uuid, updatedAt: m.updatedAt });
 
 /** What one grouped write did: text for the journal, whether it ran SQL, and what to do after. */
 interface Applied {
   journal?: string;
+  /** The message whose queued record ends `journal`: told where its body landed. */
+  queued?: RecentMessage;
   db?: boolean;
   ack: () => void;
   /** Reverts its in-memory effects when its write failed. */
@@ -169,6 +180,8 @@ export class Outbox {
   lastWriteError: string | null = null;
   /** Set by the owner when it had to fall back to an in-memory outbox. */
   durabilityProblem: string | null = null;
+  /** Set by the owner while user traffic keeps the machine busy: a full recent tier spills instead of folding (see SPILLED_MAX_BYTES). */
+  deferFold = false;
 
   /**
    * `path` null: in memory (not durable), for when the data dir cannot be written.
@@ -212,15 +225,16 @@ export class Outbox {
     this.loadTotals();
     if (this.fold()) return;
     // Not folded (disk full?): write the journal again without what came after a damaged line.
+    const text = [...this.recent.values()].map((m) => this.recordsOf(m)).join('');
     journal.reset(this.generation);
-    journal.append([...this.recent.values()].map((m) => this.recordsOf(m)).join(''));
+    journal.append(text);
   }
 
   private replay(r: JournalRecord): void {
     if (r.kind === 'queued') {
       const { id, exchangeId, createdAt, body, bytes } = r;
       if (this.recent.get(id) || this.recent.byExchangeId(exchangeId)) return;
-      const m: RecentMessage = { id, exchangeId, body, bytes, state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt, updatedAt: createdAt };
+      const m: RecentMessage = { id, exchangeId, body, bytes, at: -1, state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt, updatedAt: createdAt };
       this.recent.add(m);
       this.nextId = Math.max(this.nextId, id + 1);
       return;
@@ -239,7 +253,15 @@ export class Outbox {
 
   /** Journal records that recreate `m` as it is now. */
   private recordsOf(m: RecentMessage): string {
-    return m.state === 'queued' && m.attempts === 0 ? queuedRecord(m) : queuedRecord(m) + outcomeRecord(m);
+    const queued = queuedRecord(m, this.bodyOf(m));
+    return m.state === 'queued' && m.attempts === 0 ? queued : queued + outcomeRecord(m);
+  }
+
+  private bodyOf(m: RecentMessage): string {
+    if (m.body !== null) return m.body;
+    const bytes = Buffer.allocUnsafe(m.bytes);
+    this.journal!.readAt(m.at, bytes);
+    return bytes.toString('utf8');
   }
 
   private loadTotals(): void {
@@ -268,13 +290,14 @@ export class Outbox {
         const size = Buffer.byteLength(body);
         const room = this.makeRoom(size);
         if (!room.fits) return { ...room, ack: () => resolve('full') };
-        const m: RecentMessage = { id: this.nextId++, exchangeId, body, bytes: size, state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt: now, updatedAt: now };
+        const m: RecentMessage = { id: this.nextId++, exchangeId, body, bytes: size, at: -1, state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt: now, updatedAt: now };
         this.recent.add(m);
         this.count++;
         this.bytes += size;
         this.undelivered++;
         return {
-          journal: room.journal + queuedRecord(m),
+          journal: room.journal + queuedRecord(m, body),
+          queued: m,
           db: room.db,
           ack: () => resolve('queued'),
           undo: () => {
@@ -303,7 +326,7 @@ export class Outbox {
     }
     for (const m of this.recent.waiting) {
       if (out.length >= limit) break;
-      if (m.nextAttemptAt <= now && !inFlight.has(m.id)) out.push({ id: m.id, exchangeId: m.exchangeId, body: m.body, attempts: m.attempts, createdAt: m.createdAt });
+      if (m.nextAttemptAt <= now && !inFlight.has(m.id)) out.push({ id: m.id, exchangeId: m.exchangeId, body: this.bodyOf(m), attempts: m.attempts, createdAt: m.createdAt });
     }
     return out;
   }
@@ -408,7 +431,7 @@ export class Outbox {
 
   get(exchangeId: string): DeliveryRecord | null {
     const m = this.recent.byExchangeId(exchangeId);
-    if (m) return { ...summaryOf(m), message: m.body };
+    if (m) return { ...summaryOf(m), message: this.bodyOf(m) };
     const row = this.db.get(`SELECT ${summaryColumns}, body FROM messages WHERE exchange_id = ?`, [exchangeId]) as unknown as Row | null;
     return row ? { ...toSummary(row), message: bodyText(row.body) } : null;
   }
@@ -503,8 +526,7 @@ export class Outbox {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (this.pending.length === 0 || this.closed) return;
-    const recentMemory = this.recent.bytes + this.recent.size * RECENT_MESSAGE_OVERHEAD;
-    if (this.recent.size >= this.recentMaxMessages || recentMemory >= RECENT_MAX_BYTES) this.fold();
+    this.foldOrSpillWhenFull();
     const batch = this.pending;
     this.pending = [];
     const applied: Array<Applied & { onError: (err: Error) => void; failed?: Error }> = [];
@@ -540,14 +562,7 @@ export class Outbox {
         fail((a) => a.db === true, err as Error);
       }
     }
-    const text = applied.map((a) => (a.failed ? '' : (a.journal ?? ''))).join('');
-    if (text && this.journal) {
-      try {
-        this.journal.append(text);
-      } catch (err) {
-        fail((a) => !!a.journal, err as Error);
-      }
-    }
+    if (this.journal) this.appendToJournal(applied, fail);
     this.lastWriteError = error;
     if (error) this.loadTotals();
     for (const a of applied) {
@@ -555,6 +570,35 @@ export class Outbox {
       else a.ack();
     }
     this.armFold();
+  }
+
+  private foldOrSpillWhenFull(): void {
+    const entries = this.recent.size * RECENT_MESSAGE_OVERHEAD;
+    if (this.recent.size < this.recentMaxMessages && this.recent.heldBytes + entries < RECENT_MAX_BYTES) return;
+    const canSpill = this.deferFold && this.journal !== null && this.journal.size < SPILLED_JOURNAL_MAX_BYTES && entries < SPILLED_MAX_BYTES;
+    if (canSpill) this.recent.spill();
+    else this.fold();
+  }
+
+  /** One append for the group; each queued message learns where its body is in the journal. */
+  private appendToJournal(applied: Array<Applied & { failed?: Error }>, fail: (which: (a: Applied) => boolean, err: Error) => void): void {
+    const parts: string[] = [];
+    const located: Array<{ m: RecentMessage; at: number }> = [];
+    let length = 0;
+    for (const a of applied) {
+      if (a.failed || !a.journal) continue;
+      parts.push(a.journal);
+      length += Buffer.byteLength(a.journal);
+      // The queued record ends the text: `…\t<body>\n`.
+      if (a.queued) located.push({ m: a.queued, at: length - 1 - a.queued.bytes });
+    }
+    if (parts.length === 0) return;
+    try {
+      const start = this.journal!.append(parts.join(''));
+      for (const { m, at } of located) this.recent.journaled(m, start + at);
+    } catch (err) {
+      fail((a) => !!a.journal, err as Error);
+    }
   }
 
   private armFold(): void {
@@ -584,7 +628,8 @@ export class Outbox {
       this.db.exec('BEGIN');
       for (const m of this.recent.values()) {
         if (m.bytes > scratch.length) scratch = Buffer.allocUnsafe(m.bytes);
-        scratch.write(m.body);
+        if (m.body !== null) scratch.write(m.body);
+        else this.journal!.readAt(m.at, scratch.subarray(0, m.bytes));
         const res = this.db.run(
           `INSERT OR IGNORE INTO messages (id, exchange_id, body, bytes, state, attempts, next_attempt_at, last_error, http_status, runscope_uuid, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -7,7 +7,7 @@
 // `<JSON array>\t<payload>\n`. A message body is JSON text, which never holds a
 // literal tab or newline, so it is written as it is, with no escaping. Reading
 // stops at the first line that is cut or does not parse (a crash mid-write).
-import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import type { DeliveryState } from '../api.js';
 import type { RecentMessage } from './outboxRecent.js';
 
@@ -111,16 +111,26 @@ export class Journal {
     this.resetPending = false;
   }
 
-  /** Appends whole records; on failure (disk full) cuts the file back so no partial record stays. */
-  append(records: string): void {
+  /** Bytes in the journal (whole records). */
+  get size(): number {
+    return this.length;
+  }
+
+  /**
+   * Appends whole records and returns the offset they start at; on failure (disk
+   * full) cuts the file back so no partial record stays.
+   */
+  append(records: string): number {
     if (this.resetPending) this.reset(this.generation);
-    const text = this.length === 0 ? `${JSON.stringify({ journal: 1, generation: this.generation })}\n${records}` : records;
+    const header = this.length === 0 ? `${JSON.stringify({ journal: 1, generation: this.generation })}\n` : '';
     // 'a+': every write goes to the end of the file.
-    const bytes = Buffer.from(text);
+    const bytes = Buffer.from(header + records);
     try {
       let done = 0;
       while (done < bytes.length) done += writeSync(this.fd, bytes, done);
+      const start = this.length + header.length;
       this.length += bytes.length;
+      return start;
     } catch (err) {
       try {
         ftruncateSync(this.fd, this.length);
@@ -128,6 +138,16 @@ export class Journal {
         /* reading stops at the damaged line anyway */
       }
       throw err;
+    }
+  }
+
+  /** Fills `into` with the bytes at `at` (a body appended earlier). */
+  readAt(at: number, into: Buffer): void {
+    let done = 0;
+    while (done < into.length) {
+      const n = readSync(this.fd, into, done, into.length - done, at + done);
+      if (n === 0) throw new Error(`outbox journal ends before byte ${at + into.length}`);
+      done += n;
     }
   }
 

@@ -6,8 +6,11 @@ import type { DeliveryState, DeliverySummary } from '../api.js';
 export interface RecentMessage {
   id: number;
   exchangeId: string;
-  body: string;
+  /** null once spilled: then only the journal holds it, at `at`. */
+  body: string | null;
   bytes: number;
+  /** Byte offset of the body in the journal, or -1 while not known there. */
+  at: number;
   state: DeliveryState;
   attempts: number;
   nextAttemptAt: number;
@@ -40,6 +43,10 @@ export class RecentMessages {
   /** The waiting ones, so hand-out does not walk the settled. */
   readonly waiting = new Set<RecentMessage>();
   bytes = 0;
+  /** Bytes of the bodies held in memory (not spilled). */
+  heldBytes = 0;
+  /** Messages whose bodies are in memory and in the journal: what spill() can let go. */
+  private spillable: RecentMessage[] = [];
 
   get size(): number {
     return this.byId.size;
@@ -57,6 +64,10 @@ export class RecentMessages {
     this.byId.set(m.id, m);
     this.byExchange.set(m.exchangeId, m);
     this.bytes += m.bytes;
+    if (m.body !== null) {
+      this.heldBytes += m.bytes;
+      if (m.at >= 0) this.spillable.push(m);
+    }
     if (isWaiting(m.state)) this.waiting.add(m);
   }
 
@@ -64,7 +75,24 @@ export class RecentMessages {
     this.byId.delete(m.id);
     this.byExchange.delete(m.exchangeId);
     this.bytes -= m.bytes;
+    if (m.body !== null) this.heldBytes -= m.bytes;
     this.waiting.delete(m);
+  }
+
+  /** `m`'s body is now in the journal at `at`. */
+  journaled(m: RecentMessage, at: number): void {
+    m.at = at;
+    this.spillable.push(m);
+  }
+
+  /** Lets go of the bodies the journal holds; they are read back from it when needed. */
+  spill(): void {
+    for (const m of this.spillable) {
+      if (m.body === null || this.byId.get(m.id) !== m) continue;
+      m.body = null;
+      this.heldBytes -= m.bytes;
+    }
+    this.spillable = [];
   }
 
   /** After a state change: keeps `waiting` in step. */
@@ -90,6 +118,8 @@ export class RecentMessages {
     this.byId.clear();
     this.byExchange.clear();
     this.waiting.clear();
+    this.spillable = [];
     this.bytes = 0;
+    this.heldBytes = 0;
   }
 }
