@@ -264,6 +264,19 @@ describe('Outbox journal (the recent tier on disk)', () => {
     expect(a.due(Date.now(), 10, new Set()).map((m) => m.body)).toEqual([...ids.slice(1), 'h'].map(body));
   });
 
+  it('reads spilled bodies back whole when they are larger than its read-ahead or straddle it', async () => {
+    const path = dbPath();
+    const o = open(path, 1000, 50_000_000, 1);
+    o.deferFold = true;
+    const body = (i: number) => JSON.stringify({ i, pad: String(i % 10).repeat([700_000, 1_600_000, 300_000][i % 3]!) });
+    for (let i = 0; i < 7; i++) await o.enqueue(`big${i}`, body(i));
+    const order = [6, 0, 3, 1, 5, 2, 4];
+    expect(order.map((i) => o.get(`big${i}`)?.message === body(i))).toEqual(order.map(() => true));
+    const due = o.due(Date.now(), 10, new Set());
+    expect(due.map((m) => m.body === body(Number(m.exchangeId.slice(3))))).toEqual(due.map(() => true));
+    expect(due).toHaveLength(7);
+  });
+
   it('keeps ids growing across folds and restarts, so hand-out stays oldest first', async () => {
     const path = dbPath();
     const a = open(path, 1000, 1_000_000, 2);

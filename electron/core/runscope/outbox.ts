@@ -258,10 +258,7 @@ export class Outbox {
   }
 
   private bodyOf(m: RecentMessage): string {
-    if (m.body !== null) return m.body;
-    const bytes = Buffer.allocUnsafe(m.bytes);
-    this.journal!.readAt(m.at, bytes);
-    return bytes.toString('utf8');
+    return m.body ?? this.journal!.bytesAt(m.at, m.bytes).toString('utf8');
   }
 
   private loadTotals(): void {
@@ -627,15 +624,19 @@ export class Outbox {
     try {
       this.db.exec('BEGIN');
       for (const m of this.recent.values()) {
-        if (m.bytes > scratch.length) scratch = Buffer.allocUnsafe(m.bytes);
-        if (m.body !== null) scratch.write(m.body);
-        else this.journal!.readAt(m.at, scratch.subarray(0, m.bytes));
+        let body: Buffer;
+        if (m.body === null) body = this.journal!.bytesAt(m.at, m.bytes);
+        else {
+          if (m.bytes > scratch.length) scratch = Buffer.allocUnsafe(m.bytes);
+          scratch.write(m.body);
+          body = scratch.subarray(0, m.bytes);
+        }
         const res = this.db.run(
           `INSERT OR IGNORE INTO messages (id, exchange_id, body, bytes, state, attempts, next_attempt_at, last_error, http_status, runscope_uuid, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           // As a BLOB (copied into the WASM heap with a memcpy; a string would be encoded char by char in JS),
           // through one scratch buffer rather than a Buffer per row.
-          [m.id, m.exchangeId, scratch.subarray(0, m.bytes), m.bytes, m.state, m.attempts, m.nextAttemptAt, m.lastError, m.httpStatus, m.uuid, m.createdAt, m.updatedAt],
+          [m.id, m.exchangeId, body, m.bytes, m.state, m.attempts, m.nextAttemptAt, m.lastError, m.httpStatus, m.uuid, m.createdAt, m.updatedAt],
         );
         if (res.changes === 0) ignored = true;
         else if (isWaiting(m.state)) waiting++;

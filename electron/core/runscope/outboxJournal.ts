@@ -18,6 +18,9 @@ export type JournalRecord =
   | ({ kind: 'requeued' } & Pick<RecentMessage, 'id' | 'updatedAt'>)
   | ({ kind: 'dropped' } & Pick<RecentMessage, 'id'>);
 
+/** Spilled bodies are read back in order (a fold, a catch-up): a window this large serves most reads from memory. */
+const READ_WINDOW_BYTES = 2 ** 20;
+
 const STATES = new Set<DeliveryState>(['queued', 'sent', 'retrying', 'failed']);
 
 export function encodeRecord(r: JournalRecord): string {
@@ -74,6 +77,10 @@ export class Journal {
   private generation = 0;
   /** A reset that failed: appends retry it first, so nothing lands under a folded generation. */
   private resetPending = false;
+  /** Bytes read ahead by bytesAt(), and where they start in the file. */
+  private window = Buffer.alloc(0);
+  private windowAt = 0;
+  private windowLength = 0;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'a+', 0o600);
@@ -106,6 +113,8 @@ export class Journal {
   reset(generation: number): void {
     this.generation = generation;
     this.resetPending = true;
+    this.window = Buffer.alloc(0);
+    this.windowLength = 0;
     ftruncateSync(this.fd);
     this.length = 0;
     this.resetPending = false;
@@ -132,6 +141,7 @@ export class Journal {
       this.length += bytes.length;
       return start;
     } catch (err) {
+      this.windowLength = 0;
       try {
         ftruncateSync(this.fd, this.length);
       } catch {
@@ -141,14 +151,22 @@ export class Journal {
     }
   }
 
-  /** Fills `into` with the bytes at `at` (a body appended earlier). */
-  readAt(at: number, into: Buffer): void {
-    let done = 0;
-    while (done < into.length) {
-      const n = readSync(this.fd, into, done, into.length - done, at + done);
-      if (n === 0) throw new Error(`outbox journal ends before byte ${at + into.length}`);
-      done += n;
+  /** The `length` bytes at `at` (a body appended earlier), as a view valid until the next call. */
+  bytesAt(at: number, length: number): Buffer {
+    if (at < this.windowAt || at + length > this.windowAt + this.windowLength) {
+      const size = Math.min(Math.max(READ_WINDOW_BYTES, length), this.length - at);
+      if (size < length) throw new Error(`outbox journal ends before byte ${at + length}`);
+      if (this.window.length < size) this.window = Buffer.allocUnsafe(Math.max(READ_WINDOW_BYTES, length));
+      let done = 0;
+      while (done < size) {
+        const n = readSync(this.fd, this.window, done, size - done, at + done);
+        if (n === 0) throw new Error(`outbox journal ends before byte ${at + size}`);
+        done += n;
+      }
+      this.windowAt = at;
+      this.windowLength = size;
     }
+    return this.window.subarray(at - this.windowAt, at - this.windowAt + length);
   }
 
   close(): void {
