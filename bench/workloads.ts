@@ -91,7 +91,26 @@ async function drained(p: RunningProxy, timeoutMs: number): Promise<boolean> {
   if (!forwarding) return true;
   // Exchanges still finishing (connections cut at the end of a run) land first.
   await sleep(200);
-  return e.until(() => e.sent + e.failed >= e.exchanges, timeoutMs);
+  const done = await e.until(() => e.sent + e.failed >= e.exchanges, timeoutMs);
+  if (done) await settled(p);
+  return done;
+}
+
+/**
+ * Until the proxy's CPU use falls under 5 % over a 200 ms window (at most 10 s):
+ * the outbox folds its recent tier into SQLite once writes stop, and that work
+ * must not spill into the next measured run (of this proxy or of another).
+ */
+async function settled(p: RunningProxy): Promise<void> {
+  const windowMs = 200;
+  const deadline = performance.now() + 10_000;
+  let before = cpuSecondsOf(p.pid);
+  while (performance.now() < deadline) {
+    await sleep(windowMs);
+    const now = cpuSecondsOf(p.pid);
+    if (now - before < 0.05 * (windowMs / 1000)) return;
+    before = now;
+  }
 }
 
 const backlogOf = (p: RunningProxy) => (p.events?.ready?.forwarding ? p.events.exchanges - p.events.sent - p.events.failed : NaN);
