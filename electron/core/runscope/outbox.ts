@@ -560,6 +560,8 @@ export class Outbox {
       }
     }
     if (this.journal) this.appendToJournal(applied, fail);
+    // While busy, bodies are let go as soon as the journal has them: dropped young, they cost the GC far less than once promoted.
+    if (this.deferFold) this.recent.spill();
     this.lastWriteError = error;
     if (error) this.loadTotals();
     for (const a of applied) {
