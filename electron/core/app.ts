@@ -8,7 +8,7 @@ import { limitHeapGrowth } from './heapGrowth.js';
 import { loadOrCreateCa } from './proxy/ca.js';
 import { startProxy } from './proxy/proxy.js';
 import { DeliveryChannel } from './runscope/deliveryChannel.js';
-import type { CopiedBody, ExchangeCopy } from './runscope/deliveryProtocol.js';
+import type { ExchangeCopy } from './runscope/deliveryProtocol.js';
 import { LoadGauge } from './runscope/loadGauge.js';
 import { createCommandHandlers } from './commandHandlers.js';
 import { CAPTURE_DEFAULTS, captureLimitsSchema, type CaptureLimits } from './settings/captureLimits.js';
@@ -43,27 +43,17 @@ export interface App {
   stop(): Promise<void>;
 }
 
-function copyBody(body: CapturedBody, withBytes: boolean): CopiedBody {
-  // An exact-size copy: structured clone would otherwise copy a pooled Buffer's whole slab.
-  return { size: body.size, truncated: body.truncated, ...(withBytes && body.kept > 0 ? { bytes: new Uint8Array(body.bytes()) } : {}) };
-}
+// An exact-size copy: structured clone would otherwise copy a pooled Buffer's whole slab.
+const bytesFor = (body: CapturedBody, logBody: boolean) => (logBody && body.kept > 0 ? new Uint8Array(body.bytes()) : undefined);
 
 /** What the delivery worker needs of an ended exchange to build its message. */
 function copyForDelivery(ex: Exchange, logBody: boolean): ExchangeCopy {
-  return {
-    id: ex.id,
-    startedAt: ex.startedAt,
-    endedAt: ex.endedAt,
-    method: ex.method,
-    url: ex.url,
-    requestHeaders: ex.requestHeaders,
-    responseHeaders: ex.responseHeaders,
-    status: ex.status,
-    reason: ex.reason,
-    logBody,
-    requestBody: copyBody(ex.requestBody, logBody),
-    responseBody: copyBody(ex.responseBody, logBody),
-  };
+  const { requestBody: req, responseBody: res } = ex;
+  return [
+    ex.id, ex.startedAt, ex.endedAt, ex.method, ex.url, ex.requestHeaders, ex.responseHeaders, ex.status, ex.reason, logBody,
+    req.size, req.truncated, bytesFor(req, logBody),
+    res.size, res.truncated, bytesFor(res, logBody),
+  ];
 }
 
 export class SettingsError extends Error {
@@ -105,9 +95,22 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   let outboxProblem: string | null = null;
   let proxyUrl = '';
 
-  const delivery = await DeliveryChannel.start(
+  const delivery = await DeliveryChannel.start<Exchange>(
     { outboxPath, limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes }, settings },
     {
+      onQueued: (ex, result) => {
+        if (result instanceof Error) {
+          ex.delivery = null;
+          log(result.message);
+        } else if (result === 'full') {
+          ex.delivery = null;
+          outboxProblem = `outbox full (${limits.outboxMaxMessages} messages or ${limits.outboxMaxBytes} bytes of undelivered messages): new messages are not queued`;
+          log(outboxProblem);
+        } else {
+          outboxProblem = null;
+        }
+        recorded(ex);
+      },
       log,
       onStatusChange: () => batcher.statusChanged(),
       onDelivery: (d) => {
@@ -150,23 +153,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     store.grew(ex, 0);
     if (!forwardingEnabled(settings)) return recorded(ex);
     ex.delivery = 'queued';
-    delivery.enqueue(copyForDelivery(ex, settings.log_body)).then(
-      (result) => {
-        if (result === 'full') {
-          ex.delivery = null;
-          outboxProblem = `outbox full (${limits.outboxMaxMessages} messages or ${limits.outboxMaxBytes} bytes of undelivered messages): new messages are not queued`;
-          log(outboxProblem);
-        } else {
-          outboxProblem = null;
-        }
-        recorded(ex);
-      },
-      (err: Error) => {
-        ex.delivery = null;
-        log(err.message);
-        recorded(ex);
-      },
-    );
+    delivery.enqueue(copyForDelivery(ex, settings.log_body), ex);
   };
 
   const proxy = await startProxy({

@@ -15,7 +15,7 @@ export interface CommandDeps {
   saveSettings(next: RunscopeSettings): Promise<void>;
   status(): Status;
   store: ExchangeStore;
-  delivery: Pick<DeliveryChannel, 'query'>;
+  delivery: Pick<DeliveryChannel<unknown>, 'query'>;
   batcher: EventBatcher;
   ca: CertificateAuthority;
   markCaExported(): Promise<void>;

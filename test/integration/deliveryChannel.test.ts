@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeliveryChannel } from '../../electron/core/runscope/deliveryChannel.js';
 import type { ExchangeCopy } from '../../electron/core/runscope/deliveryProtocol.js';
+import type { EnqueueResult } from '../../electron/core/runscope/outbox.js';
 import { RUNSCOPE_DEFAULTS } from '../../electron/core/settings/schema.js';
 import { endedExchange } from '../support/endedExchange.js';
 
@@ -17,27 +18,36 @@ afterEach(async () => {
 });
 
 function copy(id: string): ExchangeCopy {
-  const body = { size: 0, truncated: false };
-  return { ...endedExchange(id), logBody: false, requestBody: body, responseBody: body };
+  const e = endedExchange(id);
+  return [e.id, e.startedAt, e.endedAt, e.method, e.url, e.requestHeaders, e.responseHeaders, e.status, e.reason, false, 0, false, undefined, 0, false, undefined];
 }
 
-async function startChannel(): Promise<DeliveryChannel> {
+type Result = EnqueueResult | Error;
+
+/** A channel whose enqueue(id) resolves with what onQueued reported for that exchange. */
+async function startChannel(outboxMaxMessages = 1000) {
   const dir = mkdtempSync(join(tmpdir(), 'channel-'));
+  const waiters = new Map<string, (r: Result) => void>();
   // No token: the worker commits messages and does not try to deliver them.
-  const channel = await DeliveryChannel.start(
-    { outboxPath: join(dir, 'outbox.db'), limits: { outboxMaxMessages: 1000, outboxMaxBytes: 2 ** 24 }, settings: { ...RUNSCOPE_DEFAULTS } },
-    { log: () => undefined, onDelivery: () => undefined, onStatusChange: () => undefined },
+  const channel = await DeliveryChannel.start<string>(
+    { outboxPath: join(dir, 'outbox.db'), limits: { outboxMaxMessages, outboxMaxBytes: 2 ** 24 }, settings: { ...RUNSCOPE_DEFAULTS } },
+    { onQueued: (id, r) => waiters.get(id)?.(r), log: () => undefined, onDelivery: () => undefined, onStatusChange: () => undefined },
   );
   cleanups.push(() => channel.stop());
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-  return channel;
+  const enqueue = (id: string) =>
+    new Promise<Result>((resolve) => {
+      waiters.set(id, resolve);
+      channel.enqueue(copy(id), id);
+    });
+  return { channel, enqueue };
 }
 
 describe('DeliveryChannel', () => {
   it('posts ended exchanges after a few milliseconds when traffic is light', async () => {
-    const channel = await startChannel();
-    const first = channel.enqueue(copy('a1'));
-    const second = channel.enqueue(copy('a2'));
+    const { channel, enqueue } = await startChannel();
+    const first = enqueue('a1');
+    const second = enqueue('a2');
     expect(channel.batchesPosted).toBe(0);
     vi.advanceTimersByTime(5);
     expect(channel.batchesPosted).toBe(1);
@@ -46,11 +56,11 @@ describe('DeliveryChannel', () => {
   });
 
   it('holds them longer and posts fewer, larger batches while traffic keeps the proxy busy', async () => {
-    const channel = await startChannel();
+    const { channel, enqueue } = await startChannel();
     channel.setBusy(true);
-    const first = channel.enqueue(copy('b1'));
+    const first = enqueue('b1');
     vi.advanceTimersByTime(20);
-    const second = channel.enqueue(copy('b2'));
+    const second = enqueue('b2');
     vi.advanceTimersByTime(20);
     expect(channel.batchesPosted).toBe(0);
     vi.advanceTimersByTime(10);
@@ -58,9 +68,25 @@ describe('DeliveryChannel', () => {
     await expect(Promise.all([first, second])).resolves.toEqual(['queued', 'queued']);
 
     channel.setBusy(false);
-    const third = channel.enqueue(copy('b3'));
+    const third = enqueue('b3');
     vi.advanceTimersByTime(5);
     expect(channel.batchesPosted).toBe(2);
     await expect(third).resolves.toBe('queued');
+  });
+
+  it('tells each exchange its own outcome, across batches: committed, or refused by the bound', async () => {
+    const { channel, enqueue } = await startChannel(300);
+    const ids = Array.from({ length: 301 }, (_, i) => `c${i}`);
+    const results = ids.map(enqueue);
+    expect(channel.batchesPosted).toBe(1); // the first 256 at once
+    vi.advanceTimersByTime(5);
+    expect(channel.batchesPosted).toBe(2);
+    expect(await Promise.all(results)).toEqual([...ids.slice(0, 300).map(() => 'queued'), 'full']);
+  });
+
+  it('once stopped, an exchange is told it was not queued', async () => {
+    const { channel, enqueue } = await startChannel();
+    await channel.stop();
+    await expect(enqueue('late')).resolves.toMatchObject({ message: 'delivery is stopped' });
   });
 });

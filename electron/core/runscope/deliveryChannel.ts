@@ -1,6 +1,7 @@
 // The proxy thread's side of the delivery worker: posts ended exchanges in
-// batches, resolves each one's enqueue once the worker has committed it, and
-// mirrors the worker's status so status() stays synchronous.
+// batches, tells the owner about each one once the worker has committed it (or
+// could not), and mirrors the worker's status so status() stays synchronous.
+// No promise or closure per exchange: this runs on the proxy's busiest thread.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -33,19 +34,25 @@ function workerUrl(): URL {
   return new URL('../../../dist/electron/core/runscope/deliveryWorker.js', import.meta.url);
 }
 
-export interface DeliveryHooks {
+export interface DeliveryHooks<T> {
+  /** The exchange enqueued with `tag` is committed ('queued'), refused by the bound ('full'), or lost (an Error). */
+  onQueued(tag: T, result: EnqueueResult | Error): void;
   log(line: string): void;
   onDelivery(d: DeliverySummary): void;
   onStatusChange(): void;
 }
 
-export class DeliveryChannel {
+export class DeliveryChannel<T> {
   status: DeliveryStatus;
   /** Set when the worker died: forwarding stops, traffic goes on. */
   failure: string | null = null;
   /** How many times ended exchanges crossed to the worker (each crossing wakes it and costs a commit). */
   batchesPosted = 0;
-  private readonly pending = new Map<string, { resolve: (r: EnqueueResult) => void; reject: (e: Error) => void }>();
+  /** Tags of the exchanges posted or about to be, by number. */
+  private readonly pending = new Map<number, T>();
+  private nextExchange = 0;
+  /** Number of the first exchange in `outgoing`. */
+  private firstOutgoing = 0;
   private readonly answers = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private outgoing: ExchangeCopy[] = [];
   private postTimer: NodeJS.Timeout | null = null;
@@ -56,7 +63,7 @@ export class DeliveryChannel {
   private constructor(
     private readonly worker: Worker,
     ready: DeliveryStatus,
-    private readonly hooks: DeliveryHooks,
+    private readonly hooks: DeliveryHooks<T>,
   ) {
     this.status = ready;
     worker.on('message', (msg: FromWorker) => this.receive(msg));
@@ -66,7 +73,7 @@ export class DeliveryChannel {
     });
   }
 
-  static start(init: WorkerInit, hooks: DeliveryHooks): Promise<DeliveryChannel> {
+  static start<T>(init: WorkerInit, hooks: DeliveryHooks<T>): Promise<DeliveryChannel<T>> {
     const worker = new Worker(workerUrl(), {
       workerData: init,
       name: 'proxyscope-delivery',
@@ -96,15 +103,18 @@ export class DeliveryChannel {
     });
   }
 
-  /** Resolves once the exchange's message is committed to the outbox. */
-  enqueue(copy: ExchangeCopy): Promise<EnqueueResult> {
-    if (this.failure || this.stopped) return Promise.reject(new Error(this.failure ?? 'delivery is stopped'));
-    return new Promise((resolve, reject) => {
-      this.pending.set(copy.id, { resolve, reject });
-      this.outgoing.push(copy);
-      if (this.outgoing.length >= POST_MAX_EXCHANGES) this.postOutgoing();
-      else this.postTimer ??= setTimeout(() => this.postOutgoing(), this.busy ? BUSY_POST_DELAY_MS : POST_DELAY_MS);
-    });
+  /** hooks.onQueued(tag, …) follows once the exchange's message is committed to the outbox, or not. */
+  enqueue(copy: ExchangeCopy, tag: T): void {
+    if (this.failure || this.stopped) {
+      const err = new Error(this.failure ?? 'delivery is stopped');
+      queueMicrotask(() => this.hooks.onQueued(tag, err));
+      return;
+    }
+    if (this.outgoing.length === 0) this.firstOutgoing = this.nextExchange;
+    this.pending.set(this.nextExchange++, tag);
+    this.outgoing.push(copy);
+    if (this.outgoing.length >= POST_MAX_EXCHANGES) this.postOutgoing();
+    else this.postTimer ??= setTimeout(() => this.postOutgoing(), this.busy ? BUSY_POST_DELAY_MS : POST_DELAY_MS);
   }
 
   settingsChanged(settings: RunscopeSettings): void {
@@ -154,7 +164,7 @@ export class DeliveryChannel {
     const exchanges = this.outgoing;
     this.outgoing = [];
     this.batchesPosted++;
-    this.send({ type: 'enqueue', exchanges });
+    this.send({ type: 'enqueue', first: this.firstOutgoing, exchanges });
   }
 
   private receive(msg: FromWorker): void {
@@ -162,12 +172,10 @@ export class DeliveryChannel {
       case 'batch': {
         const statusChanged = JSON.stringify(msg.status) !== JSON.stringify(this.status);
         this.status = msg.status;
-        for (const q of msg.queued) {
-          const waiter = this.pending.get(q.exchangeId);
-          this.pending.delete(q.exchangeId);
-          if (q.result === 'error') waiter?.reject(new Error(q.error ?? 'outbox write failed'));
-          else waiter?.resolve(q.result);
-        }
+        const { queued } = msg;
+        for (let i = 0; i + 1 < queued.length; i += 2) for (let n = queued[i]!; n < queued[i + 1]!; n++) this.settle(n, 'queued');
+        for (const n of msg.full) this.settle(n, 'full');
+        for (const [n, error] of msg.failed) this.settle(n, new Error(error));
         for (const d of msg.deliveries) this.hooks.onDelivery(d);
         if (statusChanged && msg.deliveries.length === 0) this.hooks.onStatusChange();
         break;
@@ -187,6 +195,13 @@ export class DeliveryChannel {
     }
   }
 
+  private settle(n: number, result: EnqueueResult | Error): void {
+    const tag = this.pending.get(n);
+    if (tag === undefined) return;
+    this.pending.delete(n);
+    this.hooks.onQueued(tag, result);
+  }
+
   private fail(reason: string): void {
     if (this.failure) return;
     this.failure = reason;
@@ -196,9 +211,10 @@ export class DeliveryChannel {
   }
 
   private rejectAll(err: Error): void {
-    for (const w of this.pending.values()) w.reject(err);
-    for (const w of this.answers.values()) w.reject(err);
+    const tags = [...this.pending.values()];
     this.pending.clear();
+    for (const tag of tags) this.hooks.onQueued(tag, err);
+    for (const w of this.answers.values()) w.reject(err);
     this.answers.clear();
   }
 }

@@ -4,31 +4,32 @@
 import type { DeliveryRecord, DeliveryState, DeliverySummary } from '../api.js';
 import type { CaptureLimits } from '../settings/captureLimits.js';
 import type { RunscopeSettings } from '../settings/schema.js';
-import type { EnqueueResult } from './outbox.js';
 
-export interface CopiedBody {
-  size: number;
-  truncated: boolean;
-  /** Present only when log_body was on when the exchange ended. */
-  bytes?: Uint8Array;
-}
-
-/** An ended exchange, reduced to what its Runscope message needs. */
-export interface ExchangeCopy {
-  id: string;
-  startedAt: number;
-  endedAt: number | null;
-  method: string;
-  url: string;
-  /** name, value, name, value … (Node's rawHeaders layout) */
-  requestHeaders: readonly string[];
-  responseHeaders: readonly string[];
-  status: number | null;
-  reason: string;
-  logBody: boolean;
-  requestBody: CopiedBody;
-  responseBody: CopiedBody;
-}
+/**
+ * An ended exchange, reduced to what its Runscope message needs. A tuple, not an
+ * object: structured clone writes an object's every key, and this crosses
+ * thousands of times a second on the proxy's busiest thread. Headers are
+ * name, value, name, value … (Node's rawHeaders layout); a body's bytes are
+ * there only when log_body was on when the exchange ended.
+ */
+export type ExchangeCopy = [
+  id: string,
+  startedAt: number,
+  endedAt: number | null,
+  method: string,
+  url: string,
+  requestHeaders: readonly string[],
+  responseHeaders: readonly string[],
+  status: number | null,
+  reason: string,
+  logBody: boolean,
+  requestSize: number,
+  requestTruncated: boolean,
+  requestBytes: Uint8Array | undefined,
+  responseSize: number,
+  responseTruncated: boolean,
+  responseBytes: Uint8Array | undefined,
+];
 
 export interface WorkerInit {
   outboxPath: string;
@@ -52,7 +53,8 @@ export interface Queries {
 export type QueryName = keyof Queries;
 
 export type ToWorker =
-  | { type: 'enqueue'; exchanges: ExchangeCopy[] }
+  /** Exchange k of the batch is number `first + k`: acknowledgements name exchanges by number. */
+  | { type: 'enqueue'; first: number; exchanges: ExchangeCopy[] }
   | { type: 'settings'; settings: RunscopeSettings }
   | { type: 'busy'; busy: boolean }
   | { type: 'query'; id: number; name: QueryName; args: Queries[QueryName]['args'] }
@@ -62,7 +64,12 @@ export type FromWorker =
   | { type: 'ready'; status: DeliveryStatus }
   | {
       type: 'batch';
-      queued: Array<{ exchangeId: string; result: EnqueueResult | 'error'; error?: string }>;
+      /** Acknowledged exchanges (their messages are committed), as ranges: from, to (exclusive), from, to … */
+      queued: number[];
+      /** Exchanges the outbox's bound refused. */
+      full: number[];
+      /** Exchanges whose message could not be built or written: number, error. */
+      failed: Array<[number, string]>;
       deliveries: DeliverySummary[];
       status: DeliveryStatus;
     }

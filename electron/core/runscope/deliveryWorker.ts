@@ -6,9 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { DeliverySummary } from '../api.js';
 import type { RunscopeSettings } from '../settings/schema.js';
 import { RunscopeClient } from './client.js';
-import type { CopiedBody, DeliveryStatus, ExchangeCopy, FromWorker, ToWorker, WorkerInit } from './deliveryProtocol.js';
+import type { DeliveryStatus, ExchangeCopy, FromWorker, ToWorker, WorkerInit } from './deliveryProtocol.js';
 import { Forwarder } from './forwarder.js';
-import { toRunscopeMessage, type BodySource } from './message.js';
+import { toRunscopeMessage, type BodySource, type MessageSource } from './message.js';
 import { Outbox } from './outbox.js';
 
 if (!parentPort) throw new Error('deliveryWorker.js runs as a worker thread');
@@ -44,7 +44,8 @@ let settings: RunscopeSettings = init.settings;
 let busy = false;
 const outbox = openOutbox();
 const client = new RunscopeClient();
-const queued: Extract<FromWorker, { type: 'batch' }>['queued'] = [];
+type Batch = Extract<FromWorker, { type: 'batch' }>;
+const acks: Pick<Batch, 'queued' | 'full' | 'failed'> = { queued: [], full: [], failed: [] };
 const deliveries: DeliverySummary[] = [];
 let postScheduled = false;
 
@@ -74,7 +75,7 @@ function status(): DeliveryStatus {
 
 function postBatch(): void {
   postScheduled = false;
-  post({ type: 'batch', queued: queued.splice(0), deliveries: deliveries.splice(0), status: status() });
+  post({ type: 'batch', queued: acks.queued.splice(0), full: acks.full.splice(0), failed: acks.failed.splice(0), deliveries: deliveries.splice(0), status: status() });
 }
 
 function schedulePost(): void {
@@ -83,27 +84,44 @@ function schedulePost(): void {
   setImmediate(postBatch);
 }
 
-function bodySource(b: CopiedBody): BodySource {
-  const bytes = b.bytes ? Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength) : Buffer.alloc(0);
-  return { bytes: () => bytes, truncated: b.truncated, size: b.size };
+const noBytes = Buffer.alloc(0);
+
+function bodySource(size: number, truncated: boolean, b: Uint8Array | undefined): BodySource {
+  const bytes = b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : noBytes;
+  return { bytes: () => bytes, truncated, size };
 }
 
-function enqueue(ex: ExchangeCopy): void {
+function messageSource(c: ExchangeCopy): MessageSource {
+  const [id, startedAt, endedAt, method, url, requestHeaders, responseHeaders, status, reason] = c;
+  const requestBody = bodySource(c[10], c[11], c[12]);
+  const responseBody = bodySource(c[13], c[14], c[15]);
+  return { id, startedAt, endedAt, method, url, requestHeaders, responseHeaders, status, reason, requestBody, responseBody };
+}
+
+/** Acknowledges exchange `n`, extending the last range when it follows it. */
+function ackQueued(n: number): void {
+  const q = acks.queued;
+  if (q.length > 0 && q[q.length - 1] === n) q[q.length - 1] = n + 1;
+  else q.push(n, n + 1);
+}
+
+function enqueue(copy: ExchangeCopy, n: number): void {
   let body: string;
   try {
-    body = JSON.stringify(toRunscopeMessage({ ...ex, requestBody: bodySource(ex.requestBody), responseBody: bodySource(ex.responseBody) }, ex.logBody));
+    body = JSON.stringify(toRunscopeMessage(messageSource(copy), copy[9]));
   } catch (err) {
-    queued.push({ exchangeId: ex.id, result: 'error', error: `message not built: ${(err as Error).message}` });
+    acks.failed.push([n, `message not built: ${(err as Error).message}`]);
     return schedulePost();
   }
-  outbox.enqueue(ex.id, body).then(
+  outbox.enqueue(copy[0], body).then(
     (result) => {
-      queued.push({ exchangeId: ex.id, result });
+      if (result === 'queued') ackQueued(n);
+      else acks.full.push(n);
       schedulePost();
       forwarder.kick();
     },
     (err: Error) => {
-      queued.push({ exchangeId: ex.id, result: 'error', error: err.message });
+      acks.failed.push([n, err.message]);
       schedulePost();
     },
   );
@@ -139,7 +157,7 @@ async function stop(): Promise<void> {
 port.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'enqueue':
-      for (const ex of msg.exchanges) enqueue(ex);
+      msg.exchanges.forEach((copy, k) => enqueue(copy, msg.first + k));
       break;
     case 'settings':
       settings = msg.settings;
