@@ -60,14 +60,14 @@ const FOLD_IDLE_MS = 250;
 const RECENT_MAX_BYTES = 8 * 2 ** 20;
 const RECENT_MESSAGE_OVERHEAD = 256;
 /**
- * While `deferFold` is set (user traffic keeps the proxy busy) a full tier is not
- * folded: its bodies are let go from memory and read back from the journal when
- * needed, and the fold waits for traffic to quieten, up to these bounds: the
- * journal's size (a restart reads it whole) and the memory of the tier's
- * remaining per-message entries.
+ * While `deferFold` is set (user traffic keeps the proxy busy) bodies are let go
+ * from memory once the journal has them (read back from it when needed) and a
+ * full tier is not folded: the fold waits for traffic to quieten until the
+ * tier's entries alone fill RECENT_MAX_BYTES (~32k messages; 100k entries took
+ * the worker's part of peak RSS past the 300 MB budget) or the journal reaches
+ * this size (a restart reads it whole).
  */
 const SPILLED_JOURNAL_MAX_BYTES = 64 * 2 ** 20;
-const SPILLED_MAX_BYTES = 32 * 2 ** 20;
 
 export type Outcome =
   | { kind: 'sent'; httpStatus: number; uuid: string | null }
@@ -180,7 +180,7 @@ export class Outbox {
   lastWriteError: string | null = null;
   /** Set by the owner when it had to fall back to an in-memory outbox. */
   durabilityProblem: string | null = null;
-  /** Set by the owner while user traffic keeps the machine busy: a full recent tier spills instead of folding (see SPILLED_MAX_BYTES). */
+  /** Set by the owner while user traffic keeps the machine busy: a full recent tier spills instead of folding (see SPILLED_JOURNAL_MAX_BYTES). */
   deferFold = false;
 
   /**
@@ -574,7 +574,7 @@ export class Outbox {
   private foldOrSpillWhenFull(): void {
     const entries = this.recent.size * RECENT_MESSAGE_OVERHEAD;
     if (this.recent.size < this.recentMaxMessages && this.recent.heldBytes + entries < RECENT_MAX_BYTES) return;
-    const canSpill = this.deferFold && this.journal !== null && this.journal.size < SPILLED_JOURNAL_MAX_BYTES && entries < SPILLED_MAX_BYTES;
+    const canSpill = this.deferFold && this.journal !== null && this.journal.size < SPILLED_JOURNAL_MAX_BYTES && entries < RECENT_MAX_BYTES;
     if (canSpill) this.recent.spill();
     else this.fold();
   }
