@@ -1,6 +1,7 @@
 // Durable queue of Runscope messages, in two tiers: the newest messages live in
-// memory and in an append-only journal (outboxJournal.ts); older ones, and all
-// of them once traffic pauses, in SQLite (sqliteDb.ts). Writes are grouped:
+// memory and in an append-only journal (outboxJournal.ts), their bodies in the
+// journal only while traffic keeps the proxy busy; older ones, and all of them
+// once traffic pauses, in SQLite (sqliteDb.ts). Writes are grouped:
 // what happens within a few milliseconds is written at once (one journal
 // append, one transaction), and callers are told only after that write.
 import type { DeliveryRecord, DeliveryState, DeliverySummary } from '../api.js';
