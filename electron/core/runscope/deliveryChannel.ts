@@ -51,8 +51,6 @@ export class DeliveryChannel<T> {
   /** Tags of the exchanges posted or about to be, by number. */
   private readonly pending = new Map<number, T>();
   private nextExchange = 0;
-  /** Number of the first exchange in `outgoing`. */
-  private firstOutgoing = 0;
   private readonly answers = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private outgoing: ExchangeCopy[] = [];
   private postTimer: NodeJS.Timeout | null = null;
@@ -110,7 +108,6 @@ export class DeliveryChannel<T> {
       queueMicrotask(() => this.hooks.onQueued(tag, err));
       return;
     }
-    if (this.outgoing.length === 0) this.firstOutgoing = this.nextExchange;
     this.pending.set(this.nextExchange++, tag);
     this.outgoing.push(copy);
     if (this.outgoing.length >= POST_MAX_EXCHANGES) this.postOutgoing();
@@ -164,7 +161,8 @@ export class DeliveryChannel<T> {
     const exchanges = this.outgoing;
     this.outgoing = [];
     this.batchesPosted++;
-    this.send({ type: 'enqueue', first: this.firstOutgoing, exchanges });
+    // `outgoing` holds the latest exchanges numbered, in order.
+    this.send({ type: 'enqueue', first: this.nextExchange - exchanges.length, exchanges });
   }
 
   private receive(msg: FromWorker): void {

@@ -5,7 +5,7 @@
 // what happens within a few milliseconds is written at once (one journal
 // append, one transaction), and callers are told only after that write.
 import type { DeliveryRecord, DeliveryState, DeliverySummary } from '../api.js';
-import { encodeRecord, Journal, type JournalRecord } from './outboxJournal.js';
+import { encodeQueued, encodeRecord, Journal, type JournalRecord } from './outboxJournal.js';
 import { isWaiting, RecentMessages, summaryOf, type RecentMessage } from './outboxRecent.js';
 import { Db } from './sqliteDb.js';
 
@@ -139,16 +139,15 @@ function toSummary(r: Omit<Row, 'id' | 'body' | 'bytes' | 'next_attempt_at'>): D
   };
 }
 
-const queuedRecord = (m: RecentMessage, body: string) =>
-  encodeRecord({ kind: 'queued', id: m.id, exchangeId: m.exchangeId, createdAt: m.createdAt, body, bytes: m.bytes });
+const queuedRecord = (m: RecentMessage, body: string) => encodeQueued({ id: m.id, exchangeId: m.exchangeId, createdAt: m.createdAt, body, bytes: m.bytes });
 const outcomeRecord = (m: RecentMessage) =>
   encodeRecord({ kind: 'outcome', id: m.id, state: m.state, attempts: m.attempts, nextAttemptAt: m.nextAttemptAt, lastError: m.lastError, httpStatus: m.httpStatus, uuid: m.uuid, updatedAt: m.updatedAt });
 
 /** What one grouped write did: text for the journal, whether it ran SQL, and what to do after. */
 interface Applied {
   journal?: string;
-  /** The message whose queued record ends `journal`: told where its body landed. */
-  queued?: RecentMessage;
+  /** The message whose queued record ends `journal`, the text's length in bytes and where the body starts in it. */
+  queued?: { m: RecentMessage; length: number; bodyAt: number };
   db?: boolean;
   ack: () => void;
   /** Reverts its in-memory effects when its write failed. */
@@ -254,7 +253,7 @@ export class Outbox {
 
   /** Journal records that recreate `m` as it is now. */
   private recordsOf(m: RecentMessage): string {
-    const queued = queuedRecord(m, this.bodyOf(m));
+    const queued = queuedRecord(m, this.bodyOf(m)).text;
     return m.state === 'queued' && m.attempts === 0 ? queued : queued + outcomeRecord(m);
   }
 
@@ -293,9 +292,11 @@ export class Outbox {
         this.count++;
         this.bytes += size;
         this.undelivered++;
+        const record = queuedRecord(m, body);
+        const dropped = Buffer.byteLength(room.journal);
         return {
-          journal: room.journal + queuedRecord(m, body),
-          queued: m,
+          journal: room.journal + record.text,
+          queued: { m, length: dropped + record.length, bodyAt: dropped + record.bodyAt },
           db: room.db,
           ack: () => resolve('queued'),
           undo: () => {
@@ -524,7 +525,7 @@ export class Outbox {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (this.pending.length === 0 || this.closed) return;
-    this.foldOrSpillWhenFull();
+    this.foldWhenFull();
     const batch = this.pending;
     this.pending = [];
     const applied: Array<Applied & { onError: (err: Error) => void; failed?: Error }> = [];
@@ -572,12 +573,12 @@ export class Outbox {
     this.armFold();
   }
 
-  private foldOrSpillWhenFull(): void {
+  private foldWhenFull(): void {
     const entries = this.recent.size * RECENT_MESSAGE_OVERHEAD;
     if (this.recent.size < this.recentMaxMessages && this.recent.heldBytes + entries < RECENT_MAX_BYTES) return;
-    const canSpill = this.deferFold && this.journal !== null && this.journal.size < SPILLED_JOURNAL_MAX_BYTES && entries < RECENT_MAX_BYTES;
-    if (canSpill) this.recent.spill();
-    else this.fold();
+    // While busy the bodies are already let go (flush): only the entries and the journal bound the wait.
+    const deferred = this.deferFold && this.journal !== null && this.journal.size < SPILLED_JOURNAL_MAX_BYTES && entries < RECENT_MAX_BYTES;
+    if (!deferred) this.fold();
   }
 
   /** One append for the group; each queued message learns where its body is in the journal. */
@@ -588,9 +589,8 @@ export class Outbox {
     for (const a of applied) {
       if (a.failed || !a.journal) continue;
       parts.push(a.journal);
-      length += Buffer.byteLength(a.journal);
-      // The queued record ends the text: `…\t<body>\n`.
-      if (a.queued) located.push({ m: a.queued, at: length - 1 - a.queued.bytes });
+      if (a.queued) located.push({ m: a.queued.m, at: length + a.queued.bodyAt });
+      length += a.queued ? a.queued.length : Buffer.byteLength(a.journal);
     }
     if (parts.length === 0) return;
     try {

@@ -23,10 +23,21 @@ const READ_WINDOW_BYTES = 2 ** 20;
 
 const STATES = new Set<DeliveryState>(['queued', 'sent', 'retrying', 'failed']);
 
-export function encodeRecord(r: JournalRecord): string {
+type QueuedRecord = Extract<JournalRecord, { kind: 'queued' }>;
+
+/**
+ * A queued record, its length in bytes and where its body starts in it, counted
+ * without scanning the body again (its UTF-8 length is `bytes`).
+ */
+export function encodeQueued(r: Omit<QueuedRecord, 'kind'> & { body: string }): { text: string; length: number; bodyAt: number } {
+  const head = `${JSON.stringify(['q', r.id, r.exchangeId, r.createdAt, r.bytes])}\t`;
+  const bodyAt = Buffer.byteLength(head);
+  return { text: `${head}${r.body}\n`, length: bodyAt + r.bytes + 1, bodyAt };
+}
+
+/** Any other record (a queued one is encodeQueued's). */
+export function encodeRecord(r: Exclude<JournalRecord, QueuedRecord>): string {
   switch (r.kind) {
-    case 'queued':
-      return `${JSON.stringify(['q', r.id, r.exchangeId, r.createdAt, r.bytes])}\t${r.body}\n`;
     case 'outcome':
       return `${JSON.stringify(['o', r.id, r.state, r.attempts, r.nextAttemptAt, r.lastError, r.httpStatus, r.uuid, r.updatedAt])}\t\n`;
     case 'requeued':
