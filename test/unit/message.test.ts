@@ -2,7 +2,7 @@ import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { toRunscopeMessage, headersObject } from '../../electron/core/runscope/message.js';
 import { messagesUrl } from '../../electron/core/runscope/client.js';
-import { CapturedBody, type Exchange } from '../../electron/core/store/exchange.js';
+import { CapturedBody, packHeaders, type Exchange } from '../../electron/core/store/exchange.js';
 import type { HeaderPair } from '../../electron/core/api.js';
 
 function body(bytes: Buffer | string, cap = 1024 * 1024): CapturedBody {
@@ -19,11 +19,11 @@ function exchange(over: { reqHeaders?: HeaderPair[]; reqBody?: CapturedBody; res
     url: 'http://127.0.0.1:9/path?q=1',
     host: '127.0.0.1:9',
     httpVersion: '1.1',
-    requestHeaders: (over.reqHeaders ?? [['Host', '127.0.0.1:9']]).flat(),
+    requestHeaders: packHeaders((over.reqHeaders ?? [['Host', '127.0.0.1:9']]).flat()),
     requestBody: over.reqBody ?? new CapturedBody(10),
     status: 404,
     reason: 'Not Found',
-    responseHeaders: (over.resHeaders ?? [['Content-Type', 'text/plain']]).flat(),
+    responseHeaders: packHeaders((over.resHeaders ?? [['Content-Type', 'text/plain']]).flat()),
     responseBody: over.resBody ?? new CapturedBody(10),
     responseStartedAt: 1_700_000_000_200,
     endedAt: 1_700_000_000_373.456,
@@ -49,7 +49,7 @@ describe('toRunscopeMessage', () => {
   });
 
   it('keeps repeated headers as arrays under the first spelling', () => {
-    expect(headersObject(['Set-Cookie', 'a=1', 'X-One', '1', 'set-cookie', 'b=2', 'SET-COOKIE', 'c=3'])).toEqual({ 'Set-Cookie': ['a=1', 'b=2', 'c=3'], 'X-One': '1' });
+    expect(headersObject(packHeaders(['Set-Cookie', 'a=1', 'X-One', '1', 'set-cookie', 'b=2', 'SET-COOKIE', 'c=3']))).toEqual({ 'Set-Cookie': ['a=1', 'b=2', 'c=3'], 'X-One': '1' });
   });
 
   it('log_body on: text as text, binary as base64, urlencoded as form fields', () => {

@@ -3,7 +3,7 @@
 // and hold no backpressure. Taps copy at most `maxBodyBytes` per body.
 import type { IncomingMessage } from 'node:http';
 import type { IContext, Proxy } from 'http-mitm-proxy';
-import { CapturedBody, nowMs, type Exchange } from '../store/exchange.js';
+import { CapturedBody, nowMs, packHeaders, type Exchange } from '../store/exchange.js';
 import { exchangeId } from './exchangeId.js';
 import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js';
 
@@ -33,8 +33,10 @@ function buildUrl(ctx: IContext): { url: string; host: string } {
   const port = Number(opts.port);
   const defaultPort = ctx.isSSL ? 443 : 80;
   const hostname = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  const host = port && port !== defaultPort ? `${hostname}:${port}` : hostname;
-  return { url: `${scheme}://${host}${raw.startsWith('/') ? raw : `/${raw}`}`, host };
+  // join() makes one flat string; `+` and template literals make a rope of
+  // pieces, and the store keeps every piece alive (see PackedHeaders).
+  const host = port && port !== defaultPort ? [hostname, port].join(':') : hostname;
+  return { url: [scheme, '://', host, raw.startsWith('/') ? '' : '/', raw].join(''), host };
 }
 
 /** Pauses `source` while `sink` holds more than HIGH_WATER bytes; the library does not. */
@@ -77,11 +79,11 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
       url,
       host,
       httpVersion: req.httpVersion,
-      requestHeaders: req.rawHeaders,
+      requestHeaders: packHeaders(req.rawHeaders),
       requestBody: new CapturedBody(hooks.maxBodyBytes),
       status: null,
       reason: '',
-      responseHeaders: [],
+      responseHeaders: '',
       responseBody: new CapturedBody(hooks.maxBodyBytes),
       responseStartedAt: null,
       endedAt: null,
@@ -121,7 +123,7 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
       clearTimeout(timers.get(ctx));
       ex.status = res.statusCode ?? 0;
       ex.reason = res.statusMessage ?? '';
-      ex.responseHeaders = res.rawHeaders;
+      ex.responseHeaders = packHeaders(res.rawHeaders);
       ex.responseStartedAt = nowMs();
       res.on('data', (chunk: Buffer) => ex.responseBody.push(chunk));
       holdBackpressure(res, () => ctx.proxyToClientResponse);
@@ -153,7 +155,7 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
       if (ex) {
         ex.status = status;
         ex.reason = status === 504 ? 'Gateway Timeout' : 'Bad Gateway';
-        ex.responseHeaders = ['content-type', 'text/plain; charset=utf-8', 'x-proxyscope-error', '1'];
+        ex.responseHeaders = packHeaders(['content-type', 'text/plain; charset=utf-8', 'x-proxyscope-error', '1']);
         ex.responseStartedAt ??= nowMs();
         ex.responseBody.push(Buffer.from(body));
       }

@@ -15,5 +15,7 @@ export function exchangeId(now = Date.now()): string {
     prefix = `${ms.slice(0, 8)}-${ms.slice(8)}-7`;
   }
   // randomUUID() is xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx: keep what follows the version digit.
-  return prefix + randomUUID().slice(15);
+  // join() copies into one flat string where `+` would keep a rope over a slice of
+  // the whole UUID: three objects for each exchange the store holds.
+  return [prefix, randomUUID().slice(15)].join('');
 }

@@ -4,13 +4,14 @@
 import type { DeliveryRecord, DeliveryState, DeliverySummary } from '../api.js';
 import type { CaptureLimits } from '../settings/captureLimits.js';
 import type { RunscopeSettings } from '../settings/schema.js';
+import type { PackedHeaders } from '../store/exchange.js';
 
 /**
  * An ended exchange, reduced to what its Runscope message needs. A tuple, not an
  * object: structured clone writes an object's every key, and this crosses
- * thousands of times a second on the proxy's busiest thread. Headers are
- * name, value, name, value … (Node's rawHeaders layout); a body's bytes are
- * there only when log_body was on when the exchange ended.
+ * thousands of times a second on the proxy's busiest thread. Headers are packed
+ * (PackedHeaders, one string each); a body's bytes are there only when log_body
+ * was on when the exchange ended.
  */
 export type ExchangeCopy = [
   id: string,
@@ -18,8 +19,8 @@ export type ExchangeCopy = [
   endedAt: number | null,
   method: string,
   url: string,
-  requestHeaders: readonly string[],
-  responseHeaders: readonly string[],
+  requestHeaders: PackedHeaders,
+  responseHeaders: PackedHeaders,
   status: number | null,
   reason: string,
   logBody: boolean,

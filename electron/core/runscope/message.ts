@@ -3,7 +3,7 @@
 // we send the decoded bytes and drop content-encoding from the copied headers;
 // if decoding fails we send the raw bytes (base64) and keep the header.
 import zlib from 'node:zlib';
-import { headerValue, type Exchange, type RawHeaders } from '../store/exchange.js';
+import { headerValue, unpackHeaders, type Exchange, type PackedHeaders } from '../store/exchange.js';
 
 /** What a message is built from: a captured Exchange, or its copy sent to the delivery worker. */
 export type MessageSource = Pick<Exchange, 'id' | 'startedAt' | 'endedAt' | 'method' | 'url' | 'requestHeaders' | 'responseHeaders' | 'status' | 'reason'> & {
@@ -43,7 +43,8 @@ export interface RunscopeMessage {
 }
 
 /** Repeated headers become arrays; the first occurrence's case names the key. */
-export function headersObject(raw: RawHeaders, drop?: string): HeaderObject {
+export function headersObject(packed: PackedHeaders, drop?: string): HeaderObject {
+  const raw = unpackHeaders(packed);
   const out: HeaderObject = {};
   const keyFor = new Map<string, string>();
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -94,7 +95,7 @@ export function decodeContent(bytes: Buffer, encoding: string | undefined, trunc
   return null;
 }
 
-function bodyFields(headers: RawHeaders, bytes: Buffer, truncated: boolean) {
+function bodyFields(headers: PackedHeaders, bytes: Buffer, truncated: boolean) {
   const encoding = headerValue(headers, 'content-encoding');
   const decoded = bytes.length > 0 ? decodeContent(bytes, encoding, truncated) : bytes;
   const dropEncoding = decoded !== null && encoding !== undefined && decoded !== bytes;

@@ -1,9 +1,16 @@
 // One captured request/response pair, as the core keeps it in memory.
 import type { BodyView, DeliveryState, ExchangeDetail, ExchangeState, ExchangeSummary, HeaderPair } from '../api.js';
 
-/** Keeps the first `cap` bytes of a streamed body and counts the rest. */
+const noBytes = Buffer.alloc(0);
+
+/**
+ * Keeps the first `cap` bytes of a streamed body and counts the rest. Most bodies
+ * arrive in one chunk (or none), so the first is held without an array: see
+ * PackedHeaders for why objects per stored exchange count.
+ */
 export class CapturedBody {
-  private chunks: Buffer[] = [];
+  private first: Buffer | null = null;
+  private rest: Buffer[] | null = null;
   kept = 0;
   size = 0;
   constructor(private readonly cap: number) {}
@@ -12,8 +19,9 @@ export class CapturedBody {
     this.size += chunk.length;
     const room = this.cap - this.kept;
     if (room <= 0) return;
-    const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
-    this.chunks.push(Buffer.from(part)); // copy: the source buffer may be pooled
+    const part = Buffer.from(chunk.length <= room ? chunk : chunk.subarray(0, room)); // copy: the source buffer may be pooled
+    if (this.first === null) this.first = part;
+    else (this.rest ??= []).push(part);
     this.kept += part.length;
   }
 
@@ -22,8 +30,11 @@ export class CapturedBody {
   }
 
   bytes(): Buffer {
-    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.kept)];
-    return this.chunks[0]!;
+    if (this.rest !== null) {
+      this.first = Buffer.concat([this.first!, ...this.rest], this.kept);
+      this.rest = null;
+    }
+    return this.first ?? noBytes;
   }
 
   view(): BodyView {
@@ -32,11 +43,21 @@ export class CapturedBody {
 }
 
 /**
- * Headers as Node's rawHeaders gives them: name, value, name, value … Kept as
- * that one array rather than an array per header: the store holds thousands of
- * exchanges, and every object in them is work for each full GC.
+ * Headers as Node's rawHeaders gives them (name, value, name, value …) joined by
+ * "\n" into one string, which HTTP forbids inside a name or value and Node's
+ * parser refuses. One string rather than the array and its dozen strings: the
+ * store holds thousands of exchanges, each young-generation GC copies every
+ * object in them that is still alive, and each full GC marks them all.
  */
-export type RawHeaders = readonly string[];
+export type PackedHeaders = string;
+
+export function packHeaders(raw: readonly string[]): PackedHeaders {
+  return raw.join('\n');
+}
+
+export function unpackHeaders(packed: PackedHeaders): string[] {
+  return packed === '' ? [] : packed.split('\n');
+}
 
 /** Wall-clock milliseconds with sub-millisecond precision. */
 export const nowMs = (): number => performance.timeOrigin + performance.now();
@@ -48,11 +69,11 @@ export interface Exchange {
   url: string;
   host: string;
   httpVersion: string;
-  requestHeaders: RawHeaders;
+  requestHeaders: PackedHeaders;
   requestBody: CapturedBody;
   status: number | null;
   reason: string;
-  responseHeaders: RawHeaders;
+  responseHeaders: PackedHeaders;
   responseBody: CapturedBody;
   responseStartedAt: number | null;
   endedAt: number | null;
@@ -61,15 +82,17 @@ export interface Exchange {
   delivery: DeliveryState | null;
 }
 
-export function pairsFromRaw(raw: RawHeaders): HeaderPair[] {
+export function headerPairs(packed: PackedHeaders): HeaderPair[] {
+  const raw = unpackHeaders(packed);
   const pairs: HeaderPair[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
   return pairs;
 }
 
-export function headerValue(headers: RawHeaders, name: string): string | undefined {
+export function headerValue(packed: PackedHeaders, name: string): string | undefined {
   const lower = name.toLowerCase();
-  for (let i = 0; i + 1 < headers.length; i += 2) if (headers[i]!.toLowerCase() === lower) return headers[i + 1];
+  const raw = unpackHeaders(packed);
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === lower) return raw[i + 1];
   return undefined;
 }
 
@@ -93,11 +116,11 @@ export function toDetail(ex: Exchange): ExchangeDetail {
   return {
     ...toSummary(ex),
     httpVersion: ex.httpVersion,
-    request: { headers: pairsFromRaw(ex.requestHeaders), body: ex.requestBody.view() },
+    request: { headers: headerPairs(ex.requestHeaders), body: ex.requestBody.view() },
     response:
       ex.status === null
         ? null
-        : { status: ex.status, reason: ex.reason, headers: pairsFromRaw(ex.responseHeaders), body: ex.responseBody.view() },
+        : { status: ex.status, reason: ex.reason, headers: headerPairs(ex.responseHeaders), body: ex.responseBody.view() },
     timings: { startedAt: ex.startedAt, responseStartedAt: ex.responseStartedAt, endedAt: ex.endedAt },
   };
 }

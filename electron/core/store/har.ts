@@ -1,10 +1,10 @@
 // Exchanges → HAR 1.2 (the format every inspector, browser and Charles/Proxyman imports).
-import { headerValue, pairsFromRaw, type Exchange, type RawHeaders } from './exchange.js';
+import { headerPairs, headerValue, type Exchange, type PackedHeaders } from './exchange.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function harHeaders(raw: RawHeaders) {
-  return pairsFromRaw(raw).map(([name, value]) => ({ name, value }));
+function harHeaders(packed: PackedHeaders) {
+  return headerPairs(packed).map(([name, value]) => ({ name, value }));
 }
 
 function harText(bytes: Buffer): { text: string; encoding?: 'base64' } {
