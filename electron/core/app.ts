@@ -47,7 +47,7 @@ export interface App {
 const bytesFor = (body: CapturedBody, logBody: boolean) => (logBody && body.kept > 0 ? new Uint8Array(body.bytes()) : undefined);
 
 /** What the delivery worker needs of an ended exchange to build its message. */
-function copyForDelivery(ex: Exchange, logBody: boolean): ExchangeCopy {
+export function copyForDelivery(ex: Exchange, logBody: boolean): ExchangeCopy {
   const { requestBody: req, responseBody: res } = ex;
   return [
     ex.id, ex.startedAt, ex.endedAt, ex.method, ex.url, ex.requestHeaders, ex.responseHeaders, ex.status, ex.reason, logBody,

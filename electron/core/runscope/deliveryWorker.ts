@@ -1,6 +1,7 @@
 // The delivery worker thread: owns the outbox and the client to the collector,
-// builds each message from the exchange copy the proxy thread posts, commits
-// it, and drains the outbox. See deliveryProtocol.ts for the messages.
+// commits the exchange copies the proxy thread posts, and drains the outbox,
+// building each message as it sends it (storedMessage.ts). See
+// deliveryProtocol.ts for the messages.
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DeliverySummary } from '../api.js';
@@ -8,8 +9,8 @@ import type { RunscopeSettings } from '../settings/schema.js';
 import { RunscopeClient } from './client.js';
 import type { DeliveryStatus, ExchangeCopy, FromWorker, ToWorker, WorkerInit } from './deliveryProtocol.js';
 import { Forwarder } from './forwarder.js';
-import { toRunscopeMessage, type BodySource, type MessageSource } from './message.js';
 import { Outbox } from './outbox.js';
+import { messageTextOf, storedFormOf } from './storedMessage.js';
 
 if (!parentPort) throw new Error('deliveryWorker.js runs as a worker thread');
 const port = parentPort;
@@ -51,6 +52,7 @@ let postScheduled = false;
 
 const forwarder = new Forwarder({
   outbox,
+  render: messageTextOf,
   client,
   settings: () => settings,
   busy: () => busy,
@@ -84,20 +86,6 @@ function schedulePost(): void {
   setImmediate(postBatch);
 }
 
-const noBytes = Buffer.alloc(0);
-
-function bodySource(size: number, truncated: boolean, b: Uint8Array | undefined): BodySource {
-  const bytes = b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : noBytes;
-  return { bytes: () => bytes, truncated, size };
-}
-
-function messageSource(c: ExchangeCopy): MessageSource {
-  const [id, startedAt, endedAt, method, url, requestHeaders, responseHeaders, status, reason] = c;
-  const requestBody = bodySource(c[10], c[11], c[12]);
-  const responseBody = bodySource(c[13], c[14], c[15]);
-  return { id, startedAt, endedAt, method, url, requestHeaders, responseHeaders, status, reason, requestBody, responseBody };
-}
-
 /** Acknowledges exchange `n`, extending the last range when it follows it. */
 function ackQueued(n: number): void {
   const q = acks.queued;
@@ -106,14 +94,7 @@ function ackQueued(n: number): void {
 }
 
 function enqueue(copy: ExchangeCopy, n: number): void {
-  let body: string;
-  try {
-    body = JSON.stringify(toRunscopeMessage(messageSource(copy), copy[9]));
-  } catch (err) {
-    acks.failed.push([n, `message not built: ${(err as Error).message}`]);
-    return schedulePost();
-  }
-  outbox.enqueue(copy[0], body).then(
+  outbox.enqueue(copy[0], storedFormOf(copy)).then(
     (result) => {
       if (result === 'queued') ackQueued(n);
       else acks.full.push(n);
@@ -130,7 +111,10 @@ function enqueue(copy: ExchangeCopy, n: number): void {
 async function answer(msg: Extract<ToWorker, { type: 'query' }>): Promise<void> {
   try {
     let value: unknown;
-    if (msg.name === 'get') value = outbox.get((msg.args as { exchangeId: string }).exchangeId);
+    if (msg.name === 'get') {
+      const record = outbox.get((msg.args as { exchangeId: string }).exchangeId);
+      value = record && { ...record, message: messageTextOf(record.message) };
+    }
     else if (msg.name === 'list') {
       const { limit, state } = msg.args as { limit: number; state?: never };
       value = outbox.list(limit, state);

@@ -37,6 +37,8 @@ export interface ForwarderOptions {
   busy?: () => boolean;
   /** Queue depth from which delivery goes at full speed even while busy, so the outbox does not fill. */
   catchUpDepth?: number;
+  /** The message text to send for what the outbox holds (default: as held). */
+  render?: (stored: string) => string;
 }
 
 /** Consecutive messages, in order, cut where a POST would exceed the bounds. */
@@ -119,6 +121,8 @@ export class Forwarder {
     if (free <= 0) return;
     const perPost = probing || this.unbatched ? 1 : BATCH_MAX_MESSAGES;
     const due = this.opts.outbox.due(now, free * perPost, this.inFlight);
+    const render = this.opts.render;
+    if (render) for (const m of due) m.body = render(m.body);
     for (const batch of batchesOf(due, perPost, free)) {
       for (const m of batch) this.inFlight.add(m.id);
       const post: Promise<void> = this.attempt(batch, settings)
