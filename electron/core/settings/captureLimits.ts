@@ -10,7 +10,7 @@ export interface CaptureLimits {
   storeMaxBytes: number;
   /** Outbox bound: messages. */
   outboxMaxMessages: number;
-  /** Outbox bound: bytes of message JSON. */
+  /** Outbox bound: bytes of what it stores (the exchange copies as JSON, storedMessage.ts). */
   outboxMaxBytes: number;
   /** Upstream response-header deadline, ms; the client gets a 504 past it. */
   upstreamTimeout: number;
