@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunscopeClient } from '../../electron/core/runscope/client.js';
 import { BATCH_MAX_MESSAGES, Forwarder } from '../../electron/core/runscope/forwarder.js';
+import type { ExchangeCopy } from '../../electron/core/runscope/deliveryProtocol.js';
 import { toRunscopeMessage } from '../../electron/core/runscope/message.js';
 import { Outbox } from '../../electron/core/runscope/outbox.js';
+import { messageTextOf, storedFormOf } from '../../electron/core/runscope/storedMessage.js';
 import { RUNSCOPE_DEFAULTS } from '../../electron/core/settings/schema.js';
 import { CapturedBody } from '../../electron/core/store/exchange.js';
 import { startCollector, type Collector } from '../support/collector.js';
@@ -24,7 +26,7 @@ function message(id: string): string {
   return JSON.stringify(toRunscopeMessage({ ...endedExchange(id), requestBody: new CapturedBody(0), responseBody: new CapturedBody(0) }, false));
 }
 
-async function setup(opts: { catchUpDepth: number; busy: boolean; singleOnly?: boolean; maxInFlight?: number }) {
+async function setup(opts: { catchUpDepth: number; busy: boolean; singleOnly?: boolean; maxInFlight?: number; render?: (stored: string) => string }) {
   const sink: Collector = await startCollector({ token: TOKEN, bucket: 'fwd', singleOnly: opts.singleOnly });
   sink.setReplyDelay(20);
   const outbox = new Outbox(join(mkdtempSync(join(tmpdir(), 'fwd-')), 'outbox.db'), { maxMessages: 10_000, maxBytes: 2 ** 26 });
@@ -38,6 +40,7 @@ async function setup(opts: { catchUpDepth: number; busy: boolean; singleOnly?: b
     busy: () => state.busy,
     catchUpDepth: opts.catchUpDepth,
     maxInFlight: opts.maxInFlight,
+    render: opts.render,
     log: (line) => logged.push(line),
     onDelivery: () => undefined,
     onStatusChange: () => undefined,
@@ -88,6 +91,23 @@ describe('Forwarder batches', () => {
     expect(outbox.get('r3')).toMatchObject({ state: 'failed', attempts: 1 });
     expect(outbox.get('r3')?.lastError).toMatch(/rejected on purpose/);
     expect(forwarder.lastError).toMatch(/rejected on purpose/);
+  });
+
+  it('sends stored exchange copies as the messages built from them; one that cannot be built fails alone', async () => {
+    const { sink, outbox, forwarder } = await setup({ catchUpDepth: 10_000, busy: false, render: messageTextOf });
+    const copies = Array.from({ length: 10 }, (_, i): ExchangeCopy => {
+      const e = endedExchange(`c${i}`);
+      return [e.id, e.startedAt, e.endedAt, e.method, e.url, e.requestHeaders, e.responseHeaders, e.status, e.reason, true, 2, false, Buffer.from('hi'), 0, false, undefined];
+    });
+    await Promise.all([...copies.map((c) => outbox.enqueue(c[0], storedFormOf(c))), outbox.enqueue('broken', '[not json')]);
+    forwarder.kick();
+    await delivered(sink, 10);
+    await settled(outbox, 11);
+    expect(sink.rejected).toEqual([]);
+    expect(sink.received.map((m) => m.unique_identifier).sort()).toEqual(copies.map((c) => c[0]).sort());
+    expect(sink.received.every((m) => m.request.body === 'hi')).toBe(true);
+    expect(outbox.get('broken')).toMatchObject({ state: 'failed' });
+    expect(outbox.get('broken')?.lastError).toMatch(/message not built/);
   });
 
   it('falls back to one message per POST when the collector refuses a list, and loses nothing', async () => {

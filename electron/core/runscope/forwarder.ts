@@ -120,9 +120,7 @@ export class Forwarder {
     const free = maxPosts - this.posts.size;
     if (free <= 0) return;
     const perPost = probing || this.unbatched ? 1 : BATCH_MAX_MESSAGES;
-    const due = this.opts.outbox.due(now, free * perPost, this.inFlight);
-    const render = this.opts.render;
-    if (render) for (const m of due) m.body = render(m.body);
+    const due = this.rendered(this.opts.outbox.due(now, free * perPost, this.inFlight), now);
     for (const batch of batchesOf(due, perPost, free)) {
       for (const m of batch) this.inFlight.add(m.id);
       const post: Promise<void> = this.attempt(batch, settings)
@@ -147,6 +145,21 @@ export class Forwarder {
     // Nothing recorded: the messages are still queued and go one per POST from the next pump.
     this.unbatched = true;
     this.opts.log?.(`collector did not take ${batch.length} messages in one POST (${reply.error}); sending one message per POST until settings change`);
+  }
+
+  /** The due messages with the text to send; one that cannot be built fails alone, with the reason. */
+  private rendered(due: DueMessage[], now: number): DueMessage[] {
+    const render = this.opts.render;
+    if (!render) return due;
+    return due.filter((m) => {
+      try {
+        m.body = render(m.body);
+        return true;
+      } catch (err) {
+        void this.opts.outbox.record(m, { kind: 'failed', error: `message not built: ${(err as Error).message}`, httpStatus: null }, now).then((summary) => summary && this.opts.onDelivery(summary));
+        return false;
+      }
+    });
   }
 
   /** Records the outcome of one POST: `results[i]` is the result for `batch[i]`. */
