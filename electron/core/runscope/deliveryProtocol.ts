@@ -11,9 +11,10 @@ import type { PackedHeaders } from '../store/exchange.js';
  * object: structured clone writes an object's every key, and this crosses
  * thousands of times a second on the proxy's busiest thread. Headers are packed
  * (PackedHeaders, one string each); a body's bytes are there only when log_body
- * was on when the exchange ended.
+ * was on when the exchange ended. `Body` is how the bytes travel: as bytes here,
+ * as base64 in the outbox (storedMessage.ts).
  */
-export type ExchangeCopy = [
+export type ExchangeCopyWith<Body> = [
   id: string,
   startedAt: number,
   endedAt: number | null,
@@ -26,11 +27,13 @@ export type ExchangeCopy = [
   logBody: boolean,
   requestSize: number,
   requestTruncated: boolean,
-  requestBytes: Uint8Array | undefined,
+  requestBytes: Body,
   responseSize: number,
   responseTruncated: boolean,
-  responseBytes: Uint8Array | undefined,
+  responseBytes: Body,
 ];
+
+export type ExchangeCopy = ExchangeCopyWith<Uint8Array | undefined>;
 
 export interface WorkerInit {
   outboxPath: string;

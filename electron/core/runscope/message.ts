@@ -123,7 +123,7 @@ export function toRunscopeMessage(ex: MessageSource, logBody: boolean): Runscope
   const res = logBody
     ? bodyFields(ex.responseHeaders, ex.responseBody.bytes(), ex.responseBody.truncated)
     : { headers: headersObject(ex.responseHeaders), body: undefined, text: null };
-  const contentType = headerValue(ex.requestHeaders, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  const contentType = logBody ? headerValue(ex.requestHeaders, 'content-type')?.split(';')[0]?.trim().toLowerCase() : undefined;
   return {
     unique_identifier: ex.id,
     request: {

@@ -5,29 +5,11 @@
 // traffic keeps the proxy busy; delivery waits for quiet. So the worker commits the
 // copy and builds the message when it sends it or shows it: the same function of
 // the same copy, so what the UI shows is what was sent.
-import type { PackedHeaders } from '../store/exchange.js';
-import type { ExchangeCopy } from './deliveryProtocol.js';
+import type { ExchangeCopy, ExchangeCopyWith } from './deliveryProtocol.js';
 import { toRunscopeMessage, type BodySource } from './message.js';
 
 /** ExchangeCopy with its bodies as base64 (null when not kept). A JSON array, so it starts with "[". */
-type StoredCopy = [
-  id: string,
-  startedAt: number,
-  endedAt: number | null,
-  method: string,
-  url: string,
-  requestHeaders: PackedHeaders,
-  responseHeaders: PackedHeaders,
-  status: number | null,
-  reason: string,
-  logBody: boolean,
-  requestSize: number,
-  requestTruncated: boolean,
-  requestBase64: string | null,
-  responseSize: number,
-  responseTruncated: boolean,
-  responseBase64: string | null,
-];
+type StoredCopy = ExchangeCopyWith<string | null>;
 
 const base64Of = (b: Uint8Array | undefined) => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64') : null);
 
