@@ -83,25 +83,31 @@ async function httpLoad(b: Bench, p: RunningProxy, path: string, connections: nu
   return { requests: r.requests, seconds: durationS, rps: r.rps, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors, bytes: NaN };
 }
 
-/** With forwarding on: waits until every recorded exchange has a final delivery state. */
+/**
+ * Between runs: with forwarding on, until every recorded exchange has a final
+ * delivery state; then, for every proxy, until it is quiet (settled). False when
+ * the outbox did not drain in time.
+ */
 async function drained(p: RunningProxy, timeoutMs: number): Promise<boolean> {
   const e = p.events;
-  if (!e) return true;
-  const forwarding = e.ready?.forwarding ?? false;
-  if (!forwarding) return true;
-  // Exchanges still finishing (connections cut at the end of a run) land first.
-  await sleep(200);
-  const done = await e.until(() => e.sent + e.failed >= e.exchanges, timeoutMs);
-  if (done) await settled(p);
-  return done;
+  if (e?.ready?.forwarding) {
+    // Exchanges still finishing (connections cut at the end of a run) land first.
+    await sleep(200);
+    if (!(await e.until(() => e.sent + e.failed >= e.exchanges, timeoutMs))) return false;
+  }
+  await settled(p);
+  return true;
 }
 
 /**
  * Until the proxy's CPU use falls under 5 % over a 200 ms window (at most 10 s):
- * the outbox folds its recent tier into SQLite once writes stop, and that work
- * must not spill into the next measured run (of this proxy or of another).
+ * what a run leaves behind (the outbox folding its recent tier into SQLite once
+ * writes stop, a major GC, a store trimming) must not spill into the next
+ * measured run, of this proxy or of another. Every proxy gets the same wait, so
+ * neither side of a pair starts while the other is still busy.
  */
 async function settled(p: RunningProxy): Promise<void> {
+  if (p.pid === null) return;
   const windowMs = 200;
   const deadline = performance.now() + 10_000;
   let before = cpuSecondsOf(p.pid);

@@ -62,6 +62,28 @@ describe('Outbox', () => {
     expect(o.list(10).map((d) => d.exchangeId).sort()).toEqual(['q1', 'q2', 'q3']);
   });
 
+  it('once delivered history fills the bound, frees 1 % of it beyond need in one go, then takes new messages without deleting', async () => {
+    const path = dbPath();
+    const first = open(path, 1000);
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => first.enqueue(`s${i}`, '{}')));
+    await Promise.all(first.due(Date.now(), 1000, new Set()).map((m) => first.record(m, { kind: 'sent', httpStatus: 201, uuid: null })));
+    first.close(); // folded: the history is in the database
+    const o = open(path, 1000);
+    expect(o.size.messages).toBe(1000);
+    expect(await o.enqueue('n0', '{}')).toBe('queued');
+    // Room for the new message and 10 more (1 % of 1000): the 11 oldest are gone.
+    expect(o.size.messages).toBe(990);
+    expect(o.get('s10')).toBeNull();
+    expect(o.get('s11')).not.toBeNull();
+    for (let i = 1; i <= 10; i++) expect(await o.enqueue(`n${i}`, '{}')).toBe('queued');
+    expect(o.size.messages).toBe(1000);
+    expect(o.get('s11')).not.toBeNull();
+    expect(await o.enqueue('n11', '{}')).toBe('queued');
+    expect(o.get('s21')).toBeNull();
+    expect(o.get('s22')).not.toBeNull();
+    expect(o.countByState()).toEqual({ queued: 12, sent: 978, retrying: 0, failed: 0 });
+  });
+
   it('bounds bytes too', async () => {
     const o = open(dbPath(), 100, 10);
     expect(await o.enqueue('a', '12345678')).toBe('queued');

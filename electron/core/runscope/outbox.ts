@@ -69,6 +69,9 @@ const RECENT_MESSAGE_OVERHEAD = 256;
  * this size (a restart reads it whole).
  */
 const SPILLED_JOURNAL_MAX_BYTES = 64 * 2 ** 20;
+/** Share of the bound (messages and bytes) freed beyond need when sent messages must leave the database (see makeRoom). */
+const TRIM_AHEAD = 0.01;
+const TRIM_SELECT_ROWS = 1024;
 
 export type Outcome =
   | { kind: 'sent'; httpStatus: number; uuid: string | null }
@@ -471,25 +474,21 @@ export class Outbox {
 
   /**
    * When full: oldest sent go first, then oldest failed; undelivered are never
-   * dropped. The database holds the oldest, so it gives first.
+   * dropped. The database holds the oldest, so it gives first. Sent messages
+   * leave the database TRIM_AHEAD of the bound more than the new one needs, in
+   * one statement: once the history fills the bound, every new message would
+   * otherwise cost a SELECT and a DELETE in SQLite while traffic is at its busiest.
    */
   private makeRoom(size: number): { fits: boolean; journal: string; db: boolean; undo: () => void } {
-    const fits = () => this.count + 1 <= this.limits.maxMessages && this.bytes + size <= this.limits.maxBytes;
+    const { maxMessages, maxBytes } = this.limits;
+    const fits = (count = 1, bytes = size) => this.count + count <= maxMessages && this.bytes + bytes <= maxBytes;
     const dropped: RecentMessage[] = [];
     let journal = '';
     let db = false;
     for (const state of ['sent', 'failed'] as const) {
-      while (!fits()) {
-        const { where, values } = inState(state);
-        const victims = this.db.all(`SELECT id, bytes FROM messages ${where} ORDER BY id LIMIT 256`, values) as Array<{ id: number; bytes: number }>;
-        if (victims.length === 0) break;
-        for (const v of victims) {
-          if (fits()) break;
-          this.sql('DELETE FROM messages WHERE id = ?', [v.id]);
-          db = true;
-          this.count--;
-          this.bytes -= Number(v.bytes);
-        }
+      if (!fits()) {
+        const ahead = state === 'sent' ? TRIM_AHEAD : 0;
+        db = this.trimDb(state, 1 + Math.floor(maxMessages * ahead), size + Math.floor(maxBytes * ahead)) || db;
       }
       for (const m of this.recent.values()) {
         if (fits()) break;
@@ -502,6 +501,28 @@ export class Outbox {
       }
     }
     return { fits: fits(), journal, db, undo: () => this.recent.restore(dropped) };
+  }
+
+  /** Deletes the database's oldest messages in `state` until `count` more messages of `bytes` more would fit, or none is left; whether it deleted any. */
+  private trimDb(state: 'sent' | 'failed', count: number, bytes: number): boolean {
+    const { maxMessages, maxBytes } = this.limits;
+    const { where, values } = inState(state);
+    let deleted = false;
+    while (this.count + count > maxMessages || this.bytes + bytes > maxBytes) {
+      const victims = this.db.all(`SELECT id, bytes FROM messages ${where} ORDER BY id LIMIT ${TRIM_SELECT_ROWS}`, values) as Array<{ id: number; bytes: number }>;
+      if (victims.length === 0) break;
+      let last = -1;
+      for (const v of victims) {
+        if (this.count + count <= maxMessages && this.bytes + bytes <= maxBytes) break;
+        last = v.id;
+        this.count--;
+        this.bytes -= Number(v.bytes);
+      }
+      // The victims are the state's oldest rows: every row of that state up to `last` is one of them.
+      this.sql('DELETE FROM messages WHERE id <= ? AND state = ?', [last, state]);
+      deleted = true;
+    }
+    return deleted;
   }
 
   /** A write statement inside the group's transaction (begun on first use). */
