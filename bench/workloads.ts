@@ -1,7 +1,7 @@
 // The workloads, each run against one started configuration. Values land in
 // `Results` under a metric key, one value per repetition.
 import type { ClosedResult, NewHostsResult, RateResult, Route, StreamResult } from './loadClient.js';
-import { cpuSecondsOf, memoryOf, sleep, type CollectorHandle, type ConfigId, type LoadClient, type RunningProxy } from './processes.js';
+import { cpuSecondsOf, memoryOf, sleep, threadTimesBetween, threadTimesOf, type CollectorHandle, type ConfigId, type LoadClient, type RunningProxy } from './processes.js';
 import { KNOWN_HOST, median, newHostName } from './shared.js';
 import { runWrk, type WrkResult } from './wrk.js';
 
@@ -233,15 +233,18 @@ export async function pairedSession(b: Bench, off: RunningProxy, on: RunningProx
   for (const c of plan.connections) {
     for (let i = 0; i < plan.pairs; i++) {
       const rps = { off: NaN, on: NaN };
+      const threads = { off: '', on: '' };
       for (const which of i % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
         const p = which === 'off' ? off : on;
+        const before = threadTimesOf(p.pid);
         rps[which] = (await httpLoad(b, p, '/json', c, plan.pairS)).rps;
+        threads[which] = threadTimesBetween(before, threadTimesOf(p.pid));
         if (!(await drained(p, 120_000))) b.log(`  paired c=${c}: outbox did not drain within 120 s`);
       }
       R.add(`pair.c${c}.rps`, 'ps-off', rps.off);
       R.add(`pair.c${c}.rps`, 'ps-fwd', rps.on);
       R.add(`pair.c${c}.ratio`, 'ps-fwd', rps.on / rps.off);
-      b.log(`  paired c=${c} #${i + 1}: off ${rps.off.toFixed(0)}, on ${rps.on.toFixed(0)} req/s, on/off ${(rps.on / rps.off).toFixed(3)}`);
+      b.log(`  paired c=${c} #${i + 1}: off ${rps.off.toFixed(0)}, on ${rps.on.toFixed(0)} req/s, on/off ${(rps.on / rps.off).toFixed(3)}; threads off: ${threads.off}; on: ${threads.on}`);
     }
   }
 }
