@@ -7,6 +7,7 @@ import { Proxy } from 'http-mitm-proxy';
 import type { CertificateAuthority } from './ca.js';
 import { attachCapture, type CaptureHooks } from './capture.js';
 import { createLeafCertificateCache } from './leafCertificates.js';
+import { boundTlsHostContexts } from './tlsHostContexts.js';
 import { guardSlowClients } from './slowClientGuard.js';
 
 export interface ProxyOptions extends CaptureHooks {
@@ -18,11 +19,18 @@ export interface ProxyOptions extends CaptureHooks {
   insecureUpstreamHosts: string[];
   /** Extra PEM roots trusted for upstream TLS (besides Node's defaults and NODE_EXTRA_CA_CERTS). */
   upstreamCa?: string[];
+  /** Intercepted HTTPS hostnames whose TLS context is kept (the newest); default TLS_HOST_CONTEXTS_MAX. */
+  maxTlsHostContexts?: number;
 }
+
+/** Contexts held for HTTPS hostnames (see tlsHostContexts.ts): a host past them costs a new context (~1 ms) when it comes back. */
+export const TLS_HOST_CONTEXTS_MAX = 1000;
 
 export interface RunningProxy {
   url: string;
   port: number;
+  /** HTTPS hostnames holding a TLS context now. */
+  tlsHostContexts(): number;
   close(): Promise<void>;
 }
 
@@ -91,11 +99,13 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const servers = proxy as unknown as { httpServer: http.Server; httpsServer: https.Server };
   guardSlowClients(servers.httpServer, opts.clientHeadersTimeout);
   guardSlowClients(servers.httpsServer, opts.clientHeadersTimeout);
+  const contexts = boundTlsHostContexts(servers.httpsServer, (hostname) => delete proxy.sslServers[hostname], opts.maxTlsHostContexts ?? TLS_HOST_CONTEXTS_MAX);
   const port = (proxy as unknown as { httpPort: number }).httpPort;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${host}:${port}`,
     port,
+    tlsHostContexts: () => contexts.size,
     async close() {
       const p = proxy as unknown as { httpServer?: http.Server; httpsServer?: https.Server };
       const closing = [p.httpServer, p.httpsServer].filter(Boolean).map(
