@@ -39,7 +39,7 @@ function handshake(hostname: string): Promise<string> {
       const secure = tls.connect({ socket, servername: hostname, ca: ca.certPem }, () => {
         const cn = secure.getPeerCertificate().subject.CN;
         secure.destroy();
-        resolve(Array.isArray(cn) ? cn.join(',') : cn);
+        resolve(String(cn));
       });
       secure.on('error', reject);
     });

@@ -197,6 +197,30 @@ describe('Outbox journal (the recent tier on disk)', () => {
     expect(b.size).toEqual(a.size);
   });
 
+  it('a batch is one write: each message gets its own result, in order, and the acknowledged ones survive a crash with their bodies', async () => {
+    const path = dbPath();
+    const a = open(path, 100, 60);
+    expect(await a.enqueue('old', '{"n":"old"}')).toBe('queued');
+    a.deferFold = true; // busy: bodies are let go once in the journal and read back from where the batch put them
+    const body = (id: string) => `{"id":"${id}","t":"é"}`;
+    const results = await a.enqueueMany([
+      ['x', body('x')],
+      ['old', body('old')], // already queued
+      ['x', body('x')], // twice in the batch
+      ['big', `{"pad":"${'p'.repeat(40)}"}`], // past the byte bound
+      ['y', body('y')],
+    ]);
+    expect(results).toEqual(['queued', 'queued', 'queued', 'full', 'queued']);
+    expect(a.due(Date.now(), 10, new Set()).map((m) => m.body)).toEqual(['{"n":"old"}', body('x'), body('y')]);
+    const b = open(crashCopy(path), 100, 60);
+    expect(b.due(Date.now(), 10, new Set()).map((m) => [m.exchangeId, m.body])).toEqual([
+      ['old', '{"n":"old"}'],
+      ['x', body('x')],
+      ['y', body('y')],
+    ]);
+    expect(b.size).toEqual(a.size);
+  });
+
   it('a record cut by a crash is ignored, and so is anything after it', async () => {
     const path = dbPath();
     const a = open(path);

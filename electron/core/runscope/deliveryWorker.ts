@@ -93,16 +93,16 @@ function ackQueued(n: number): void {
   else q.push(n, n + 1);
 }
 
-function enqueue(copy: ExchangeCopy, n: number): void {
-  outbox.enqueue(copy[0], storedFormOf(copy)).then(
-    (result) => {
-      if (result === 'queued') ackQueued(n);
-      else acks.full.push(n);
+/** Exchange k of `copies` is number `first + k`. */
+function enqueue(copies: ExchangeCopy[], first: number): void {
+  outbox.enqueueMany(copies.map((c) => [c[0], storedFormOf(c)] as const)).then(
+    (results) => {
+      results.forEach((result, k) => (result === 'queued' ? ackQueued(first + k) : acks.full.push(first + k)));
       schedulePost();
       forwarder.kick();
     },
     (err: Error) => {
-      acks.failed.push([n, err.message]);
+      for (let k = 0; k < copies.length; k++) acks.failed.push([first + k, err.message]);
       schedulePost();
     },
   );
@@ -141,7 +141,7 @@ async function stop(): Promise<void> {
 port.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'enqueue':
-      msg.exchanges.forEach((copy, k) => enqueue(copy, msg.first + k));
+      enqueue(msg.exchanges, msg.first);
       break;
     case 'settings':
       settings = msg.settings;

@@ -41,12 +41,12 @@ export interface DueMessage {
 }
 
 /**
- * Group commit: writes wait up to this long (or until this many are pending)
+ * Group commit: writes wait up to this long (or until this many messages are pending)
  * and are written together: each write is acknowledged only once it is on disk,
  * and one write (or transaction) per group costs far less than one per message.
  */
 const COMMIT_DELAY_MS = 20;
-const COMMIT_MAX_WRITES = 256;
+const COMMIT_MAX_MESSAGES = 256;
 
 /**
  * The recent tier is folded into SQLite, in one transaction, once no write has
@@ -149,8 +149,10 @@ const outcomeRecord = (m: RecentMessage) =>
 /** What one grouped write did: text for the journal, whether it ran SQL, and what to do after. */
 interface Applied {
   journal?: string;
-  /** The message whose queued record ends `journal`, the text's length in bytes and where the body starts in it. */
-  queued?: { m: RecentMessage; length: number; bodyAt: number };
+  /** The byte length of `journal`, when known without measuring it again. */
+  journalBytes?: number;
+  /** Messages queued by `journal`, each with where its body starts in it (bytes). */
+  queued?: Array<{ m: RecentMessage; bodyAt: number }>;
   db?: boolean;
   ack: () => void;
   /** Reverts its in-memory effects when its write failed. */
@@ -175,6 +177,8 @@ export class Outbox {
   /** Generation of the journal being written; folding it records it as folded. */
   private generation = 1;
   private pending: PendingWrite[] = [];
+  /** Messages the pending writes carry (a batch of enqueues is one write). */
+  private pendingMessages = 0;
   private inTransaction = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private foldTimer: NodeJS.Timeout | null = null;
@@ -283,31 +287,67 @@ export class Outbox {
   }
 
   /** Resolves once the message is on disk ('full' if the bound refused it). */
-  enqueue(exchangeId: string, body: string, now = Date.now()): Promise<EnqueueResult> {
+  async enqueue(exchangeId: string, body: string, now = Date.now()): Promise<EnqueueResult> {
+    const [result] = await this.enqueueMany([[exchangeId, body]], now);
+    return result!;
+  }
+
+  /**
+   * Resolves once the messages are on disk, with each one's result in order; one
+   * write for the lot (the delivery worker's batches: no promise or closure per message).
+   */
+  enqueueMany(messages: ReadonlyArray<readonly [exchangeId: string, body: string]>, now = Date.now()): Promise<EnqueueResult[]> {
     return new Promise((resolve, reject) => {
-      this.schedule(() => {
-        if (this.recent.byExchangeId(exchangeId)) return { ack: () => resolve('queued') }; // already queued
-        const size = Buffer.byteLength(body);
-        const room = this.makeRoom(size);
-        if (!room.fits) return { ...room, ack: () => resolve('full') };
-        const m: RecentMessage = { id: this.nextId++, exchangeId, body, bytes: size, at: -1, state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt: now, updatedAt: now };
-        this.recent.add(m);
-        this.count++;
-        this.bytes += size;
-        this.undelivered++;
-        const record = queuedRecord(m, body);
-        const dropped = Buffer.byteLength(room.journal);
-        return {
-          journal: room.journal + record.text,
-          queued: { m, length: dropped + record.length, bodyAt: dropped + record.bodyAt },
-          db: room.db,
-          ack: () => resolve('queued'),
-          undo: () => {
-            this.recent.remove(m);
-            room.undo();
-          },
-        };
-      }, reject);
+      this.schedule(
+        () => {
+          const results: EnqueueResult[] = [];
+          const queued: Array<{ m: RecentMessage; bodyAt: number }> = [];
+          const undo: Array<() => void> = [];
+          const undoAll = () => {
+            for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+          };
+          let journal = '';
+          let journalBytes = 0;
+          let db = false;
+          try {
+            for (const [exchangeId, body] of messages) {
+              if (this.recent.byExchangeId(exchangeId)) {
+                results.push('queued'); // already queued
+                continue;
+              }
+              const size = Buffer.byteLength(body);
+              const room = this.makeRoom(size);
+              undo.push(room.undo);
+              db ||= room.db;
+              if (room.journal) {
+                journal += room.journal;
+                journalBytes += Buffer.byteLength(room.journal);
+              }
+              if (!room.fits) {
+                results.push('full');
+                continue;
+              }
+              const m: RecentMessage = { id: this.nextId++, exchangeId, body, bytes: size, at: -1, state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt: now, updatedAt: now };
+              this.recent.add(m);
+              undo.push(() => this.recent.remove(m));
+              this.count++;
+              this.bytes += size;
+              this.undelivered++;
+              const record = queuedRecord(m, body);
+              queued.push({ m, bodyAt: journalBytes + record.bodyAt });
+              journal += record.text;
+              journalBytes += record.length;
+              results.push('queued');
+            }
+          } catch (err) {
+            undoAll();
+            throw err;
+          }
+          return { journal, journalBytes, queued, db, ack: () => resolve(results), undo: undoAll };
+        },
+        reject,
+        messages.length,
+      );
     });
   }
 
@@ -481,7 +521,7 @@ export class Outbox {
    */
   private makeRoom(size: number): { fits: boolean; journal: string; db: boolean; undo: () => void } {
     const { maxMessages, maxBytes } = this.limits;
-    const fits = (count = 1, bytes = size) => this.count + count <= maxMessages && this.bytes + bytes <= maxBytes;
+    const fits = () => this.hasRoom(1, size);
     const dropped: RecentMessage[] = [];
     let journal = '';
     let db = false;
@@ -503,17 +543,20 @@ export class Outbox {
     return { fits: fits(), journal, db, undo: () => this.recent.restore(dropped) };
   }
 
+  private hasRoom(count: number, bytes: number): boolean {
+    return this.count + count <= this.limits.maxMessages && this.bytes + bytes <= this.limits.maxBytes;
+  }
+
   /** Deletes the database's oldest messages in `state` until `count` more messages of `bytes` more would fit, or none is left; whether it deleted any. */
   private trimDb(state: 'sent' | 'failed', count: number, bytes: number): boolean {
-    const { maxMessages, maxBytes } = this.limits;
     const { where, values } = inState(state);
     let deleted = false;
-    while (this.count + count > maxMessages || this.bytes + bytes > maxBytes) {
+    while (!this.hasRoom(count, bytes)) {
       const victims = this.db.all(`SELECT id, bytes FROM messages ${where} ORDER BY id LIMIT ${TRIM_SELECT_ROWS}`, values) as Array<{ id: number; bytes: number }>;
       if (victims.length === 0) break;
       let last = -1;
       for (const v of victims) {
-        if (this.count + count <= maxMessages && this.bytes + bytes <= maxBytes) break;
+        if (this.hasRoom(count, bytes)) break;
         last = v.id;
         this.count--;
         this.bytes -= Number(v.bytes);
@@ -535,10 +578,11 @@ export class Outbox {
   }
 
   /** `apply` runs at the group write and returns what to write and what to do once written. */
-  private schedule(apply: () => Applied, onError: (err: Error) => void): void {
+  private schedule(apply: () => Applied, onError: (err: Error) => void, messages = 1): void {
     if (this.closed) return onError(new Error('outbox is closed'));
     this.pending.push({ apply, onError });
-    if (this.pending.length >= COMMIT_MAX_WRITES) this.flush();
+    this.pendingMessages += messages;
+    if (this.pendingMessages >= COMMIT_MAX_MESSAGES) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), COMMIT_DELAY_MS);
   }
 
@@ -549,6 +593,7 @@ export class Outbox {
     this.foldWhenFull();
     const batch = this.pending;
     this.pending = [];
+    this.pendingMessages = 0;
     const applied: Array<Applied & { onError: (err: Error) => void; failed?: Error }> = [];
     for (const p of batch) {
       try {
@@ -610,8 +655,8 @@ export class Outbox {
     for (const a of applied) {
       if (a.failed || !a.journal) continue;
       parts.push(a.journal);
-      if (a.queued) located.push({ m: a.queued.m, at: length + a.queued.bodyAt });
-      length += a.queued ? a.queued.length : Buffer.byteLength(a.journal);
+      if (a.queued) for (const q of a.queued) located.push({ m: q.m, at: length + q.bodyAt });
+      length += a.journalBytes ?? Buffer.byteLength(a.journal);
     }
     if (parts.length === 0) return;
     try {
