@@ -302,9 +302,10 @@ export class Outbox {
         () => {
           const results: EnqueueResult[] = [];
           const queued: Array<{ m: RecentMessage; bodyAt: number }> = [];
-          const undo: Array<() => void> = [];
-          const undoAll = () => {
-            for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+          const dropped: RecentMessage[] = [];
+          const undo = () => {
+            for (const q of queued) this.recent.remove(q.m);
+            this.recent.restore(dropped);
           };
           let journal = '';
           let journalBytes = 0;
@@ -316,8 +317,7 @@ export class Outbox {
                 continue;
               }
               const size = Buffer.byteLength(body);
-              const room = this.makeRoom(size);
-              undo.push(room.undo);
+              const room = this.makeRoom(size, dropped);
               db ||= room.db;
               if (room.journal) {
                 journal += room.journal;
@@ -329,7 +329,6 @@ export class Outbox {
               }
               const m: RecentMessage = { id: this.nextId++, exchangeId, body, bytes: size, at: -1, state: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, httpStatus: null, uuid: null, createdAt: now, updatedAt: now };
               this.recent.add(m);
-              undo.push(() => this.recent.remove(m));
               this.count++;
               this.bytes += size;
               this.undelivered++;
@@ -340,10 +339,10 @@ export class Outbox {
               results.push('queued');
             }
           } catch (err) {
-            undoAll();
+            undo();
             throw err;
           }
-          return { journal, journalBytes, queued, db, ack: () => resolve(results), undo: undoAll };
+          return { journal, journalBytes, queued, db, ack: () => resolve(results), undo };
         },
         reject,
         messages.length,
@@ -513,16 +512,17 @@ export class Outbox {
   }
 
   /**
-   * When full: oldest sent go first, then oldest failed; undelivered are never
+   * Room for one more message of `size` bytes; recent-tier messages it removes go
+   * onto `dropped` (put back if the write fails). When full: oldest sent go first,
+   * then oldest failed; undelivered are never
    * dropped. The database holds the oldest, so it gives first. Sent messages
    * leave the database TRIM_AHEAD of the bound more than the new one needs, in
    * one statement: once the history fills the bound, every new message would
    * otherwise cost a SELECT and a DELETE in SQLite while traffic is at its busiest.
    */
-  private makeRoom(size: number): { fits: boolean; journal: string; db: boolean; undo: () => void } {
+  private makeRoom(size: number, dropped: RecentMessage[]): { fits: boolean; journal: string; db: boolean } {
     const { maxMessages, maxBytes } = this.limits;
     const fits = () => this.hasRoom(1, size);
-    const dropped: RecentMessage[] = [];
     let journal = '';
     let db = false;
     for (const state of ['sent', 'failed'] as const) {
@@ -540,7 +540,7 @@ export class Outbox {
         this.bytes -= m.bytes;
       }
     }
-    return { fits: fits(), journal, db, undo: () => this.recent.restore(dropped) };
+    return { fits: fits(), journal, db };
   }
 
   private hasRoom(count: number, bytes: number): boolean {
