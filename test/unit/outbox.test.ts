@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -219,6 +220,31 @@ describe('Outbox journal (the recent tier on disk)', () => {
       ['y', body('y')],
     ]);
     expect(b.size).toEqual(a.size);
+  });
+
+  it('a batch whose journal write fails (a real EFBIG: the file size limit) is refused whole and undone; the outbox goes on', () => {
+    const path = dbPath();
+    // The compiled outbox in a child process whose files may not grow past 160 KiB (ulimit -f; Node ignores SIGXFSZ).
+    const child = `
+      const { Outbox } = await import(${JSON.stringify(join(process.cwd(), 'dist/electron/core/runscope/outbox.js'))});
+      const o = new Outbox(${JSON.stringify(path)}, { maxMessages: 1000, maxBytes: 1e8 });
+      const ids = () => o.due(Date.now(), 10, new Set()).map((m) => m.exchangeId);
+      await o.enqueue('kept', '{"k":1}');
+      let error = null;
+      try { await o.enqueueMany([['a', '{"a":1}'], ['big', JSON.stringify({ pad: 'p'.repeat(300000) })]]); } catch (e) { error = e.message; }
+      const afterFailure = { ids: ids(), depth: o.depth, messages: o.size.messages, lastWriteError: o.lastWriteError };
+      await o.enqueue('later', '{"l":1}');
+      const afterNext = { ids: ids(), depth: o.depth, lastWriteError: o.lastWriteError };
+      o.close();
+      console.log(JSON.stringify({ error, afterFailure, afterNext }));`;
+    const run = spawnSync('bash', ['-c', 'ulimit -f 160 && exec "$0" --input-type=module -e "$1"', process.execPath, child], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const out = JSON.parse(run.stdout) as { error: string; afterFailure: Record<string, unknown>; afterNext: Record<string, unknown> };
+    expect(out.error).toMatch(/^outbox write failed: .*(EFBIG|too large)/i);
+    expect(out.afterFailure).toEqual({ ids: ['kept'], depth: 1, messages: 1, lastWriteError: out.error });
+    expect(out.afterNext).toEqual({ ids: ['kept', 'later'], depth: 2, lastWriteError: null });
+    const reopened = open(path);
+    expect(reopened.due(Date.now(), 10, new Set()).map((m) => m.exchangeId)).toEqual(['kept', 'later']);
   });
 
   it('a record cut by a crash is ignored, and so is anything after it', async () => {
