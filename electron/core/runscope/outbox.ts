@@ -514,11 +514,11 @@ export class Outbox {
   /**
    * Room for one more message of `size` bytes; recent-tier messages it removes go
    * onto `dropped` (put back if the write fails). When full: oldest sent go first,
-   * then oldest failed; undelivered are never
-   * dropped. The database holds the oldest, so it gives first. Sent messages
-   * leave the database TRIM_AHEAD of the bound more than the new one needs, in
-   * one statement: once the history fills the bound, every new message would
-   * otherwise cost a SELECT and a DELETE in SQLite while traffic is at its busiest.
+   * then oldest failed; undelivered are never dropped. The database holds the
+   * oldest, so it gives first. Sent messages leave the database TRIM_AHEAD of the
+   * bound more than the new one needs, in one statement: once the history fills
+   * the bound, every new message would otherwise cost a SELECT and a DELETE in
+   * SQLite while traffic is at its busiest.
    */
   private makeRoom(size: number, dropped: RecentMessage[]): { fits: boolean; journal: string; db: boolean } {
     const { maxMessages, maxBytes } = this.limits;
