@@ -2,7 +2,7 @@
 // Both transports (Electron IPC and the headless WebSocket) carry exactly this.
 
 export type DeliveryState = 'queued' | 'sent' | 'retrying' | 'failed';
-export type ExchangeState = 'pending' | 'complete' | 'failed';
+export type ExchangeProgress = 'pending' | 'complete' | 'failed';
 export type HeaderPair = [name: string, value: string];
 
 export interface BodyView {
@@ -21,7 +21,7 @@ export interface ExchangeSummary {
   url: string;
   host: string;
   status: number | null;
-  state: ExchangeState;
+  state: ExchangeProgress;
   error: string | null;
   /** Response body bytes received. */
   responseBytes: number;

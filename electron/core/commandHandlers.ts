@@ -1,22 +1,15 @@
-// The command half of the API contract, implemented once for both transports.
+// The app's own commands (settings, status, CA, clearing); addons add theirs.
 import type { CommandHandlers, SettingsView, Status } from './api.js';
 import type { EventBatcher } from './eventBatcher.js';
 import type { CertificateAuthority } from './proxy/ca.js';
-import type { DeliveryChannel } from './runscope/deliveryChannel.js';
 import { last4, mergeSettings, type RunscopeSettings } from './settings/schema.js';
-import { toDetail, toSummary } from './store/exchange.js';
-import type { ExchangeStore } from './store/exchangeStore.js';
-import { toHar } from './store/har.js';
-
-const APP_VERSION = '0.1.0';
 
 export interface CommandDeps {
   settings(): RunscopeSettings;
   saveSettings(next: RunscopeSettings): Promise<void>;
   status(): Status;
-  store: ExchangeStore;
-  delivery: Pick<DeliveryChannel<unknown>, 'query'>;
-  batcher: EventBatcher;
+  clear(): void;
+  events: EventBatcher;
   ca: CertificateAuthority;
   markCaExported(): Promise<void>;
 }
@@ -32,7 +25,9 @@ export function settingsView(s: RunscopeSettings): SettingsView {
   };
 }
 
-export function createCommandHandlers(d: CommandDeps): CommandHandlers {
+type AppCommands = Pick<CommandHandlers, 'getSettings' | 'saveSettings' | 'getStatus' | 'clearTraffic' | 'exportCa'>;
+
+export function appCommands(d: CommandDeps): AppCommands {
   let saving = Promise.resolve();
   return {
     getSettings: () => settingsView(d.settings()),
@@ -46,41 +41,20 @@ export function createCommandHandlers(d: CommandDeps): CommandHandlers {
         } catch (err) {
           return { ok: false as const, errors: { settings: `settings could not be saved: ${(err as Error).message}` } };
         }
-        d.batcher.statusChanged();
+        d.events.statusChanged();
         return { ok: true as const, settings: settingsView(merged.settings) };
       });
       saving = result.then(() => undefined);
       return result;
     },
     getStatus: () => d.status(),
-    listExchanges: ({ limit }) => d.store.latest(limit ?? 10_000).map(toSummary),
-    getExchange: ({ id }) => {
-      const ex = d.store.get(id);
-      return ex ? toDetail(ex) : null;
-    },
-    getDelivery: ({ exchangeId }) => d.delivery.query('get', { exchangeId }),
-    listDeliveries: ({ limit, state }) => d.delivery.query('list', { limit: limit ?? 1000, ...(state ? { state } : {}) }),
     clearTraffic: () => {
-      d.store.clear();
-      d.batcher.clearedAll();
+      d.clear();
       return { ok: true };
-    },
-    retryDelivery: async ({ exchangeId }) => {
-      const summary = await d.delivery.query('requeue', { exchangeId });
-      if (!summary) return { ok: false, error: 'only a failed message can be retried' };
-      const ex = d.store.get(exchangeId);
-      if (ex) ex.delivery = summary.state;
-      d.batcher.delivery(summary);
-      if (ex) d.batcher.exchangeUpdated(toSummary(ex));
-      return { ok: true };
-    },
-    exportHar: ({ ids }) => {
-      const exchanges = ids ? ids.map((id) => d.store.get(id)).filter((e) => e !== undefined) : d.store.latest(Number.MAX_SAFE_INTEGER);
-      return { har: JSON.stringify(toHar(exchanges, APP_VERSION)), count: exchanges.length };
     },
     exportCa: async () => {
       await d.markCaExported();
-      d.batcher.statusChanged();
+      d.events.statusChanged();
       return { pem: d.ca.certPem, path: d.ca.certPath };
     },
   };

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeliveryChannel } from '../../electron/core/runscope/deliveryChannel.js';
-import type { ExchangeCopy } from '../../electron/core/runscope/deliveryProtocol.js';
+import type { ForwardCopy } from '../../electron/core/runscope/deliveryProtocol.js';
+import { forwardCopy } from '../../electron/core/addons/forwardCopy.js';
 import type { EnqueueResult } from '../../electron/core/runscope/outbox.js';
 import { RUNSCOPE_DEFAULTS } from '../../electron/core/settings/schema.js';
-import { endedExchange } from '../support/endedExchange.js';
+import { endedExchange } from '../support/exchanges.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -17,9 +18,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function copy(id: string): ExchangeCopy {
-  const e = endedExchange(id);
-  return [e.id, e.startedAt, e.endedAt, e.method, e.url, e.requestHeaders, e.responseHeaders, e.status, e.reason, false, 0, false, undefined, 0, false, undefined];
+function copy(id: string): ForwardCopy {
+  return forwardCopy(endedExchange(id), false, []);
 }
 
 type Result = EnqueueResult | Error;

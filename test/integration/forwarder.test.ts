@@ -7,14 +7,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunscopeClient } from '../../electron/core/runscope/client.js';
 import { BATCH_MAX_MESSAGES, Forwarder } from '../../electron/core/runscope/forwarder.js';
-import type { ExchangeCopy } from '../../electron/core/runscope/deliveryProtocol.js';
+import { forwardCopy } from '../../electron/core/addons/forwardCopy.js';
 import { toRunscopeMessage } from '../../electron/core/runscope/message.js';
 import { Outbox } from '../../electron/core/runscope/outbox.js';
 import { messageTextOf, storedFormOf } from '../../electron/core/runscope/storedMessage.js';
 import { RUNSCOPE_DEFAULTS } from '../../electron/core/settings/schema.js';
-import { CapturedBody } from '../../electron/core/store/exchange.js';
 import { startCollector, type Collector } from '../support/collector.js';
-import { endedExchange } from '../support/endedExchange.js';
+import { body, endedExchange } from '../support/exchanges.js';
 
 const TOKEN = 'forwarder-token-1234';
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -23,7 +22,7 @@ afterEach(async () => {
 });
 
 function message(id: string): string {
-  return JSON.stringify(toRunscopeMessage({ ...endedExchange(id), requestBody: new CapturedBody(0), responseBody: new CapturedBody(0) }, false));
+  return JSON.stringify(toRunscopeMessage(endedExchange(id), false));
 }
 
 async function setup(opts: { catchUpDepth: number; busy: boolean; singleOnly?: boolean; maxInFlight?: number; render?: (stored: string) => string }) {
@@ -95,16 +94,17 @@ describe('Forwarder batches', () => {
 
   it('sends stored exchange copies as the messages built from them; one that cannot be built fails alone', async () => {
     const { sink, outbox, forwarder } = await setup({ catchUpDepth: 10_000, busy: false, render: messageTextOf });
-    const copies = Array.from({ length: 10 }, (_, i): ExchangeCopy => {
+    const copies = Array.from({ length: 10 }, (_, i) => {
       const e = endedExchange(`c${i}`);
-      return [e.id, e.startedAt, e.endedAt, e.method, e.url, e.requestHeaders, e.responseHeaders, e.status, e.reason, true, 2, false, Buffer.from('hi'), 0, false, undefined];
+      e.request.body = body('hi');
+      return forwardCopy(e, true, []);
     });
-    await Promise.all([...copies.map((c) => outbox.enqueue(c[0], storedFormOf(c))), outbox.enqueue('broken', '[not json')]);
+    await Promise.all([...copies.map((c) => outbox.enqueue(c.exchange.id, storedFormOf(c))), outbox.enqueue('broken', '[not json')]);
     forwarder.kick();
     await delivered(sink, 10);
     await settled(outbox, 11);
     expect(sink.rejected).toEqual([]);
-    expect(sink.received.map((m) => m.unique_identifier).sort()).toEqual(copies.map((c) => c[0]).sort());
+    expect(sink.received.map((m) => m.unique_identifier).sort()).toEqual(copies.map((c) => c.exchange.id).sort());
     expect(sink.received.every((m) => m.request.body === 'hi')).toBe(true);
     expect(outbox.get('broken')).toMatchObject({ state: 'failed' });
     expect(outbox.get('broken')?.lastError).toMatch(/message not built/);

@@ -22,8 +22,7 @@ beforeAll(async () => {
     insecureUpstreamHosts: [],
     maxBodyBytes: 1024,
     upstreamTimeout: 5_000,
-    onStart: () => undefined,
-    onEnd: () => undefined,
+    hooks: { intercept: () => ({ kind: 'go' }), run: () => undefined, done: () => undefined },
     maxTlsHostContexts: 2,
   });
 });

@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CapturedBody, type Exchange } from '../../electron/core/store/exchange.js';
-import { ExchangeStore } from '../../electron/core/store/exchangeStore.js';
+import { ExchangeStore } from '../../electron/core/addons/exchangeStore.js';
+import type { Exchange } from '../../electron/core/flow/exchange.js';
+import { body, exchange as anExchange } from '../support/exchanges.js';
 
 function exchange(id: string, bodyBytes = 0): Exchange {
-  const responseBody = new CapturedBody(1 << 20);
-  if (bodyBytes > 0) responseBody.push(Buffer.alloc(bodyBytes));
-  return {
-    id,
-    startedAt: 0,
-    method: 'GET',
-    url: `http://127.0.0.1:9/${id}`,
-    host: '127.0.0.1:9',
-    httpVersion: '1.1',
-    requestHeaders: '',
-    requestBody: new CapturedBody(0),
-    status: 200,
-    reason: 'OK',
-    responseHeaders: '',
-    responseBody,
-    responseStartedAt: null,
-    endedAt: null,
-    state: 'complete',
-    error: null,
-    delivery: null,
-  };
+  return anExchange({ id, method: 'GET', url: `http://127.0.0.1:9/${id}`, resBody: body(Buffer.alloc(bodyBytes)) });
 }
 
 const ids = (list: Exchange[]) => list.map((e) => e.id);
@@ -44,7 +25,7 @@ describe('ExchangeStore', () => {
     for (const id of ['a', 'b', 'c']) store.add(exchange(id, 100));
     expect(ids(store.latest(10))).toEqual(['b', 'c']);
     const c = store.get('c')!;
-    c.responseBody.push(Buffer.alloc(100));
+    c.response!.body.push(Buffer.alloc(100));
     store.grew(c, 100);
     expect(ids(store.latest(10))).toEqual(['c']);
   });

@@ -2,35 +2,13 @@ import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { toRunscopeMessage, headersObject } from '../../electron/core/runscope/message.js';
 import { messagesUrl } from '../../electron/core/runscope/client.js';
-import { CapturedBody, packHeaders, type Exchange } from '../../electron/core/store/exchange.js';
+import { packHeaders } from '../../electron/core/flow/headers.js';
+import { CapturedBody } from '../../electron/core/flow/body.js';
 import type { HeaderPair } from '../../electron/core/api.js';
+import { body, exchange as anExchange } from '../support/exchanges.js';
 
-function body(bytes: Buffer | string, cap = 1024 * 1024): CapturedBody {
-  const b = new CapturedBody(cap);
-  b.push(Buffer.from(bytes));
-  return b;
-}
-
-function exchange(over: { reqHeaders?: HeaderPair[]; reqBody?: CapturedBody; resHeaders?: HeaderPair[]; resBody?: CapturedBody } = {}): Exchange {
-  return {
-    id: 'ex-1',
-    startedAt: 1_700_000_000_123.456,
-    method: 'POST',
-    url: 'http://127.0.0.1:9/path?q=1',
-    host: '127.0.0.1:9',
-    httpVersion: '1.1',
-    requestHeaders: packHeaders((over.reqHeaders ?? [['Host', '127.0.0.1:9']]).flat()),
-    requestBody: over.reqBody ?? new CapturedBody(10),
-    status: 404,
-    reason: 'Not Found',
-    responseHeaders: packHeaders((over.resHeaders ?? [['Content-Type', 'text/plain']]).flat()),
-    responseBody: over.resBody ?? new CapturedBody(10),
-    responseStartedAt: 1_700_000_000_200,
-    endedAt: 1_700_000_000_373.456,
-    state: 'complete',
-    error: null,
-    delivery: null,
-  };
+function exchange(over: { reqHeaders?: HeaderPair[]; reqBody?: CapturedBody; resHeaders?: HeaderPair[]; resBody?: CapturedBody } = {}) {
+  return anExchange({ ...over, status: 404, reason: 'Not Found' });
 }
 
 describe('toRunscopeMessage', () => {

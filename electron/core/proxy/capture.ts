@@ -1,18 +1,29 @@
-// Records every exchange by tapping the streams http-mitm-proxy already pipes.
-// We never use onResponseData/addResponseFilter: those force chunked encoding
-// and hold no backpressure. Taps copy at most `maxBodyBytes` per body.
-import type { IncomingMessage } from 'node:http';
+// Records every exchange by tapping the streams http-mitm-proxy already pipes,
+// and drives the pipeline's hooks as the exchange goes. We never use
+// onResponseData/addResponseFilter: those force chunked encoding and hold no
+// backpressure. Taps copy at most `maxBodyBytes` per body.
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { IContext, Proxy } from 'http-mitm-proxy';
-import { CapturedBody, nowMs, packHeaders, type Exchange } from '../store/exchange.js';
+import { CapturedBody } from '../flow/body.js';
+import { nowMs, type Exchange } from '../flow/exchange.js';
+import { packHeaders, packPairs } from '../flow/headers.js';
+import type { Answer, Verdict } from '../pipeline/addon.js';
 import { exchangeId } from './exchangeId.js';
 import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js';
 
-export interface CaptureHooks {
+/** The hooks capture calls: the pipeline's. */
+export interface ExchangeHooks {
+  intercept(ex: Exchange): Verdict | Promise<Verdict>;
+  run(hook: 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'error', ex: Exchange): void;
+  /** Called exactly once per recorded exchange, complete or failed. */
+  done(ex: Exchange): void;
+}
+
+export interface CaptureOptions {
   maxBodyBytes: number;
   upstreamTimeout: number;
-  onStart(ex: Exchange): void;
-  /** Called exactly once per exchange, complete or failed. */
-  onEnd(ex: Exchange): void;
+  hooks: ExchangeHooks;
+  log?: (line: string) => void;
 }
 
 const HIGH_WATER = 1024 * 1024;
@@ -34,7 +45,7 @@ function buildUrl(ctx: IContext): { url: string; host: string } {
   const defaultPort = ctx.isSSL ? 443 : 80;
   const hostname = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   // join() makes one flat string; `+` and template literals make a rope of
-  // pieces, and the store keeps every piece alive (see PackedHeaders).
+  // pieces, and the store keeps every piece alive.
   const host = port && port !== defaultPort ? [hostname, port].join(':') : hostname;
   return { url: [scheme, '://', host, raw.startsWith('/') ? '' : '/', raw].join(''), host };
 }
@@ -50,23 +61,69 @@ function holdBackpressure(source: IncomingMessage, sink: () => NodeJS.WritableSt
   });
 }
 
-export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
+export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
+  const { hooks } = opts;
   const byCtx = new WeakMap<IContext, Exchange>();
   const timers = new WeakMap<IContext, NodeJS.Timeout>();
 
   const finish = (ctx: IContext, ex: Exchange) => {
-    if (ex.endedAt !== null) return;
+    if (ex.timings.endedAt !== null) return;
     clearTimeout(timers.get(ctx));
-    ex.endedAt = nowMs();
-    if (ex.state === 'pending') ex.state = 'complete';
-    hooks.onEnd(ex);
+    ex.timings.endedAt = nowMs();
+    hooks.run(ex.error === null ? 'response' : 'error', ex);
+    hooks.done(ex);
   };
 
   const fail = (ctx: IContext, ex: Exchange, error: string) => {
-    if (ex.endedAt !== null) return;
-    ex.state = 'failed';
+    if (ex.timings.endedAt !== null) return;
     ex.error = error;
     finish(ctx, ex);
+  };
+
+  /** Replies with an addon's answer; the upstream is never asked. */
+  const answer = (ctx: IContext, ex: Exchange, a: Answer) => {
+    const res = ctx.proxyToClientResponse;
+    const body = Buffer.from(a.body);
+    const reason = a.reason ?? STATUS_CODES[a.status] ?? '';
+    ex.response = { status: a.status, reason, headers: packPairs(a.headers), body: new CapturedBody(opts.maxBodyBytes) };
+    ex.timings.responseStartedAt = nowMs();
+    hooks.run('responseHeaders', ex);
+    ex.response.body.push(body);
+    res.on('finish', () => finish(ctx, ex));
+    res.writeHead(a.status, reason, a.headers.flat());
+    res.end(body);
+    // Read the request to its end so the connection can carry the next one.
+    ctx.clientToProxyRequest.resume();
+  };
+
+  const record = (ctx: IContext, ex: Exchange, verdict: Verdict, go: () => void) => {
+    if (verdict.kind === 'drop') return go();
+    const req = ctx.clientToProxyRequest;
+    byCtx.set(ctx, ex);
+    req.on('data', (chunk: Buffer) => ex.request.body.push(chunk));
+    holdBackpressure(req, () => ctx.proxyToServerRequest);
+    ctx.proxyToClientResponse.on('close', () => {
+      if (ex.timings.endedAt !== null) return;
+      if (!ctx.proxyToClientResponse.writableFinished) {
+        fail(ctx, ex, 'client closed the connection before the response was complete');
+        ctx.serverToProxyResponse?.destroy();
+        ctx.proxyToServerRequest?.destroy();
+      }
+    });
+    req.on('end', () => {
+      hooks.run('request', ex);
+      // The response deadline starts once the client has sent its whole request.
+      if (ex.response !== null || ex.timings.endedAt !== null) return;
+      const timer = setTimeout(
+        () => ctx.proxyToServerRequest?.destroy(new UpstreamTimeoutError(opts.upstreamTimeout)),
+        opts.upstreamTimeout,
+      );
+      timer.unref();
+      timers.set(ctx, timer);
+    });
+    hooks.run('requestHeaders', ex);
+    if (verdict.kind === 'answer') return answer(ctx, ex, verdict.answer);
+    go();
   };
 
   proxy.onRequest((ctx, callback) => {
@@ -74,46 +131,24 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
     const { url, host } = buildUrl(ctx);
     const ex: Exchange = {
       id: exchangeId(),
-      startedAt: nowMs(),
-      method: req.method ?? 'GET',
-      url,
-      host,
-      httpVersion: req.httpVersion,
-      requestHeaders: packHeaders(req.rawHeaders),
-      requestBody: new CapturedBody(hooks.maxBodyBytes),
-      status: null,
-      reason: '',
-      responseHeaders: '',
-      responseBody: new CapturedBody(hooks.maxBodyBytes),
-      responseStartedAt: null,
-      endedAt: null,
-      state: 'pending',
+      kind: 'http',
+      origin: 'proxy',
+      request: { method: req.method ?? 'GET', url, host, httpVersion: req.httpVersion, headers: packHeaders(req.rawHeaders), body: new CapturedBody(opts.maxBodyBytes) },
+      response: null,
       error: null,
-      delivery: null,
+      timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
+      meta: {},
     };
-    byCtx.set(ctx, ex);
-    req.on('data', (chunk: Buffer) => ex.requestBody.push(chunk));
-    holdBackpressure(req, () => ctx.proxyToServerRequest);
-    ctx.proxyToClientResponse.on('close', () => {
-      if (ex.endedAt !== null) return;
-      if (!ctx.proxyToClientResponse.writableFinished) {
-        fail(ctx, ex, 'client closed the connection before the response was complete');
-        ctx.serverToProxyResponse?.destroy();
-        ctx.proxyToServerRequest?.destroy();
-      }
-    });
-    // The response deadline starts once the client has sent its whole request.
-    req.on('end', () => {
-      if (ex.status !== null || ex.endedAt !== null) return;
-      const timer = setTimeout(
-        () => ctx.proxyToServerRequest?.destroy(new UpstreamTimeoutError(hooks.upstreamTimeout)),
-        hooks.upstreamTimeout,
-      );
-      timer.unref();
-      timers.set(ctx, timer);
-    });
-    hooks.onStart(ex);
-    callback();
+    const go = () => callback();
+    const verdict = hooks.intercept(ex);
+    if (!(verdict instanceof Promise)) return record(ctx, ex, verdict, go);
+    verdict.then(
+      (v) => record(ctx, ex, v, go),
+      (err: Error) => {
+        opts.log?.(`an intercept hook failed (${err.message}); the exchange goes on`);
+        record(ctx, ex, { kind: 'go' }, go);
+      },
+    );
   });
 
   proxy.onResponse((ctx, callback) => {
@@ -121,16 +156,16 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
     const res = ctx.serverToProxyResponse;
     if (ex && res) {
       clearTimeout(timers.get(ctx));
-      ex.status = res.statusCode ?? 0;
-      ex.reason = res.statusMessage ?? '';
-      ex.responseHeaders = packHeaders(res.rawHeaders);
-      ex.responseStartedAt = nowMs();
-      res.on('data', (chunk: Buffer) => ex.responseBody.push(chunk));
+      ex.response = { status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: packHeaders(res.rawHeaders), body: new CapturedBody(opts.maxBodyBytes) };
+      ex.timings.responseStartedAt = nowMs();
+      const body = ex.response.body;
+      res.on('data', (chunk: Buffer) => body.push(chunk));
       holdBackpressure(res, () => ctx.proxyToClientResponse);
       res.on('end', () => finish(ctx, ex));
       res.on('close', () => {
         if (!res.complete) fail(ctx, ex, 'upstream closed the connection before the response body ended');
       });
+      hooks.run('responseHeaders', ex);
     }
     callback();
   });
@@ -146,18 +181,21 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
       ctx.proxyToServerRequest?.destroy();
       return;
     }
-    const target = ex?.host ?? ctx.proxyToServerRequestOptions?.host ?? 'upstream';
+    const target = ex?.request.host ?? ctx.proxyToServerRequestOptions?.host ?? 'upstream';
     const { status, text } = describeUpstreamError(err, target);
     if (!res.headersSent) {
       const body = `Proxyscope: ${text}\n`;
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-proxyscope-error': '1', connection: 'close' });
       res.end(body);
       if (ex) {
-        ex.status = status;
-        ex.reason = status === 504 ? 'Gateway Timeout' : 'Bad Gateway';
-        ex.responseHeaders = packHeaders(['content-type', 'text/plain; charset=utf-8', 'x-proxyscope-error', '1']);
-        ex.responseStartedAt ??= nowMs();
-        ex.responseBody.push(Buffer.from(body));
+        ex.response = {
+          status,
+          reason: status === 504 ? 'Gateway Timeout' : 'Bad Gateway',
+          headers: packHeaders(['content-type', 'text/plain; charset=utf-8', 'x-proxyscope-error', '1']),
+          body: new CapturedBody(opts.maxBodyBytes),
+        };
+        ex.timings.responseStartedAt ??= nowMs();
+        ex.response.body.push(Buffer.from(body));
       }
     } else {
       // Headers already went out: cut the connection so the client sees a truncated response.

@@ -5,12 +5,12 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Proxy } from 'http-mitm-proxy';
 import type { CertificateAuthority } from './ca.js';
-import { attachCapture, type CaptureHooks } from './capture.js';
+import { attachCapture, type CaptureOptions } from './capture.js';
 import { createLeafCertificateCache } from './leafCertificates.js';
 import { boundTlsHostContexts } from './tlsHostContexts.js';
 import { guardSlowClients } from './slowClientGuard.js';
 
-export interface ProxyOptions extends CaptureHooks {
+export interface ProxyOptions extends CaptureOptions {
   host: string;
   port: number;
   ca: CertificateAuthority;

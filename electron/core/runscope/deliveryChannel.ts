@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DeliverySummary } from '../api.js';
 import type { RunscopeSettings } from '../settings/schema.js';
-import type { DeliveryStatus, ExchangeCopy, FromWorker, Queries, QueryName, ToWorker, WorkerInit } from './deliveryProtocol.js';
+import type { DeliveryStatus, ForwardCopy, FromWorker, Queries, QueryName, ToWorker, WorkerInit } from './deliveryProtocol.js';
 import type { EnqueueResult } from './outbox.js';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -52,7 +52,7 @@ export class DeliveryChannel<T> {
   private readonly pending = new Map<number, T>();
   private nextExchange = 0;
   private readonly answers = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private outgoing: ExchangeCopy[] = [];
+  private outgoing: ForwardCopy[] = [];
   private postTimer: NodeJS.Timeout | null = null;
   private nextQuery = 1;
   private stopped: Promise<void> | null = null;
@@ -102,7 +102,7 @@ export class DeliveryChannel<T> {
   }
 
   /** hooks.onQueued(tag, …) follows once the exchange's message is committed to the outbox, or not. */
-  enqueue(copy: ExchangeCopy, tag: T): void {
+  enqueue(copy: ForwardCopy, tag: T): void {
     if (this.failure || this.stopped) {
       const err = new Error(this.failure ?? 'delivery is stopped');
       queueMicrotask(() => this.hooks.onQueued(tag, err));

@@ -4,36 +4,16 @@
 import type { DeliveryRecord, DeliveryState, DeliverySummary } from '../api.js';
 import type { CaptureLimits } from '../settings/captureLimits.js';
 import type { RunscopeSettings } from '../settings/schema.js';
-import type { PackedHeaders } from '../store/exchange.js';
+import type { ExchangeState } from '../flow/state.js';
 
 /**
- * An ended exchange, reduced to what its Runscope message needs. A tuple, not an
- * object: structured clone writes an object's every key, and this crosses
- * thousands of times a second on the proxy's busiest thread. Headers are packed
- * (PackedHeaders, one string each); a body's bytes are there only when log_body
- * was on when the exchange ended. `Body` is how the bytes travel: as bytes here,
- * as base64 in the outbox (storedMessage.ts).
+ * What crosses to the worker for one ended exchange: its serialised state, after
+ * redaction, with bodies only when log_body was on when it ended.
  */
-export type ExchangeCopyWith<Body> = [
-  id: string,
-  startedAt: number,
-  endedAt: number | null,
-  method: string,
-  url: string,
-  requestHeaders: PackedHeaders,
-  responseHeaders: PackedHeaders,
-  status: number | null,
-  reason: string,
-  logBody: boolean,
-  requestSize: number,
-  requestTruncated: boolean,
-  requestBytes: Body,
-  responseSize: number,
-  responseTruncated: boolean,
-  responseBytes: Body,
-];
-
-export type ExchangeCopy = ExchangeCopyWith<Uint8Array | undefined>;
+export interface ForwardCopy {
+  logBody: boolean;
+  exchange: ExchangeState;
+}
 
 export interface WorkerInit {
   outboxPath: string;
@@ -58,7 +38,7 @@ export type QueryName = keyof Queries;
 
 export type ToWorker =
   /** Exchange k of the batch is number `first + k`: acknowledgements name exchanges by number. */
-  | { type: 'enqueue'; first: number; exchanges: ExchangeCopy[] }
+  | { type: 'enqueue'; first: number; exchanges: ForwardCopy[] }
   | { type: 'settings'; settings: RunscopeSettings }
   | { type: 'busy'; busy: boolean }
   | { type: 'query'; id: number; name: QueryName; args: Queries[QueryName]['args'] }

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { DeliverySummary } from '../api.js';
 import type { RunscopeSettings } from '../settings/schema.js';
 import { RunscopeClient } from './client.js';
-import type { DeliveryStatus, ExchangeCopy, FromWorker, ToWorker, WorkerInit } from './deliveryProtocol.js';
+import type { DeliveryStatus, ForwardCopy, FromWorker, ToWorker, WorkerInit } from './deliveryProtocol.js';
 import { Forwarder } from './forwarder.js';
 import { Outbox } from './outbox.js';
 import { messageTextOf, storedFormOf } from './storedMessage.js';
@@ -94,8 +94,8 @@ function ackQueued(n: number): void {
 }
 
 /** Exchange k of `copies` is number `first + k`. */
-function enqueue(copies: ExchangeCopy[], first: number): void {
-  outbox.enqueueMany(copies.map((c) => [c[0], storedFormOf(c)] as const)).then(
+function enqueue(copies: ForwardCopy[], first: number): void {
+  outbox.enqueueMany(copies.map((c) => [c.exchange.id, storedFormOf(c)] as const)).then(
     (results) => {
       results.forEach((result, k) => (result === 'queued' ? ackQueued(first + k) : acks.full.push(first + k)));
       schedulePost();

@@ -2,20 +2,10 @@
 // Rule for compressed bodies: when log_body is on and the body is gzip/br/deflate,
 // we send the decoded bytes and drop content-encoding from the copied headers;
 // if decoding fails we send the raw bytes (base64) and keep the header.
-import zlib from 'node:zlib';
-import { headerValue, unpackHeaders, type Exchange, type PackedHeaders } from '../store/exchange.js';
-
-/** What a message is built from: a captured Exchange, or its copy sent to the delivery worker. */
-export type MessageSource = Pick<Exchange, 'id' | 'startedAt' | 'endedAt' | 'method' | 'url' | 'requestHeaders' | 'responseHeaders' | 'status' | 'reason'> & {
-  requestBody: BodySource;
-  responseBody: BodySource;
-};
-
-export interface BodySource {
-  bytes(): Buffer;
-  truncated: boolean;
-  size: number;
-}
+import type { CapturedBody } from '../flow/body.js';
+import { decodeContent, textOrBase64 } from '../flow/contentEncoding.js';
+import type { Exchange } from '../flow/exchange.js';
+import { headerValue, unpackHeaders, type PackedHeaders } from '../flow/headers.js';
 
 type HeaderObject = Record<string, string | string[]>;
 
@@ -64,35 +54,9 @@ export function headersObject(packed: PackedHeaders, drop?: string): HeaderObjec
   return out;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 function encodeBody(bytes: Buffer): { body: string; body_encoding?: 'base64' } {
-  try {
-    return { body: utf8.decode(bytes) };
-  } catch {
-    return { body: bytes.toString('base64'), body_encoding: 'base64' };
-  }
-}
-
-/** Decodes a (possibly truncated) compressed body; null when it cannot be decoded. */
-export function decodeContent(bytes: Buffer, encoding: string | undefined, truncated: boolean): Buffer | null {
-  const enc = encoding?.trim().toLowerCase();
-  if (!enc || enc === 'identity') return bytes;
-  const opts = truncated ? { finishFlush: zlib.constants.Z_SYNC_FLUSH } : {};
-  try {
-    if (enc === 'gzip' || enc === 'x-gzip') return zlib.gunzipSync(bytes, opts);
-    if (enc === 'deflate') {
-      try {
-        return zlib.inflateSync(bytes, opts);
-      } catch {
-        return zlib.inflateRawSync(bytes, opts);
-      }
-    }
-    if (enc === 'br') return zlib.brotliDecompressSync(bytes, truncated ? { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH } : {});
-  } catch {
-    return null;
-  }
-  return null;
+  const { text, base64 } = textOrBase64(bytes);
+  return base64 ? { body: text, body_encoding: 'base64' } : { body: text };
 }
 
 function bodyFields(headers: PackedHeaders, bytes: Buffer, truncated: boolean) {
@@ -115,34 +79,38 @@ function formFields(text: Buffer): Record<string, string | string[]> {
   return form;
 }
 
-export function toRunscopeMessage(ex: MessageSource, logBody: boolean): RunscopeMessage {
-  const ended = ex.endedAt ?? ex.startedAt;
-  const req = logBody
-    ? bodyFields(ex.requestHeaders, ex.requestBody.bytes(), ex.requestBody.truncated)
-    : { headers: headersObject(ex.requestHeaders), body: undefined, text: null };
-  const res = logBody
-    ? bodyFields(ex.responseHeaders, ex.responseBody.bytes(), ex.responseBody.truncated)
-    : { headers: headersObject(ex.responseHeaders), body: undefined, text: null };
-  const contentType = logBody ? headerValue(ex.requestHeaders, 'content-type')?.split(';')[0]?.trim().toLowerCase() : undefined;
+const noBody = { bytes: () => Buffer.alloc(0), truncated: false, size: 0 } as Pick<CapturedBody, 'bytes' | 'truncated' | 'size'>;
+
+function side(headers: PackedHeaders, body: Pick<CapturedBody, 'bytes' | 'truncated'>, logBody: boolean) {
+  return logBody ? bodyFields(headers, body.bytes(), body.truncated) : { headers: headersObject(headers), body: undefined, text: null };
+}
+
+export function toRunscopeMessage(ex: Exchange, logBody: boolean): RunscopeMessage {
+  const { startedAt } = ex.timings;
+  const ended = ex.timings.endedAt ?? startedAt;
+  const response = ex.response ?? { status: 0, reason: '', headers: '', body: noBody };
+  const req = side(ex.request.headers, ex.request.body, logBody);
+  const res = side(response.headers, response.body, logBody);
+  const contentType = logBody ? headerValue(ex.request.headers, 'content-type')?.split(';')[0]?.trim().toLowerCase() : undefined;
   return {
     unique_identifier: ex.id,
     request: {
-      method: ex.method,
-      url: ex.url,
+      method: ex.request.method,
+      url: ex.request.url,
       headers: req.headers,
-      timestamp: ex.startedAt / 1000,
+      timestamp: startedAt / 1000,
       ...req.body,
       ...(logBody && req.text && req.text.length > 0 && contentType === 'application/x-www-form-urlencoded'
         ? { form: formFields(req.text) }
         : {}),
     },
     response: {
-      status: ex.status ?? 0,
-      reason: ex.reason,
+      status: response.status,
+      reason: response.reason,
       headers: res.headers,
       timestamp: ended / 1000,
-      response_time: (ended - ex.startedAt) / 1000,
-      size_bytes: ex.responseBody.size,
+      response_time: (ended - startedAt) / 1000,
+      size_bytes: response.body.size,
       ...res.body,
     },
   };

@@ -1,6 +1,5 @@
 // Captured exchanges in memory, bounded by count and body bytes; oldest evicted first.
-import type { Exchange } from './exchange.js';
-import { capturedBytes } from './exchange.js';
+import { capturedBytes, type Exchange } from '../flow/exchange.js';
 
 export class ExchangeStore {
   private readonly byId = new Map<string, Exchange>();

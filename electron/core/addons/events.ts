@@ -1,0 +1,21 @@
+// The UI's live view of the traffic: each exchange once when it starts and once
+// when it is recorded (and when an addon changes it), batched per frame.
+import { summaryOf } from '../flow/views.js';
+import type { Addon, AddonContext } from '../pipeline/addon.js';
+
+export function eventsAddon(): Addon {
+  let ctx: AddonContext;
+  return {
+    name: 'events',
+    start: (c) => {
+      ctx = c;
+    },
+    requestHeaders: (ex) => ctx.events.exchangeAdded(summaryOf(ex)),
+    recorded: (ex) => {
+      ctx.events.exchangeUpdated(summaryOf(ex));
+      ctx.events.statusChanged();
+    },
+    updated: (ex) => ctx.events.exchangeUpdated(summaryOf(ex)),
+    cleared: () => ctx.events.clearedAll(),
+  };
+}

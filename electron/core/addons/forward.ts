@@ -1,0 +1,111 @@
+// Runscope forwarding: each recorded exchange's redacted copy goes to the
+// delivery worker, which commits it to the outbox and sends it to the
+// collector. The exchange is reported only once its copy is on disk.
+import type { DeliverySummary, Status } from '../api.js';
+import type { Exchange } from '../flow/exchange.js';
+import { DELIVERY_META } from '../flow/views.js';
+import type { Addon, AddonContext } from '../pipeline/addon.js';
+import { LoadGauge } from '../runscope/loadGauge.js';
+import { DeliveryChannel } from '../runscope/deliveryChannel.js';
+import { forwardingEnabled, forwardingNote, type RunscopeSettings } from '../settings/schema.js';
+import { forwardCopy, type Redaction } from './forwardCopy.js';
+
+export interface ForwardOptions {
+  outboxPath: string;
+  limits: { outboxMaxMessages: number; outboxMaxBytes: number };
+  redactions?: readonly Redaction[];
+  onDelivery?: (d: DeliverySummary) => void;
+}
+
+interface Queued {
+  ex: Exchange;
+  release: () => void;
+}
+
+export function forwardAddon(opts: ForwardOptions): Addon {
+  const redactions = opts.redactions ?? [];
+  let ctx: AddonContext;
+  let settings: RunscopeSettings;
+  let channel: DeliveryChannel<Queued>;
+  let outboxFull: string | null = null;
+  // Delivery holds back while user traffic keeps this thread busy (see LoadGauge).
+  const load = new LoadGauge((busy) => channel.setBusy(busy));
+
+  const queued = ({ ex, release }: Queued, result: 'queued' | 'full' | Error) => {
+    if (result instanceof Error) {
+      ex.meta[DELIVERY_META] = null;
+      ctx.log(result.message);
+    } else if (result === 'full') {
+      ex.meta[DELIVERY_META] = null;
+      outboxFull = `outbox full (${opts.limits.outboxMaxMessages} messages or ${opts.limits.outboxMaxBytes} bytes of undelivered messages): new messages are not queued`;
+      ctx.log(outboxFull);
+    } else {
+      outboxFull = null;
+    }
+    release();
+  };
+
+  const delivered = (d: DeliverySummary) => {
+    const ex = ctx.find(d.exchangeId);
+    if (ex) {
+      ex.meta[DELIVERY_META] = d.state;
+      ctx.updated(ex);
+    }
+    ctx.events.delivery(d);
+    ctx.events.statusChanged();
+    opts.onDelivery?.(d);
+  };
+
+  return {
+    name: 'forward',
+    async start(c) {
+      ctx = c;
+      settings = c.settings();
+      channel = await DeliveryChannel.start<Queued>(
+        { outboxPath: opts.outboxPath, limits: opts.limits, settings },
+        { onQueued: queued, log: c.log, onStatusChange: () => c.events.statusChanged(), onDelivery: delivered },
+      );
+      load.start();
+    },
+    configure(next) {
+      if (next === settings) return;
+      settings = next;
+      channel.settingsChanged(next);
+    },
+    requestHeaders: () => load.exchangeStarted(),
+    done(ex, wait) {
+      if (!forwardingEnabled(settings)) return;
+      ex.meta[DELIVERY_META] = 'queued';
+      channel.enqueue(forwardCopy(ex, settings.log_body, redactions), { ex, release: wait() });
+    },
+    status(): Partial<Status> {
+      const d = channel.status;
+      const problems = [forwardingNote(settings), channel.failure, d.pausedReason, d.lastWriteError, outboxFull, d.durabilityProblem];
+      return {
+        forwarding: forwardingEnabled(settings) && d.pausedReason === null && channel.failure === null,
+        forwardingNote: problems.find((p) => p) ?? null,
+        outboxDepth: d.depth,
+        lastDeliveryError: d.lastError,
+      };
+    },
+    commands: {
+      getDelivery: ({ exchangeId }) => channel.query('get', { exchangeId }),
+      listDeliveries: ({ limit, state }) => channel.query('list', { limit: limit ?? 1000, ...(state ? { state } : {}) }),
+      retryDelivery: async ({ exchangeId }) => {
+        const summary = await channel.query('requeue', { exchangeId });
+        if (!summary) return { ok: false, error: 'only a failed message can be retried' };
+        const ex = ctx.find(exchangeId);
+        if (ex) {
+          ex.meta[DELIVERY_META] = summary.state;
+          ctx.updated(ex);
+        }
+        ctx.events.delivery(summary);
+        return { ok: true };
+      },
+    },
+    async stop() {
+      load.stop();
+      await channel.stop();
+    },
+  };
+}

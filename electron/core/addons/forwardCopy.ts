@@ -1,0 +1,14 @@
+// The copy of an exchange that leaves for the collector, made from the model
+// and passed through the redaction steps before anything of it is durable.
+import type { Exchange } from '../flow/exchange.js';
+import { toState, type ExchangeState } from '../flow/state.js';
+import type { ForwardCopy } from '../runscope/deliveryProtocol.js';
+
+/** Removes secrets from a forward copy (rules add these); returns the state to send. */
+export type Redaction = (state: ExchangeState) => ExchangeState;
+
+export function forwardCopy(ex: Exchange, logBody: boolean, redactions: readonly Redaction[]): ForwardCopy {
+  let exchange = toState(ex, { bodies: logBody });
+  for (const redact of redactions) exchange = redact(exchange);
+  return { logBody, exchange };
+}

@@ -1,0 +1,136 @@
+// HAR 1.2 export of the kept exchanges (what every inspector and browser imports),
+// from the exchanges' serialised state. Bodies are exported decoded, as HAR asks.
+import { Cookie } from 'tough-cookie';
+import type { HeaderPair } from '../api.js';
+import { decodeContent, textOrBase64 } from '../flow/contentEncoding.js';
+import { toState, type BodyState, type ExchangeState } from '../flow/state.js';
+import type { Addon, AddonContext } from '../pipeline/addon.js';
+
+const APP_VERSION = '0.1.0';
+
+interface HarCookie {
+  name: string;
+  value: string;
+  path?: string;
+  domain?: string;
+  expires?: string;
+  httpOnly?: boolean;
+  secure?: boolean;
+}
+
+const first = (headers: HeaderPair[], name: string) => headers.find(([n]) => n.toLowerCase() === name)?.[1];
+const all = (headers: HeaderPair[], name: string) => headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+
+function requestCookies(headers: HeaderPair[]): HarCookie[] {
+  return all(headers, 'cookie').flatMap((line) =>
+    line.split(';').flatMap((part) => {
+      const at = part.indexOf('=');
+      const name = (at < 0 ? '' : part.slice(0, at)).trim();
+      return name ? [{ name, value: part.slice(at + 1).trim() }] : [];
+    }),
+  );
+}
+
+function responseCookies(headers: HeaderPair[]): HarCookie[] {
+  return all(headers, 'set-cookie').flatMap((line) => {
+    const c = Cookie.parse(line);
+    if (!c) return [];
+    return [{
+      name: c.key,
+      value: c.value,
+      ...(c.path ? { path: c.path } : {}),
+      ...(c.domain ? { domain: c.domain } : {}),
+      ...(c.expires instanceof Date ? { expires: c.expires.toISOString() } : {}),
+      ...(c.httpOnly ? { httpOnly: true } : {}),
+      ...(c.secure ? { secure: true } : {}),
+    }];
+  });
+}
+
+/** A body as HAR content: decoded text (base64 when not UTF-8), its decoded size and the bytes compression saved. */
+function content(body: BodyState, headers: HeaderPair[]) {
+  const wire = Buffer.from(body.base64, 'base64');
+  const decoded = decodeContent(wire, first(headers, 'content-encoding'), body.truncated) ?? wire;
+  const { text, base64 } = textOrBase64(decoded);
+  const compressed = decoded !== wire;
+  return {
+    // Decoded length: of the whole body, or of what was kept when it was cut.
+    size: compressed ? decoded.length : body.size,
+    ...(compressed && !body.truncated ? { compression: decoded.length - body.size } : {}),
+    text,
+    ...(base64 ? { encoding: 'base64' } : {}),
+    ...(body.truncated ? { comment: `truncated: ${wire.length} of ${body.size} bytes kept` } : {}),
+  };
+}
+
+function queryString(url: string) {
+  try {
+    return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
+  } catch {
+    return [];
+  }
+}
+
+const harHeaders = (headers: HeaderPair[]) => headers.map(([name, value]) => ({ name, value }));
+
+export function harEntry(s: ExchangeState) {
+  const { startedAt } = s.timings;
+  const ended = s.timings.endedAt ?? startedAt;
+  const waitEnd = s.timings.responseStartedAt ?? ended;
+  const req = s.request;
+  const res = s.response ?? { status: 0, reason: '', headers: [], body: { base64: '', size: 0, truncated: false } };
+  const reqBody = Buffer.from(req.body.base64, 'base64');
+  const reqText = textOrBase64(reqBody);
+  return {
+    startedDateTime: new Date(startedAt).toISOString(),
+    time: ended - startedAt,
+    request: {
+      method: req.method,
+      url: req.url,
+      httpVersion: `HTTP/${req.httpVersion}`,
+      cookies: requestCookies(req.headers),
+      headers: harHeaders(req.headers),
+      queryString: queryString(req.url),
+      ...(req.body.size > 0
+        ? { postData: { mimeType: first(req.headers, 'content-type') ?? '', text: reqText.text, ...(reqText.base64 ? { encoding: 'base64' } : {}) } }
+        : {}),
+      headersSize: -1,
+      bodySize: req.body.size,
+    },
+    response: {
+      status: res.status,
+      statusText: res.reason,
+      httpVersion: `HTTP/${req.httpVersion}`,
+      cookies: responseCookies(res.headers),
+      headers: harHeaders(res.headers),
+      content: { mimeType: first(res.headers, 'content-type') ?? '', ...content(res.body, res.headers) },
+      redirectURL: first(res.headers, 'location') ?? '',
+      headersSize: -1,
+      bodySize: res.body.size,
+      ...(s.error ? { _error: s.error } : {}),
+    },
+    cache: {},
+    timings: { send: 0, wait: waitEnd - startedAt, receive: ended - waitEnd },
+    _id: s.id,
+  };
+}
+
+export function toHar(states: ExchangeState[]): object {
+  return { log: { version: '1.2', creator: { name: 'Proxyscope', version: APP_VERSION }, entries: states.map(harEntry) } };
+}
+
+export function harAddon(): Addon {
+  let ctx: AddonContext;
+  return {
+    name: 'har',
+    start: (c) => {
+      ctx = c;
+    },
+    commands: {
+      exportHar: ({ ids }) => {
+        const exchanges = ids ? ids.map((id) => ctx.find(id)).filter((e) => e !== undefined) : ctx.latest(Number.MAX_SAFE_INTEGER);
+        return { har: JSON.stringify(toHar(exchanges.map((ex) => toState(ex)))), count: exchanges.length };
+      },
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Keeps captured exchanges in memory (bounded) and answers the pipeline's
+// find / latest / clear for every addon, and the UI's list and detail commands.
+import { detailOf, summaryOf } from '../flow/views.js';
+import type { Addon } from '../pipeline/addon.js';
+import { ExchangeStore } from './exchangeStore.js';
+
+export function storeAddon(limits: { maxExchanges: number; maxBytes: number }): Addon {
+  const store = new ExchangeStore(limits.maxExchanges, limits.maxBytes);
+  return {
+    name: 'store',
+    requestHeaders: (ex) => store.add(ex),
+    // Added at its request headers, before any body byte: all its bytes are new now.
+    done: (ex) => store.grew(ex, 0),
+    find: (id) => store.get(id),
+    latest: (limit) => store.latest(limit),
+    clear: () => store.clear(),
+    commands: {
+      listExchanges: ({ limit }) => store.latest(limit ?? 10_000).map(summaryOf),
+      getExchange: ({ id }) => {
+        const ex = store.get(id);
+        return ex ? detailOf(ex) : null;
+      },
+    },
+  };
+}

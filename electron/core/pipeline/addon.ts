@@ -1,0 +1,78 @@
+// What an addon is: a named set of hooks the pipeline calls as an exchange goes
+// through the proxy, plus what it contributes to the app (commands, status).
+// An addon knows the exchange model and the AddonContext, never another addon.
+import type { CommandHandlers, HeaderPair, Status } from '../api.js';
+import type { EventBatcher } from '../eventBatcher.js';
+import type { Exchange } from '../flow/exchange.js';
+import type { RunscopeSettings } from '../settings/schema.js';
+
+/** A response an addon gives in place of the upstream's (a mock). */
+export interface Answer {
+  status: number;
+  reason?: string;
+  headers: HeaderPair[];
+  body: Buffer | string;
+}
+
+/**
+ * What an intercept hook decides for an exchange whose request headers are in:
+ * undefined lets it go on; `answer` replies without asking the upstream; `drop`
+ * proxies it without recording it anywhere; `hold` waits (a breakpoint) and then
+ * decides.
+ */
+export type Decision = undefined | { answer: Answer } | { drop: true } | { hold: Promise<Decision> };
+
+/** Settled decisions, as the proxy acts on them. */
+export type Verdict = { kind: 'go' } | { kind: 'answer'; answer: Answer } | { kind: 'drop' };
+
+/** Lets an addon delay `recorded` (say, until its copy is on disk); call the returned function once done. */
+export type Wait = () => () => void;
+
+/** What the pipeline gives every addon when it starts. */
+export interface AddonContext {
+  settings(): RunscopeSettings;
+  log(line: string): void;
+  /** The UI's event stream (batched). */
+  events: EventBatcher;
+  /** An addon changed an exchange's meta: every addon's `updated` hook hears of it. */
+  updated(ex: Exchange): void;
+  /** Exchanges kept by the addon that keeps them (see `find`). */
+  find(id: string): Exchange | undefined;
+  latest(limit: number): Exchange[];
+}
+
+export interface Addon {
+  readonly name: string;
+  start?(ctx: AddonContext): void | Promise<void>;
+  /** Settings changed (also called once after start). */
+  configure?(settings: RunscopeSettings): void;
+
+  /** Decides before any addon observes the exchange: go on, answer, drop or hold. */
+  intercept?(ex: Exchange): Decision;
+  /** Request line and headers known; the body may still be arriving. */
+  requestHeaders?(ex: Exchange): void;
+  /** The request body ended. */
+  request?(ex: Exchange): void;
+  responseHeaders?(ex: Exchange): void;
+  /** The response body ended. */
+  response?(ex: Exchange): void;
+  error?(ex: Exchange): void;
+  /** The exchange ended (complete or failed); `wait` holds `recorded` back. */
+  done?(ex: Exchange, wait: Wait): void;
+  /** Every addon's work on the ended exchange is done: it may be reported. */
+  recorded?(ex: Exchange): void;
+  /** Another addon changed the exchange's meta. */
+  updated?(ex: Exchange): void;
+  /** The user cleared the traffic. */
+  cleared?(): void;
+
+  /** An addon that keeps exchanges answers these for everyone. */
+  find?(id: string): Exchange | undefined;
+  latest?(limit: number): Exchange[];
+  clear?(): void;
+
+  /** This addon's part of the status. */
+  status?(): Partial<Status>;
+  commands?: Partial<CommandHandlers>;
+  stop?(): void | Promise<void>;
+}
