@@ -9,7 +9,7 @@ import { loadOrCreateCa } from './proxy/ca.js';
 import { startProxy } from './proxy/proxy.js';
 import { DeliveryChannel } from './runscope/deliveryChannel.js';
 import type { ExchangeCopy } from './runscope/deliveryProtocol.js';
-import { LoadGauge } from './runscope/loadGauge.js';
+import { LoadGauge } from './proxy/loadGauge.js';
 import { createCommandHandlers } from './commandHandlers.js';
 import { CAPTURE_DEFAULTS, captureLimitsSchema, type CaptureLimits } from './settings/captureLimits.js';
 import { forwardingEnabled, forwardingNote, mergeSettings, type RunscopeSettings } from './settings/schema.js';
