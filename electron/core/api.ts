@@ -1,8 +1,10 @@
 // The contract between the renderer and the core: commands + events, types only.
 // Both transports (Electron IPC and the headless WebSocket) carry exactly this.
 
+/** Where one exchange's message to Runscope stands (outbox row state). */
 export type DeliveryState = 'queued' | 'sent' | 'retrying' | 'failed';
-export type ExchangeState = 'pending' | 'complete' | 'failed';
+/** How far the proxied exchange itself got: response still coming, done, or broken off. */
+export type ExchangeProgress = 'pending' | 'complete' | 'failed';
 export type HeaderPair = [name: string, value: string];
 
 export interface BodyView {
@@ -21,7 +23,7 @@ export interface ExchangeSummary {
   url: string;
   host: string;
   status: number | null;
-  state: ExchangeState;
+  state: ExchangeProgress;
   error: string | null;
   /** Response body bytes received. */
   responseBytes: number;

@@ -1,5 +1,5 @@
 // One captured request/response pair, as the core keeps it in memory.
-import type { BodyView, DeliveryState, ExchangeDetail, ExchangeState, ExchangeSummary, HeaderPair } from '../api.js';
+import type { BodyView, DeliveryState, ExchangeDetail, ExchangeProgress, ExchangeSummary, HeaderPair } from '../api.js';
 
 const noBytes = Buffer.alloc(0);
 
@@ -77,7 +77,7 @@ export interface Exchange {
   responseBody: CapturedBody;
   responseStartedAt: number | null;
   endedAt: number | null;
-  state: ExchangeState;
+  state: ExchangeProgress;
   error: string | null;
   delivery: DeliveryState | null;
 }
