@@ -1,7 +1,9 @@
 // The contract between the renderer and the core: commands + events, types only.
 // Both transports (Electron IPC and the headless WebSocket) carry exactly this.
 
+/** Where one exchange's message to Runscope stands (outbox row state). */
 export type DeliveryState = 'queued' | 'sent' | 'retrying' | 'failed';
+/** How far the proxied exchange itself got: response still coming, done, or broken off. */
 export type ExchangeProgress = 'pending' | 'complete' | 'failed';
 export type HeaderPair = [name: string, value: string];
 

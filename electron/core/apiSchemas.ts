@@ -1,10 +1,12 @@
 // Runtime validation of every command argument arriving over a transport
 // (IPC or WebSocket). The settings payload itself is validated by settings/schema.ts.
 import { z } from 'zod';
-import type { CommandName } from './api.js';
+import type { CommandName, DeliveryState } from './api.js';
 
 const id = z.string().min(1).max(200);
 const limit = z.number().int().positive().max(1_000_000).optional();
+/** Every DeliveryState, checked against the type both ways (a missing or extra key fails to compile). */
+const deliveryStates = Object.keys({ queued: 1, sent: 1, retrying: 1, failed: 1 } satisfies Record<DeliveryState, 1>) as [DeliveryState, ...DeliveryState[]];
 
 export const commandArgSchemas = {
   getSettings: z.undefined(),
@@ -14,7 +16,7 @@ export const commandArgSchemas = {
   getExchange: z.object({ id }).strict(),
   getDelivery: z.object({ exchangeId: id }).strict(),
   listDeliveries: z
-    .object({ limit, state: z.enum(['queued', 'sent', 'retrying', 'failed']).optional() })
+    .object({ limit, state: z.enum(deliveryStates).optional() })
     .strict(),
   clearTraffic: z.undefined(),
   retryDelivery: z.object({ exchangeId: id }).strict(),

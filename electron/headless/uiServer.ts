@@ -10,6 +10,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CoreService } from '../core/api.js';
 import { parseCommand } from '../core/apiSchemas.js';
+import { RENDERER_CSP } from '../core/rendererCsp.js';
 
 export interface UiServerOptions {
   service: CoreService;
@@ -35,11 +36,8 @@ const MIME: Record<string, string> = {
   '.map': 'application/json',
 };
 
-export const UI_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
 const SECURITY_HEADERS = {
-  'content-security-policy': UI_CSP,
+  'content-security-policy': RENDERER_CSP,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',

@@ -3,7 +3,8 @@
 import type { SafeStorage } from 'electron';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileSecretStore, writeFileAtomic, type SecretStore } from '../core/settings/secretStore.js';
+import { writeFileAtomic } from '../core/files/writeFileAtomic.js';
+import { fileSecretStore, type SecretStore } from '../core/settings/secretStore.js';
 
 export function safeStorageSecretStore(safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>, dataDir: string): SecretStore {
   if (!safeStorage.isEncryptionAvailable()) return fileSecretStore(dataDir);

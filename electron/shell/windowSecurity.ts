@@ -2,8 +2,7 @@
 // them without an Electron runtime (none can run here).
 import type { BrowserWindowConstructorOptions } from 'electron';
 
-export const RENDERER_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export { RENDERER_CSP } from '../core/rendererCsp.js';
 
 export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {

@@ -28,6 +28,8 @@ describe('BrowserWindow options', () => {
       expect(csp).toContain("object-src 'none'");
       expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
     }
+    // The page's copy is the same policy less frame-ancestors, which a <meta> policy cannot set.
+    expect(meta).toBe(RENDERER_CSP.replace("; frame-ancestors 'none'", ''));
   });
 
   it('trusts only the main frame of the bundled page', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoadGauge } from '../../electron/core/runscope/loadGauge.js';
+import { LoadGauge } from '../../electron/core/proxy/loadGauge.js';
 
 /** Keeps the event loop busy, the way a burst of proxied traffic does. */
 function spin(ms: number): void {

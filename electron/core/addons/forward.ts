@@ -5,7 +5,7 @@ import type { DeliverySummary, Status } from '../api.js';
 import type { Exchange } from '../flow/exchange.js';
 import { DELIVERY_META } from '../flow/views.js';
 import type { Addon, AddonContext } from '../pipeline/addon.js';
-import { LoadGauge } from '../runscope/loadGauge.js';
+import { LoadGauge } from '../proxy/loadGauge.js';
 import { DeliveryChannel } from '../runscope/deliveryChannel.js';
 import { forwardingEnabled, forwardingNote, type RunscopeSettings } from '../settings/schema.js';
 import { forwardCopy, type Redaction } from './forwardCopy.js';

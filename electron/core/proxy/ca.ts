@@ -5,7 +5,7 @@ import { generateKeyPairSync, randomBytes, sign, type KeyObject, createPrivateKe
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { writeFileAtomic } from '../settings/secretStore.js';
+import { writeFileAtomic } from '../files/writeFileAtomic.js';
 
 const { pki, asn1 } = forge;
 

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { writeFileAtomic } from '../settings/secretStore.js';
+import { writeFileAtomic } from '../files/writeFileAtomic.js';
 import { randomSerial, signCertificate, type CertificateAuthority } from './ca.js';
 
 const { pki } = forge;

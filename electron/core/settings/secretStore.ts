@@ -1,21 +1,14 @@
 // Where the Runscope access token lives at rest. The Electron shell supplies a
 // safeStorage-backed store; headless uses a 0600 file in the data dir.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../files/writeFileAtomic.js';
 
 export interface SecretStore {
   /** Human-readable: where the secret is kept (never the secret). */
   readonly kind: string;
   load(): Promise<string>;
   save(token: string): Promise<void>;
-}
-
-/** Writes `data` to `path` atomically with the given mode (temp file + rename). */
-export async function writeFileAtomic(path: string, data: string | Buffer, mode: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data, { mode });
-  await rename(tmp, path);
 }
 
 export function fileSecretStore(dataDir: string): SecretStore {

@@ -1,8 +1,9 @@
 // Settings at rest: settings.json (0600, no token) + the token in a SecretStore.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../files/writeFileAtomic.js';
 import { RUNSCOPE_DEFAULTS, runscopeSettingsSchema, type RunscopeSettings } from './schema.js';
-import { writeFileAtomic, type SecretStore } from './secretStore.js';
+import type { SecretStore } from './secretStore.js';
 
 export class SettingsStorage {
   private readonly path: string;

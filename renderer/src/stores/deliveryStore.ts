@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { DeliverySummary } from '../../../electron/core/api';
 
-export interface DeliveryState {
+export interface DeliveryStore {
   byExchange: Map<string, DeliverySummary>;
   /** Changes on every applied batch; select it to re-render on any delivery change. */
   version: number;
@@ -12,7 +12,7 @@ export interface DeliveryState {
   apply(records: DeliverySummary[]): void;
 }
 
-export const useDeliveries = create<DeliveryState>()((set, get) => ({
+export const useDeliveries = create<DeliveryStore>()((set, get) => ({
   byExchange: new Map(),
   version: 0,
   load(list) {

@@ -5,7 +5,7 @@ import type { SaveSettingsResult, SettingsInput, SettingsView } from '../../../e
 
 export type FieldErrors = Partial<Record<string, string>>;
 
-export interface SettingsState {
+export interface SettingsStore {
   saved: SettingsView | null;
   errors: FieldErrors;
   saving: boolean;
@@ -15,7 +15,7 @@ export interface SettingsState {
   setErrors(errors: FieldErrors): void;
 }
 
-export const useSettings = create<SettingsState>()((set) => ({
+export const useSettings = create<SettingsStore>()((set) => ({
   saved: null,
   errors: {},
   saving: false,

@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { ExchangeSummary } from '../../../electron/core/api';
 
-export interface TrafficState {
+export interface TrafficStore {
   rows: ExchangeSummary[];
   index: Map<string, number>;
   selectedId: string | null;
@@ -16,7 +16,7 @@ export interface TrafficState {
   setFilter(filter: string): void;
 }
 
-export const useTraffic = create<TrafficState>()((set, get) => ({
+export const useTraffic = create<TrafficStore>()((set, get) => ({
   rows: [],
   index: new Map(),
   selectedId: null,
