@@ -38,6 +38,8 @@ export interface ExchangeDetail extends ExchangeSummary {
   request: { headers: HeaderPair[]; body: BodyView };
   response: { status: number; reason: string; headers: HeaderPair[]; body: BodyView } | null;
   timings: { startedAt: number; responseStartedAt: number | null; endedAt: number | null };
+  /** Facts addons keep about the exchange (the delivery state, tags). */
+  meta: Record<string, string | number | boolean | null>;
 }
 
 export interface DeliveryRecord {

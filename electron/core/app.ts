@@ -9,9 +9,10 @@ import { EventBatcher } from './eventBatcher.js';
 import { summaryOf } from './flow/views.js';
 import { limitHeapGrowth } from './heapGrowth.js';
 import { eventsAddon } from './addons/events.js';
-import { forwardAddon } from './addons/forward.js';
+import { forwardAddon } from './addons/forward/forward.js';
+import type { Redaction } from './addons/forward/forwardCopy.js';
 import { harAddon } from './addons/har.js';
-import { storeAddon } from './addons/store.js';
+import { storeAddon } from './addons/store/store.js';
 import type { Addon } from './pipeline/addon.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { loadOrCreateCa } from './proxy/ca.js';
@@ -34,6 +35,8 @@ export interface StartAppOptions {
   upstreamCa?: string[];
   /** Addons run before the built-in ones (they may intercept what those would record). */
   addons?: Addon[];
+  /** Steps that remove secrets from what is forwarded, before it is durable. */
+  redactions?: Redaction[];
   log?: (line: string) => void;
 }
 
@@ -90,6 +93,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     eventsAddon(),
     forwardAddon({
       outboxPath,
+      redactions: opts.redactions,
       limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes },
       onDelivery: (d) => deliveryListeners.forEach((l) => l(d)),
     }),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeliveryChannel } from '../../electron/core/runscope/deliveryChannel.js';
 import type { ForwardCopy } from '../../electron/core/runscope/deliveryProtocol.js';
-import { forwardCopy } from '../../electron/core/addons/forwardCopy.js';
+import { forwardCopy } from '../../electron/core/addons/forward/forwardCopy.js';
 import type { EnqueueResult } from '../../electron/core/runscope/outbox.js';
 import { RUNSCOPE_DEFAULTS } from '../../electron/core/settings/schema.js';
 import { endedExchange } from '../support/exchanges.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunscopeClient } from '../../electron/core/runscope/client.js';
 import { BATCH_MAX_MESSAGES, Forwarder } from '../../electron/core/runscope/forwarder.js';
-import { forwardCopy } from '../../electron/core/addons/forwardCopy.js';
+import { forwardCopy } from '../../electron/core/addons/forward/forwardCopy.js';
 import { toRunscopeMessage } from '../../electron/core/runscope/message.js';
 import { Outbox } from '../../electron/core/runscope/outbox.js';
 import { messageTextOf, storedFormOf } from '../../electron/core/runscope/storedMessage.js';

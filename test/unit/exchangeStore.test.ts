@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExchangeStore } from '../../electron/core/addons/exchangeStore.js';
+import { ExchangeStore } from '../../electron/core/addons/store/exchangeStore.js';
 import type { Exchange } from '../../electron/core/flow/exchange.js';
 import { body, exchange as anExchange } from '../support/exchanges.js';
 

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { forwardCopy } from '../../electron/core/addons/forwardCopy.js';
+import { forwardCopy } from '../../electron/core/addons/forward/forwardCopy.js';
 import { toRunscopeMessage } from '../../electron/core/runscope/message.js';
 import { messageTextOf, storedFormOf } from '../../electron/core/runscope/storedMessage.js';
 import { CapturedBody } from '../../electron/core/flow/body.js';

@@ -32,5 +32,6 @@ export function detailOf(ex: Exchange): ExchangeDetail {
     request: { headers: state.request.headers, body: state.request.body },
     response: state.response,
     timings: state.timings,
+    meta: state.meta,
   };
 }

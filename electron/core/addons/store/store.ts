@@ -1,7 +1,7 @@
 // Keeps captured exchanges in memory (bounded) and answers the pipeline's
 // find / latest / clear for every addon, and the UI's list and detail commands.
-import { detailOf, summaryOf } from '../flow/views.js';
-import type { Addon } from '../pipeline/addon.js';
+import { detailOf, summaryOf } from '../../flow/views.js';
+import type { Addon } from '../../pipeline/addon.js';
 import { ExchangeStore } from './exchangeStore.js';
 
 export function storeAddon(limits: { maxExchanges: number; maxBytes: number }): Addon {

@@ -1,13 +1,13 @@
 // Runscope forwarding: each recorded exchange's redacted copy goes to the
 // delivery worker, which commits it to the outbox and sends it to the
 // collector. The exchange is reported only once its copy is on disk.
-import type { DeliverySummary, Status } from '../api.js';
-import type { Exchange } from '../flow/exchange.js';
-import { DELIVERY_META } from '../flow/views.js';
-import type { Addon, AddonContext } from '../pipeline/addon.js';
-import { LoadGauge } from '../proxy/loadGauge.js';
-import { DeliveryChannel } from '../runscope/deliveryChannel.js';
-import { forwardingEnabled, forwardingNote, type RunscopeSettings } from '../settings/schema.js';
+import type { DeliverySummary, Status } from '../../api.js';
+import type { Exchange } from '../../flow/exchange.js';
+import { DELIVERY_META } from '../../flow/views.js';
+import type { Addon, AddonContext } from '../../pipeline/addon.js';
+import { LoadGauge } from '../../proxy/loadGauge.js';
+import { DeliveryChannel } from '../../runscope/deliveryChannel.js';
+import { forwardingEnabled, forwardingNote, type RunscopeSettings } from '../../settings/schema.js';
 import { forwardCopy, type Redaction } from './forwardCopy.js';
 
 export interface ForwardOptions {

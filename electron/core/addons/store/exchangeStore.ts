@@ -1,5 +1,5 @@
 // Captured exchanges in memory, bounded by count and body bytes; oldest evicted first.
-import { capturedBytes, type Exchange } from '../flow/exchange.js';
+import { capturedBytes, type Exchange } from '../../flow/exchange.js';
 
 export class ExchangeStore {
   private readonly byId = new Map<string, Exchange>();

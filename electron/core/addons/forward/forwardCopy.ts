@@ -1,8 +1,8 @@
 // The copy of an exchange that leaves for the collector, made from the model
 // and passed through the redaction steps before anything of it is durable.
-import type { Exchange } from '../flow/exchange.js';
-import { toState, type ExchangeState } from '../flow/state.js';
-import type { ForwardCopy } from '../runscope/deliveryProtocol.js';
+import type { Exchange } from '../../flow/exchange.js';
+import { toState, type ExchangeState } from '../../flow/state.js';
+import type { ForwardCopy } from '../../runscope/deliveryProtocol.js';
 
 /** Removes secrets from a forward copy (rules add these); returns the state to send. */
 export type Redaction = (state: ExchangeState) => ExchangeState;

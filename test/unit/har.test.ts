@@ -1,0 +1,53 @@
+// HAR 1.2 export: decoded bodies with their decoded size, cookies parsed from headers.
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { harEntry } from '../../electron/core/addons/har.js';
+import { toState } from '../../electron/core/flow/state.js';
+import { body, exchange } from '../support/exchanges.js';
+
+describe('HAR export', () => {
+  it.each([
+    ['gzip', gzipSync],
+    ['br', brotliCompressSync],
+  ])('a %s response is exported as its decoded text, with the decoded size and the bytes compression saved', (encoding, compress) => {
+    const text = 'hello '.repeat(200);
+    const wire = compress(Buffer.from(text));
+    const entry = harEntry(toState(exchange({ resHeaders: [['Content-Encoding', encoding], ['Content-Type', 'text/plain']], resBody: body(wire) })));
+    expect(entry.response.content).toMatchObject({ text, size: text.length, compression: text.length - wire.length, mimeType: 'text/plain' });
+    expect(entry.response.content).not.toHaveProperty('encoding');
+    expect(entry.response.bodySize).toBe(wire.length);
+  });
+
+  it('a body that is not UTF-8 is base64; one that cannot be decoded is exported as it came', () => {
+    const binary = Buffer.from([0xff, 0x00, 0xc3, 0x28]);
+    const bin = harEntry(toState(exchange({ resBody: body(binary) })));
+    expect(bin.response.content).toMatchObject({ text: binary.toString('base64'), encoding: 'base64', size: 4 });
+    const broken = harEntry(toState(exchange({ resHeaders: [['Content-Encoding', 'gzip']], resBody: body('not gzip') })));
+    expect(broken.response.content).toMatchObject({ text: 'not gzip', size: 8 });
+    expect(broken.response.content).not.toHaveProperty('compression');
+  });
+
+  it('says when a body was cut at the capture cap', () => {
+    const entry = harEntry(toState(exchange({ resBody: body('0123456789', 4) })));
+    expect(entry.response.content).toMatchObject({ text: '0123', size: 10, comment: 'truncated: 4 of 10 bytes kept' });
+  });
+
+  it('parses cookies from Cookie and Set-Cookie', () => {
+    const entry = harEntry(
+      toState(
+        exchange({
+          reqHeaders: [['Cookie', 'a=1; b=two words'], ['cookie', 'c=3']],
+          resHeaders: [
+            ['Set-Cookie', 'sid=abc; Path=/app; Domain=example.test; Expires=Wed, 09 Jun 2038 10:18:14 GMT; HttpOnly; Secure'],
+            ['set-cookie', 'plain=1'],
+          ],
+        }),
+      ),
+    );
+    expect(entry.request.cookies).toEqual([{ name: 'a', value: '1' }, { name: 'b', value: 'two words' }, { name: 'c', value: '3' }]);
+    expect(entry.response.cookies).toEqual([
+      { name: 'sid', value: 'abc', path: '/app', domain: 'example.test', expires: '2038-06-09T10:18:14.000Z', httpOnly: true, secure: true },
+      { name: 'plain', value: '1' },
+    ]);
+  });
+});
