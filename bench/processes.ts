@@ -1,5 +1,7 @@
 // Starting, watching and stopping the processes of a bench run: the upstream,
 // the collector, the Node load clients and the proxies under test.
+// Long because every process a run starts, and how its CPU, memory and threads
+// are read, sits in one place, so a run's environment reads as one.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import net from 'node:net';

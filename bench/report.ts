@@ -1,5 +1,6 @@
 // Renders a bench run as markdown: the machine, the tables of medians with
 // ratios to direct and to mitmdump, and the targets met or missed.
+// Long because each table of the report is written here, next to the others.
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,5 +1,6 @@
 // The workloads, each run against one started configuration. Values land in
 // `Results` under a metric key, one value per repetition.
+// Long because each workload and its bookkeeping sit side by side.
 import type { ClosedResult, NewHostsResult, RateResult, Route, StreamResult } from './loadClient.js';
 import { cpuSecondsOf, memoryOf, sleep, threadTimesBetween, threadTimesOf, type CollectorHandle, type ConfigId, type LoadClient, type RunningProxy } from './processes.js';
 import { KNOWN_HOST, median, newHostName } from './shared.js';

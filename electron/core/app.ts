@@ -21,7 +21,7 @@ import { CAPTURE_DEFAULTS, captureLimitsSchema, type CaptureLimits } from './set
 import { forwardingEnabled, mergeSettings, type RunscopeSettings } from './settings/schema.js';
 import { fileSecretStore, type SecretStore } from './settings/secretStore.js';
 import { SettingsStorage } from './settings/storage.js';
-import { lockDataDir } from './store/dataDirLock.js';
+import { lockDataDir } from './files/dataDirLock.js';
 
 export interface StartAppOptions {
   dataDir: string;

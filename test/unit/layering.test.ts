@@ -1,6 +1,8 @@
-// The layering rule from DESIGN.md, checked rather than remembered:
+// The layering rules (docs/architecture.md), checked rather than remembered:
 // electron/core and electron/headless never touch Electron; the renderer imports
-// nothing from electron/ but types from the API contract, and nothing from Node.
+// nothing from electron/ but types from the API contract, and nothing from Node;
+// the exchange model imports nothing of the features; addons know the model and
+// the pipeline, not each other; the proxy knows nothing of forwarding.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +28,7 @@ function imports(file: string): Array<{ spec: string; typeOnly: boolean }> {
     found.push({ spec: m[3]!, typeOnly: Boolean(m[2]) });
   }
   for (const m of text.matchAll(/(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ spec: m[1]!, typeOnly: false });
+  for (const m of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) found.push({ spec: m[1]!, typeOnly: false });
   return found;
 }
 
@@ -53,5 +56,51 @@ describe('layering', () => {
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  const core = join(root, 'electron', 'core');
+  /** Core-relative paths a core file imports (relative specifiers only). */
+  const coreImports = (file: string) =>
+    imports(file)
+      .filter((i) => i.spec.startsWith('.'))
+      .map((i) => relative(core, join(file, '..', i.spec)).replace(/\.js$/, ''));
+
+  it.each([
+    ['flow', ['flow/', 'api']],
+    ['pipeline', ['pipeline/', 'flow/', 'api', 'eventBatcher', 'settings/schema']],
+    ['proxy', ['proxy/', 'flow/', 'pipeline/addon', 'files/', 'api']],
+  ])('electron/core/%s imports only from %j', (dir, allowed) => {
+    const offenders = sources(join(core, dir)).flatMap((f) =>
+      coreImports(f)
+        .filter((p) => !allowed.some((a) => (a.endsWith('/') ? p.startsWith(a) : p === a)))
+        .map((p) => `${relative(core, f)} → ${p}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('an addon imports no other addon', () => {
+    const addons = join(core, 'addons');
+    const offenders: string[] = [];
+    for (const f of sources(addons)) {
+      const own = relative(addons, f).split('/')[0]!.replace(/\.ts$/, '');
+      for (const p of coreImports(f)) {
+        if (!p.startsWith('addons/')) continue;
+        const other = p.split('/')[1]!;
+        if (other !== own) offenders.push(`${relative(core, f)} → ${p}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('no source file is over 300 lines without saying why in its header', () => {
+    const dirs = ['electron', 'renderer/src', 'bench'].map((d) => join(root, d));
+    const long = dirs
+      .flatMap((d) => sources(d))
+      .filter((f) => {
+        const lines = readFileSync(f, 'utf8').split('\n');
+        return lines.length > 300 && !lines.slice(0, 8).some((l) => /^\/\/.*\blong because\b/i.test(l));
+      })
+      .map((f) => relative(root, f));
+    expect(long).toEqual([]);
   });
 });
