@@ -1,9 +1,9 @@
 // On 64-bit, V8 lets the old generation grow to up to 4× the live heap between
-// full collections. Every exchange the 10,000-exchange ring buffer evicts (and
-// every message the outbox hands off) dies there, so under sustained load the
-// proxy sat at 350–430 MB of RSS for ~50 MB of live objects. Growing by half
-// between full collections keeps peak RSS under 300 MB, for more frequent full
-// collections (cost measured in the README's Memory section).
+// full collections. Every exchange the store evicts (and every message handed
+// to the delivery worker) dies there, so under sustained load RSS would sit at
+// several times the live objects. Growing by half between full collections
+// keeps it near what is live, for more frequent full collections (measured in
+// docs/performance.md).
 // heap_growing_percent is read at every collection, so setting it at run time
 // takes effect in this isolate and in the delivery worker: Node and Electron
 // both start V8 with --no-freeze-flags-after-init for v8.setFlagsFromString.

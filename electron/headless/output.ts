@@ -16,8 +16,8 @@ export interface Totals {
 }
 
 export function createOutput(json: boolean) {
-  // Lines are written once per event-loop turn: one write per exchange and per
-  // delivery cost the proxy ~14 % of its CPU through a pipe (bench profile).
+  // Lines are written once per event-loop turn: a write per exchange and per
+  // delivery costs the proxy a share of its CPU when stdout is a pipe.
   let pending = '';
   let scheduled = false;
   const flush = () => {

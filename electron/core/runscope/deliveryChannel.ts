@@ -21,9 +21,9 @@ const POST_DELAY_MS = 5;
 const BUSY_POST_DELAY_MS = 50;
 const POST_MAX_EXCHANGES = 256;
 /**
- * The worker allocates at a few thousand messages a second at most; V8's default
- * 48 MiB young generation would hold ~34 MB of RSS for it. 24 MiB (8 MiB semi-spaces)
- * costs no measurable delivery rate.
+ * The worker allocates at a few thousand messages a second at most: V8's default
+ * young generation would hold far more memory than that needs, and a smaller
+ * one does not slow delivery.
  */
 const WORKER_YOUNG_GENERATION_MB = 24;
 

@@ -1,6 +1,6 @@
 // Delivery state per exchange (what was sent to Runscope and how it went).
 // The map is updated in place and `version` bumped once per batch: copying a
-// 100k-entry Map every frame costs ~25 ms, a whole frame's budget.
+// map of every delivery on every frame would take the whole frame's budget.
 import { create } from 'zustand';
 import type { DeliverySummary } from '../../../electron/core/api';
 
@@ -27,8 +27,8 @@ export const useDeliveries = create<DeliveryStore>()((set, get) => ({
 }));
 
 /**
- * The `limit` newest deliveries, newest first, in one pass: sorting 100k of
- * them on every frame costs ~70 ms. `kept` (oldest first) may hold up to twice
+ * The `limit` newest deliveries, newest first, in one pass: sorting all of
+ * them on every frame would take longer than a frame. `kept` (oldest first) may hold up to twice
  * `limit` so that the common case, records arriving in creation order, is a
  * push with an occasional trim instead of a shift per record.
  */
