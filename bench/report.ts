@@ -191,6 +191,8 @@ export function render(R: Results, plan: Plan, machine: Machine, configs: Config
   const ratioCols = (key: string): Column[] => [
     ...(has('direct') ? [{ title: '× direct', key, ratioTo: 'direct' as const }] : []),
     ...(has('mitmdump') ? [{ title: '× mitmdump', key, ratioTo: 'mitmdump' as const }] : []),
+    // Proxyscope against the library it is built on: what capture itself costs.
+    ...(has('bare') ? [{ title: '× bare', key, ratioTo: 'bare' as const }] : []),
   ];
   L.push('# Proxyscope benchmark results', '');
   L.push(`Run ${startedAt.toISOString()} at commit ${machine.commit}, ${fmt(seconds / 60, 1)} minutes${quick ? ' — **BENCH_QUICK smoke run: too short to quote**' : ''}.`);
