@@ -28,6 +28,11 @@ export class EventBatcher {
   // With no subscriber (headless without the UI) events are dropped at once:
   // nobody will read them, and the proxy records thousands a second.
 
+  /** Whether anyone subscribes: producers may skip building what would be dropped. */
+  get listening(): boolean {
+    return this.listeners.size > 0;
+  }
+
   exchangeAdded(s: ExchangeSummary): void {
     if (this.listeners.size === 0) return;
     this.added.set(s.id, s);

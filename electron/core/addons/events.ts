@@ -10,12 +10,17 @@ export function eventsAddon(): Addon {
     start: (c) => {
       ctx = c;
     },
-    requestHeaders: (ex) => ctx.events.exchangeAdded(summaryOf(ex)),
+    requestHeaders: (ex) => {
+      if (ctx.events.listening) ctx.events.exchangeAdded(summaryOf(ex));
+    },
     recorded: (ex) => {
+      if (!ctx.events.listening) return;
       ctx.events.exchangeUpdated(summaryOf(ex));
       ctx.events.statusChanged();
     },
-    updated: (ex) => ctx.events.exchangeUpdated(summaryOf(ex)),
+    updated: (ex) => {
+      if (ctx.events.listening) ctx.events.exchangeUpdated(summaryOf(ex));
+    },
     cleared: () => ctx.events.clearedAll(),
   };
 }
