@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { IContext, Proxy } from 'http-mitm-proxy';
 import { CapturedBody, nowMs, packHeaders, type Exchange } from '../store/exchange.js';
 import { exchangeId } from './exchangeId.js';
+import { silenceLibraryErrorText, upstreamTarget } from './mitmLibrary.js';
 import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js';
 
 export interface CaptureHooks {
@@ -28,7 +29,7 @@ function buildUrl(ctx: IContext): { url: string; host: string } {
       /* fall through */
     }
   }
-  const opts = ctx.proxyToServerRequestOptions!;
+  const opts = upstreamTarget(ctx)!;
   const scheme = ctx.isSSL ? 'https' : 'http';
   const port = Number(opts.port);
   const defaultPort = ctx.isSSL ? 443 : 80;
@@ -146,7 +147,7 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
       ctx.proxyToServerRequest?.destroy();
       return;
     }
-    const target = ex?.host ?? ctx.proxyToServerRequestOptions?.host ?? 'upstream';
+    const target = ex?.host ?? upstreamTarget(ctx)?.host ?? 'upstream';
     const { status, text } = describeUpstreamError(err, target);
     if (!res.headersSent) {
       const body = `Proxyscope: ${text}\n`;
@@ -161,7 +162,7 @@ export function attachCapture(proxy: Proxy, hooks: CaptureHooks): void {
       }
     } else {
       // Headers already went out: cut the connection so the client sees a truncated response.
-      (res as unknown as { finished: boolean }).finished = true;
+      silenceLibraryErrorText(res);
       res.destroy();
     }
     if (ex) fail(ctx, ex, text);
