@@ -6,6 +6,7 @@ import tls from 'node:tls';
 import { Proxy } from 'http-mitm-proxy';
 import type { CertificateAuthority } from './ca.js';
 import { attachCapture, type CaptureHooks } from './capture.js';
+import { keepHeadersAsSent } from './headerFidelity.js';
 import { createLeafCertificateCache } from './leafCertificates.js';
 import { forgetTlsHost, listeningServers, setCertificateSource, setUpstreamAgent, upstreamTarget } from './mitmLibrary.js';
 import { boundTlsHostContexts } from './tlsHostContexts.js';
@@ -78,6 +79,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     });
   }
 
+  keepHeadersAsSent(proxy);
   attachCapture(proxy, opts);
 
   await new Promise<void>((resolve, reject) => {
