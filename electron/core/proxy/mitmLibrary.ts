@@ -12,26 +12,18 @@ export interface CertificateSource {
   pems(hostname: string): { key: string; cert: string };
 }
 
-type CertCallback = (err: Error | null, details: { keyFile?: string; certFile?: string; hosts?: string[]; keyFileData?: string; certFileData?: string }) => void;
-interface CertificateHooks {
-  onCertificateRequired(hostname: string, cb: CertCallback): void;
-  onCertificateMissing(ctx: { hostname: string }, files: unknown, cb: CertCallback): void;
-}
-
 /**
  * Replaces the library's per-host RSA key generation. Its README says to assign
- * these two methods (`use()` does the same), but its types give them callbacks
- * that cannot carry the PEM fields it reads, hence the cast.
+ * these two methods, which it calls on itself for each new intercepted host.
  */
 export function setCertificateSource(proxy: Proxy, source: CertificateSource): void {
-  const hooks = proxy as unknown as CertificateHooks;
-  hooks.onCertificateRequired = (hostname, cb) => cb(null, { ...source.files(hostname), hosts: [hostname] });
-  hooks.onCertificateMissing = (ctx, _files, cb) => {
+  proxy.onCertificateRequired = (hostname, cb) => cb(null, { ...source.files(hostname), hosts: [hostname] });
+  proxy.onCertificateMissing = (ctx, _files, cb) => {
     try {
       const { key, cert } = source.pems(ctx.hostname);
       cb(null, { keyFileData: key, certFileData: cert, hosts: [ctx.hostname] });
     } catch (err) {
-      cb(err as Error, {});
+      cb(err as Error);
     }
   };
 }
