@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateCa, type CertificateAuthority } from '../../electron/core/proxy/ca.js';
 import { startProxy, type RunningProxy } from '../../electron/core/proxy/proxy.js';
+import { noHooks } from '../support/exchanges.js';
 
 let ca: CertificateAuthority;
 let proxy: RunningProxy;
@@ -22,7 +23,7 @@ beforeAll(async () => {
     insecureUpstreamHosts: [],
     maxBodyBytes: 1024,
     upstreamTimeout: 5_000,
-    hooks: { intercept: () => ({ kind: 'go' }), run: () => undefined, done: () => undefined },
+    hooks: noHooks,
     maxTlsHostContexts: 2,
   });
 });

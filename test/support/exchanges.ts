@@ -3,6 +3,7 @@
 import type { HeaderPair } from '../../electron/core/api.js';
 import { CapturedBody } from '../../electron/core/flow/body.js';
 import type { Exchange } from '../../electron/core/flow/exchange.js';
+import type { ExchangeHooks } from '../../electron/core/proxy/capture.js';
 import { packPairs } from '../../electron/core/flow/headers.js';
 import { hostOf } from '../../electron/core/flow/state.js';
 
@@ -57,3 +58,6 @@ export function endedExchange(id: string): Exchange {
   const t = Date.now();
   return exchange({ id, method: 'GET', url: 'http://127.0.0.1:9/x', startedAt: t, responseStartedAt: t + 0.5, endedAt: t + 1 });
 }
+
+/** Hooks for a proxy started alone: every exchange goes on, nothing is kept. */
+export const noHooks: ExchangeHooks = { intercept: () => ({ kind: 'go' }), run: () => undefined, done: () => undefined };

@@ -9,6 +9,7 @@ import { nowMs, type Exchange } from '../flow/exchange.js';
 import { packHeaders, packPairs } from '../flow/headers.js';
 import type { Answer, Verdict } from '../pipeline/addon.js';
 import { exchangeId } from './exchangeId.js';
+import { silenceLibraryErrorText, upstreamTarget } from './mitmLibrary.js';
 import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js';
 
 /** The hooks capture calls: the pipeline's. */
@@ -39,7 +40,7 @@ function buildUrl(ctx: IContext): { url: string; host: string } {
       /* fall through */
     }
   }
-  const opts = ctx.proxyToServerRequestOptions!;
+  const opts = upstreamTarget(ctx)!;
   const scheme = ctx.isSSL ? 'https' : 'http';
   const port = Number(opts.port);
   const defaultPort = ctx.isSSL ? 443 : 80;
@@ -181,7 +182,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
       ctx.proxyToServerRequest?.destroy();
       return;
     }
-    const target = ex?.request.host ?? ctx.proxyToServerRequestOptions?.host ?? 'upstream';
+    const target = ex?.request.host ?? upstreamTarget(ctx)?.host ?? 'upstream';
     const { status, text } = describeUpstreamError(err, target);
     if (!res.headersSent) {
       const body = `Proxyscope: ${text}\n`;
@@ -199,7 +200,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
       }
     } else {
       // Headers already went out: cut the connection so the client sees a truncated response.
-      (res as unknown as { finished: boolean }).finished = true;
+      silenceLibraryErrorText(res);
       res.destroy();
     }
     if (ex) fail(ctx, ex, text);

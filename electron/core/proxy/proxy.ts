@@ -6,7 +6,9 @@ import tls from 'node:tls';
 import { Proxy } from 'http-mitm-proxy';
 import type { CertificateAuthority } from './ca.js';
 import { attachCapture, type CaptureOptions } from './capture.js';
+import { keepHeadersAsSent } from './headerFidelity.js';
 import { createLeafCertificateCache } from './leafCertificates.js';
+import { forgetTlsHost, listeningServers, setCertificateSource, setUpstreamAgent, upstreamTarget } from './mitmLibrary.js';
 import { boundTlsHostContexts } from './tlsHostContexts.js';
 import { guardSlowClients } from './slowClientGuard.js';
 
@@ -34,8 +36,6 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-type CertCallback = (err: Error | null, details: { keyFile?: string; certFile?: string; hosts?: string[]; keyFileData?: string; certFileData?: string }) => void;
-
 /** http-mitm-proxy creates its server asynchronously and leaves 'error' unhandled: check the port first. */
 async function assertPortFree(host: string, port: number): Promise<void> {
   if (port === 0) return;
@@ -53,20 +53,11 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const leaf = await createLeafCertificateCache(opts.ca);
   const proxy = new Proxy();
 
-  // Replace per-host RSA key generation with a signature over the shared leaf key.
-  const hooks = proxy as unknown as {
-    onCertificateRequired(hostname: string, cb: CertCallback): void;
-    onCertificateMissing(ctx: { hostname: string }, files: unknown, cb: CertCallback): void;
-  };
-  hooks.onCertificateRequired = (hostname, cb) =>
-    cb(null, { keyFile: leaf.keyPath, certFile: leaf.certPathFor(hostname), hosts: [hostname] });
-  hooks.onCertificateMissing = (ctx, _files, cb) => {
-    try {
-      cb(null, { keyFileData: leaf.keyPem, certFileData: leaf.certificateFor(ctx.hostname), hosts: [ctx.hostname] });
-    } catch (err) {
-      cb(err as Error, {});
-    }
-  };
+  // A signature over the shared leaf key, not the library's RSA key generation per host.
+  setCertificateSource(proxy, {
+    files: (hostname) => ({ keyFile: leaf.keyPath, certFile: leaf.certPathFor(hostname) }),
+    pems: (hostname) => ({ key: leaf.keyPem, cert: leaf.certificateFor(hostname) }),
+  });
 
   // One TLS context for every upstream connection; without it each new connection
   // builds its own (0.2-0.5 ms on the proxy thread), and with extra roots parses all
@@ -80,14 +71,15 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const insecureAgent = insecure.size ? new https.Agent({ ...agentOptions, secureContext, rejectUnauthorized: false }) : null;
   if (insecureAgent) {
     proxy.onRequest((ctx, callback) => {
-      const o = ctx.proxyToServerRequestOptions;
+      const o = upstreamTarget(ctx);
       if (ctx.isSSL && o && (insecure.has(o.host.toLowerCase()) || insecure.has(`${o.host}:${o.port}`.toLowerCase()))) {
-        o.agent = insecureAgent;
+        setUpstreamAgent(ctx, insecureAgent);
       }
       callback();
     });
   }
 
+  keepHeadersAsSent(proxy);
   attachCapture(proxy, opts);
 
   await new Promise<void>((resolve, reject) => {
@@ -96,26 +88,22 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       (err?: unknown) => (err ? reject(err) : resolve()),
     );
   });
-  const servers = proxy as unknown as { httpServer: http.Server; httpsServer: https.Server };
-  guardSlowClients(servers.httpServer, opts.clientHeadersTimeout);
-  guardSlowClients(servers.httpsServer, opts.clientHeadersTimeout);
-  const contexts = boundTlsHostContexts(servers.httpsServer, (hostname) => delete proxy.sslServers[hostname], opts.maxTlsHostContexts ?? TLS_HOST_CONTEXTS_MAX);
-  const port = (proxy as unknown as { httpPort: number }).httpPort;
+  const servers = listeningServers(proxy);
+  guardSlowClients(servers.http, opts.clientHeadersTimeout);
+  guardSlowClients(servers.https, opts.clientHeadersTimeout);
+  const contexts = boundTlsHostContexts(servers.https, (hostname) => forgetTlsHost(proxy, hostname), opts.maxTlsHostContexts ?? TLS_HOST_CONTEXTS_MAX);
+  const { port } = servers;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${host}:${port}`,
     port,
     tlsHostContexts: () => contexts.size,
     async close() {
-      const p = proxy as unknown as { httpServer?: http.Server; httpsServer?: https.Server };
-      const closing = [p.httpServer, p.httpsServer].filter(Boolean).map(
-        (s) => new Promise<void>((resolve) => s!.close(() => resolve())),
-      );
-      p.httpServer?.closeIdleConnections();
-      p.httpsServer?.closeIdleConnections();
+      const both = [servers.http, servers.https];
+      const closing = both.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+      for (const s of both) s.closeIdleConnections();
       await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 2000).unref())]);
-      p.httpServer?.closeAllConnections();
-      p.httpsServer?.closeAllConnections();
+      for (const s of both) s.closeAllConnections();
       httpAgent.destroy();
       httpsAgent.destroy();
       insecureAgent?.destroy();

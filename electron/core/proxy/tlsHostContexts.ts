@@ -6,9 +6,7 @@
 // library's note that the host has one (sslServers), so that host's next CONNECT
 // makes a new context, from the leaf certificate cache.
 import type https from 'node:https';
-
-/** Node's list behind addContext and the default SNI callback: [name pattern, native context], newest last. */
-type ContextList = Array<[RegExp, unknown]>;
+import { sniContexts, type SniContextList } from './mitmLibrary.js';
 
 export interface TlsHostContexts {
   /** Hostnames holding a context now. */
@@ -17,9 +15,8 @@ export interface TlsHostContexts {
 
 /** `forget(hostname)`: the library's note that `hostname` has a context goes. */
 export function boundTlsHostContexts(server: https.Server, forget: (hostname: string) => void, max: number): TlsHostContexts {
-  const list = (server as unknown as { _contexts: ContextList })._contexts;
-  if (!Array.isArray(list)) throw new Error('https.Server has no _contexts list: this Node version manages SNI contexts differently');
-  const byHost = new Map<string, ContextList[number]>(); // insertion order = age
+  const list = sniContexts(server);
+  const byHost = new Map<string, SniContextList[number]>(); // insertion order = age
   const addContext = server.addContext.bind(server);
   const drop = (hostname: string) => {
     const entry = byHost.get(hostname);

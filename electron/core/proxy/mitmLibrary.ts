@@ -1,0 +1,94 @@
+// The one module that reaches past the public, typed surface of http-mitm-proxy
+// and of Node's http/https/tls. Each reach says why it is needed;
+// test/integration/mitmLibrary.test.ts fails if an upgrade of either moves one.
+import type http from 'node:http';
+import type https from 'node:https';
+import type { IContext, Proxy } from 'http-mitm-proxy';
+
+export interface CertificateSource {
+  /** Where the key and certificate for `hostname` would be on disk; the library reads them if both exist. */
+  files(hostname: string): { keyFile: string; certFile: string };
+  /** PEMs for `hostname` when its files are missing. */
+  pems(hostname: string): { key: string; cert: string };
+}
+
+/**
+ * Replaces the library's per-host RSA key generation. Its README says to assign
+ * these two methods, which it calls on itself for each new intercepted host.
+ */
+export function setCertificateSource(proxy: Proxy, source: CertificateSource): void {
+  proxy.onCertificateRequired = (hostname, cb) => cb(null, { ...source.files(hostname), hosts: [hostname] });
+  proxy.onCertificateMissing = (ctx, _files, cb) => {
+    try {
+      const { key, cert } = source.pems(ctx.hostname);
+      cb(null, { keyFileData: key, certFileData: cert, hosts: [ctx.hostname] });
+    } catch (err) {
+      cb(err as Error);
+    }
+  };
+}
+
+export interface ListeningServers {
+  http: http.Server;
+  /** The one SNI server every intercepted host's tunnel ends at (listen with forceSNI). */
+  https: https.Server;
+  port: number;
+}
+
+/** listen() keeps its servers and bound port in fields it fills in asynchronously, with no accessor. */
+export function listeningServers(proxy: Proxy): ListeningServers {
+  const { httpServer, httpsServer, httpPort } = proxy;
+  if (!httpServer || !httpsServer || typeof httpPort !== 'number') throw new Error('http-mitm-proxy has not listened (or no longer keeps httpServer/httpsServer/httpPort)');
+  return { http: httpServer, https: httpsServer, port: httpPort };
+}
+
+/** `sslServers` is the library's note that a host has a TLS context; without the entry its next CONNECT makes a new one. */
+export function forgetTlsHost(proxy: Proxy, hostname: string): void {
+  delete proxy.sslServers[hostname];
+}
+
+/** Node's list behind addContext and the default SNI callback: [name pattern, native context], newest last. */
+export type SniContextList = Array<[RegExp, unknown]>;
+
+/** Node has addContext but no way to take a context back: the list is the private `_contexts`. */
+export function sniContexts(server: https.Server): SniContextList {
+  const list = (server as unknown as { _contexts?: unknown })._contexts;
+  if (!Array.isArray(list)) throw new Error('https.Server has no _contexts list: this Node version manages SNI contexts differently');
+  return list as SniContextList;
+}
+
+/** Where the library will connect for this request (its request options are undocumented). */
+export function upstreamTarget(ctx: IContext): { host: string; port: number } | undefined {
+  const o = ctx.proxyToServerRequestOptions;
+  return o ? { host: o.host, port: Number(o.port) } : undefined;
+}
+
+/** Agent for this request's upstream connection, set through the same undocumented options. */
+export function setUpstreamAgent(ctx: IContext, agent: http.Agent): void {
+  if (ctx.proxyToServerRequestOptions) ctx.proxyToServerRequestOptions.agent = agent;
+}
+
+/**
+ * After the onError handlers, the library ends the response with its error text
+ * unless `finished` is set; ending a destroyed response would error again, and loop.
+ */
+export function silenceLibraryErrorText(res: http.ServerResponse): void {
+  res.finished = true; // deprecated in Node, and still what the library checks
+}
+
+/** The library sends the lower-cased, merged `headers` object; Node's http.request also takes a raw [name, value, …] array and sends it as given. */
+export function setUpstreamRequestHeaders(ctx: IContext, raw: string[]): void {
+  const o = ctx.proxyToServerRequestOptions as { headers: unknown } | undefined;
+  if (o) o.headers = raw;
+}
+
+/**
+ * Right after the onResponse handlers, the library calls writeHead with the
+ * lower-cased, merged `headers` object and no reason phrase (a second call
+ * would throw). Written here first, from what the upstream sent, its call
+ * becomes a no-op for this one response.
+ */
+export function writeResponseHead(res: http.ServerResponse, status: number, reason: string, raw: string[]): void {
+  res.writeHead(status, reason, raw);
+  res.writeHead = (() => res) as typeof res.writeHead;
+}
