@@ -120,7 +120,7 @@ export class Outbox {
 
   /**
    * Resolves once the messages are committed, with each one's result in order:
-   * one pending write for the lot. A message already stored is 'queued' again.
+   * one pending write for the lot. An exchange already stored is 'queued', left as it is.
    */
   enqueueMany(messages: ReadonlyArray<readonly [exchangeId: string, body: string]>, now = Date.now()): Promise<EnqueueResult[]> {
     return this.write((totals) => {
