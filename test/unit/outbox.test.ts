@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Outbox } from '../../electron/core/runscope/outbox.js';
+import { Db } from '../../electron/core/runscope/sqliteDb.js';
 import { backoffMs, BACKOFF_MAX_MS } from '../../electron/core/runscope/forwarder.js';
 
 const opened: Outbox[] = [];
-function open(path: string, maxMessages = 1000, maxBytes = 1_000_000, recentMaxMessages?: number) {
-  const o = new Outbox(path, { maxMessages, maxBytes }, recentMaxMessages);
+function open(path: string, maxMessages = 1000, maxBytes = 1_000_000) {
+  const o = new Outbox(path, { maxMessages, maxBytes });
   opened.push(o);
   return o;
 }
@@ -68,7 +69,7 @@ describe('Outbox', () => {
     const first = open(path, 1000);
     await Promise.all(Array.from({ length: 1000 }, (_, i) => first.enqueue(`s${i}`, '{}')));
     await Promise.all(first.due(Date.now(), 1000, new Set()).map((m) => first.record(m, { kind: 'sent', httpStatus: 201, uuid: null })));
-    first.close(); // folded: the history is in the database
+    first.close();
     const o = open(path, 1000);
     expect(o.size.messages).toBe(1000);
     expect(await o.enqueue('n0', '{}')).toBe('queued');
@@ -85,6 +86,20 @@ describe('Outbox', () => {
     expect(o.countByState()).toEqual({ queued: 12, sent: 978, retrying: 0, failed: 0 });
   });
 
+  it('frees 1 % of the byte bound beyond need too, in one go', async () => {
+    const o = open(dbPath(), 1_000_000, 10_000);
+    const body = (i: number) => JSON.stringify({ i, pad: 'x'.repeat(90) }).slice(0, 100);
+    await o.enqueueMany(Array.from({ length: 100 }, (_, i) => [`s${i}`, body(i)] as const));
+    await Promise.all(o.due(Date.now(), 100, new Set()).map((m) => o.record(m, { kind: 'sent', httpStatus: 201, uuid: null })));
+    expect(o.size).toEqual({ messages: 100, bytes: 10_000 });
+    expect(await o.enqueue('n0', body(0))).toBe('queued');
+    // Room for the new message's 100 bytes and 100 more (1 % of 10,000): the 2 oldest are gone.
+    expect(o.size).toEqual({ messages: 99, bytes: 9_900 });
+    expect(await o.enqueue('n1', body(1))).toBe('queued');
+    expect(o.size).toEqual({ messages: 100, bytes: 10_000 });
+    expect([o.get('s1'), o.get('s2')?.exchangeId]).toEqual([null, 's2']);
+  });
+
   it('bounds bytes too', async () => {
     const o = open(dbPath(), 100, 10);
     expect(await o.enqueue('a', '12345678')).toBe('queued');
@@ -92,8 +107,8 @@ describe('Outbox', () => {
   });
 });
 
-describe('Outbox hand-out (recent messages in memory, older ones in the database)', () => {
-  it('hands out new messages with their bodies and falls back to the database once a retry is waiting', async () => {
+describe('Outbox hand-out', () => {
+  it('hands out waiting messages with their bodies, oldest first, skipping those in flight', async () => {
     const o = open(dbPath());
     await Promise.all([o.enqueue('a', '{"a":1}'), o.enqueue('b', '{"b":1}')]);
     const first = o.due(Date.now(), 10, new Set());
@@ -105,24 +120,20 @@ describe('Outbox hand-out (recent messages in memory, older ones in the database
     expect(o.due(Date.now(), 10, inFlight).map((m) => [m.exchangeId, m.attempts])).toEqual([['a', 1], ['c', 0]]);
   });
 
-  it.each([
-    ['folded when the test reopens', undefined, 3000, false],
-    ['folded every 7 messages, in flight or not', 7, 1500, false],
-    ['spilled to the journal every 7 messages while busy, folded when not', 7, 1500, true],
-  ])('never hands out a message twice, never one that is settled, and delivers every message once, with its body (seeded random schedule, %s)', async (_, recentMax, steps, busySpells) => {
+  it('never hands out a message twice, never one that is settled, and delivers every message once, with its body (seeded random schedule, reopened now and then)', async () => {
+    const steps = 1500;
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    // Multi-byte characters: a spilled body is read back from its byte offset in the journal.
+    // Multi-byte characters: bodies are stored as UTF-8 bytes.
     const bodyOf = (exchangeId: string) => JSON.stringify({ exchangeId, text: 'é€😀'.repeat(exchangeId.length) });
     const path = dbPath();
-    let o = open(path, 1000, 1_000_000, recentMax);
+    let o = open(path);
     const inFlight = new Map<number, Parameters<Outbox['record']>[0]>();
     const sent = new Map<string, number>();
     const settled = new Set<number>();
     let next = 0;
     for (let step = 0; step < steps; step++) {
       const r = random();
-      if (busySpells && r < 0.02) o.deferFold = !o.deferFold;
       if (r < 0.35 && next < steps / 5) {
         const exchangeId = `e${next++}`;
         await o.enqueue(exchangeId, bodyOf(exchangeId));
@@ -149,7 +160,7 @@ describe('Outbox hand-out (recent messages in memory, older ones in the database
         }
       } else if (r >= 0.97 && inFlight.size === 0) {
         o.close();
-        o = open(path, 1000, 1_000_000, recentMax);
+        o = open(path);
       }
     }
     for (let guard = 0; guard < 10_000 && o.depth > 0; guard++) {
@@ -169,40 +180,41 @@ describe('Outbox hand-out (recent messages in memory, older ones in the database
 /** The files as a kill -9 leaves them: every acknowledged write is a completed write() call. */
 function crashCopy(path: string): string {
   const copy = dbPath();
-  for (const suffix of ['', '-wal', '.journal']) if (existsSync(path + suffix)) copyFileSync(path + suffix, copy + suffix);
+  for (const suffix of ['', '-wal']) if (existsSync(path + suffix)) copyFileSync(path + suffix, copy + suffix);
   return copy;
 }
 
-describe('Outbox journal (the recent tier on disk)', () => {
-  it('acknowledged writes survive a crash: the journal is replayed into the database on open', async () => {
-    const path = dbPath();
-    const a = open(path);
-    await Promise.all(['s', 'f', 'r', 'q'].map((id) => a.enqueue(id, `{"id":"${id}"}`)));
-    const [s, f, r] = a.due(Date.now(), 3, new Set());
-    const later = Date.now() + 60_000.5; // times need not be whole milliseconds
-    await Promise.all([
-      a.record(s!, { kind: 'sent', httpStatus: 201, uuid: 'u-s' }),
-      a.record(f!, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 }),
-      a.record(r!, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: later }),
-    ]);
-    await a.requeue('f');
-    expect(statSync(`${path}.journal`).size).toBeGreaterThan(0);
-    const b = open(crashCopy(path));
-    expect(b.countByState()).toEqual({ sent: 1, failed: 0, retrying: 1, queued: 2 });
-    expect(b.get('s')).toMatchObject({ state: 'sent', runscopeUuid: 'u-s', attempts: 1, message: '{"id":"s"}' });
-    expect(b.get('f')).toMatchObject({ state: 'queued', lastError: 'HTTP 400', attempts: 1 });
-    expect(b.get('r')).toMatchObject({ state: 'retrying', attempts: 1 });
-    expect(b.depth).toBe(3);
-    expect(b.due(Date.now(), 10, new Set()).map((m) => m.exchangeId)).toEqual(['f', 'q']);
-    expect(b.due(later, 10, new Set()).map((m) => m.exchangeId)).toEqual(['f', 'r', 'q']);
-    expect(b.size).toEqual(a.size);
+/**
+ * Runs `script` (an ES module body with `Outbox`, the compiled one, in scope) in a child process
+ * whose files may not grow past 160 KiB (ulimit -f; Node ignores SIGXFSZ), and parses what it prints.
+ */
+function underFileSizeLimit(script: string): unknown {
+  const child = `const { Outbox } = await import(${JSON.stringify(join(process.cwd(), 'dist/electron/core/runscope/outbox.js'))});\n${script}`;
+  const run = spawnSync('bash', ['-c', 'ulimit -f 160 && exec "$0" --input-type=module -e "$1"', process.execPath, child], { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout);
+}
+
+describe('Outbox group commit', () => {
+  it('writes issued together are one transaction each 256 messages, and resolve only once committed', async () => {
+    const o = open(dbPath());
+    const exec = vi.spyOn(Db.prototype, 'exec');
+    try {
+      const writes = Array.from({ length: 300 }, (_, i) => o.enqueue(`e${i}`, '{}'));
+      expect(o.get('e299')).toBeNull(); // not committed yet: nothing is read before its COMMIT
+      expect(o.depth).toBe(256); // the first 256 were committed as soon as they were pending
+      expect(await Promise.all(writes)).toEqual(writes.map(() => 'queued'));
+      expect(exec.mock.calls.filter(([sql]) => sql === 'COMMIT')).toHaveLength(2);
+    } finally {
+      exec.mockRestore();
+    }
+    expect(o.depth).toBe(300);
   });
 
-  it('a batch is one write: each message gets its own result, in order, and the acknowledged ones survive a crash with their bodies', async () => {
+  it('a batch gets one result per message, in order, and the acknowledged ones survive a crash with their bodies', async () => {
     const path = dbPath();
     const a = open(path, 100, 60);
     expect(await a.enqueue('old', '{"n":"old"}')).toBe('queued');
-    a.deferFold = true; // busy: bodies are let go once in the journal and read back from where the batch put them
     const body = (id: string) => `{"id":"${id}","t":"é"}`;
     const results = await a.enqueueMany([
       ['x', body('x')],
@@ -222,11 +234,57 @@ describe('Outbox journal (the recent tier on disk)', () => {
     expect(b.size).toEqual(a.size);
   });
 
-  it('a batch whose journal write fails (a real EFBIG: the file size limit) is refused whole and undone; the outbox goes on', () => {
+  it('a batch that fills the bound: the first fit, the next makes room by dropping sent history, the rest are full', async () => {
     const path = dbPath();
-    // The compiled outbox in a child process whose files may not grow past 160 KiB (ulimit -f; Node ignores SIGXFSZ).
-    const child = `
-      const { Outbox } = await import(${JSON.stringify(join(process.cwd(), 'dist/electron/core/runscope/outbox.js'))});
+    const o = open(path, 3);
+    await o.enqueueMany([
+      ['s', '{}'],
+      ['q', '{}'],
+    ]);
+    const [s] = o.due(Date.now(), 1, new Set());
+    await o.record(s!, { kind: 'sent', httpStatus: 201, uuid: null });
+    expect(
+      await o.enqueueMany([
+        ['a', '{}'],
+        ['b', '{}'],
+        ['c', '{}'],
+        ['d', '{}'],
+      ]),
+    ).toEqual(['queued', 'queued', 'full', 'full']);
+    expect(o.get('s')).toBeNull();
+    expect([o.size.messages, o.depth]).toEqual([3, 3]);
+    const b = open(crashCopy(path), 3);
+    expect(b.list(10).map((d) => d.exchangeId)).toEqual(['b', 'a', 'q']);
+    expect([b.size, b.depth]).toEqual([o.size, 3]);
+  });
+
+  it('acknowledged writes survive a crash: a copy of the files taken while the outbox is open has them all', async () => {
+    const path = dbPath();
+    const a = open(path);
+    await Promise.all(['s', 'f', 'r', 'q'].map((id) => a.enqueue(id, `{"id":"${id}"}`)));
+    const [s, f, r] = a.due(Date.now(), 3, new Set());
+    const later = Date.now() + 60_000.5; // times need not be whole milliseconds
+    await Promise.all([
+      a.record(s!, { kind: 'sent', httpStatus: 201, uuid: 'u-s' }),
+      a.record(f!, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 }),
+      a.record(r!, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: later }),
+    ]);
+    await a.requeue('f');
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(0); // the commits are in the WAL, not yet in the database file
+    const b = open(crashCopy(path));
+    expect(b.countByState()).toEqual({ sent: 1, failed: 0, retrying: 1, queued: 2 });
+    expect(b.get('s')).toMatchObject({ state: 'sent', runscopeUuid: 'u-s', attempts: 1, message: '{"id":"s"}' });
+    expect(b.get('f')).toMatchObject({ state: 'queued', lastError: 'HTTP 400', attempts: 1 });
+    expect(b.get('r')).toMatchObject({ state: 'retrying', attempts: 1 });
+    expect(b.depth).toBe(3);
+    expect(b.due(Date.now(), 10, new Set()).map((m) => m.exchangeId)).toEqual(['f', 'q']);
+    expect(b.due(later, 10, new Set()).map((m) => m.exchangeId)).toEqual(['f', 'r', 'q']);
+    expect(b.size).toEqual(a.size);
+  });
+
+  it('a batch whose write fails (a real EFBIG: the file size limit) is refused whole; the outbox goes on', () => {
+    const path = dbPath();
+    const out = underFileSizeLimit(`
       const o = new Outbox(${JSON.stringify(path)}, { maxMessages: 1000, maxBytes: 1e8 });
       const ids = () => o.due(Date.now(), 10, new Set()).map((m) => m.exchangeId);
       await o.enqueue('kept', '{"k":1}');
@@ -236,61 +294,99 @@ describe('Outbox journal (the recent tier on disk)', () => {
       await o.enqueue('later', '{"l":1}');
       const afterNext = { ids: ids(), depth: o.depth, lastWriteError: o.lastWriteError };
       o.close();
-      console.log(JSON.stringify({ error, afterFailure, afterNext }));`;
-    const run = spawnSync('bash', ['-c', 'ulimit -f 160 && exec "$0" --input-type=module -e "$1"', process.execPath, child], { encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    const out = JSON.parse(run.stdout) as { error: string; afterFailure: Record<string, unknown>; afterNext: Record<string, unknown> };
-    expect(out.error).toMatch(/^outbox write failed: .*(EFBIG|too large)/i);
+      console.log(JSON.stringify({ error, afterFailure, afterNext }));`) as { error: string; afterFailure: Record<string, unknown>; afterNext: Record<string, unknown> };
+    expect(out.error).toBe('outbox write failed: disk I/O error'); // SQLite's word for the EFBIG
     expect(out.afterFailure).toEqual({ ids: ['kept'], depth: 1, messages: 1, lastWriteError: out.error });
     expect(out.afterNext).toEqual({ ids: ['kept', 'later'], depth: 2, lastWriteError: null });
     const reopened = open(path);
     expect(reopened.due(Date.now(), 10, new Set()).map((m) => m.exchangeId)).toEqual(['kept', 'later']);
   });
 
-  it('a record cut by a crash is ignored, and so is anything after it', async () => {
+  it('a statement that fails mid-group is rolled back with the writes before it; the next group goes through', async () => {
     const path = dbPath();
-    const a = open(path);
-    await Promise.all([a.enqueue('whole', '{"n":1}'), a.enqueue('also-whole', '{"n":2}')]);
-    const copy = crashCopy(path);
-    appendFileSync(`${copy}.journal`, '["q",99,"cut",1,7]\t{"n":');
-    const b = open(copy);
-    expect(b.list(10).map((d) => d.exchangeId)).toEqual(['also-whole', 'whole']);
-    expect(b.depth).toBe(2);
+    const o = open(path, 4);
+    await o.enqueueMany([
+      ['s', '{}'],
+      ['q', '{}'],
+    ]);
+    const [s, q] = o.due(Date.now(), 2, new Set());
+    await o.record(s!, { kind: 'sent', httpStatus: 201, uuid: null });
+    const snapshot = () => ({ size: o.size, depth: o.depth, counts: o.countByState(), list: o.list(10).map((d) => [d.exchangeId, d.state]) });
+    const before = snapshot();
+    // Any statement error leaves the transaction open (here a NOT NULL constraint; SQLITE_FULL would be another).
+    const settled = await Promise.allSettled([
+      o.record(q!, { kind: 'sent', httpStatus: 201, uuid: null }),
+      o.enqueueMany([
+        ['a', '{}'],
+        ['b', '{}'],
+      ]),
+      o.enqueue(null as unknown as string, '{}'), // the bound is full: makes room by trimming 's', then fails
+    ]);
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(o.lastWriteError).toMatch(/^outbox write failed: NOT NULL constraint failed/);
+    expect(snapshot()).toEqual(before);
+    expect(await o.enqueue('c', '{}')).toBe('queued');
+    expect(o.lastWriteError).toBeNull();
+    o.close();
+    const b = open(path, 4);
+    expect(b.list(10).map((d) => [d.exchangeId, d.state])).toEqual([
+      ['c', 'queued'],
+      ['q', 'queued'],
+      ['s', 'sent'],
+    ]);
   });
 
-  it('a journal already folded into the database (crash between the two) is not replayed again', async () => {
+  it('a failed group is rolled back whole: every caller in it is refused, and rows and counts are as before (trimmed history included)', () => {
     const path = dbPath();
-    const a = open(path, 1);
-    await a.enqueue('m', '{}');
-    const journalBeforeFold = readFileSync(`${path}.journal`);
-    const [m] = a.due(Date.now(), 1, new Set());
-    await a.record(m!, { kind: 'sent', httpStatus: 201, uuid: null });
-    a.close(); // folds: the database has 'm' as sent, the journal is emptied
-    expect(statSync(`${path}.journal`).size).toBe(0);
-    const a2 = open(path, 1);
-    await a2.enqueue('n', '{}'); // the bound of 1 drops the sent 'm'
-    a2.close();
-    writeFileSync(`${path}.journal`, journalBeforeFold); // as if a crash had come before that first fold emptied the journal
-    const b = open(path, 1);
-    expect(b.get('m')).toBeNull(); // replayed, it would come back as queued and be sent twice
-    expect(b.list(10).map((d) => d.exchangeId)).toEqual(['n']);
-    expect(b.depth).toBe(1);
+    const out = underFileSizeLimit(`
+      const o = new Outbox(${JSON.stringify(path)}, { maxMessages: 4, maxBytes: 1e8 });
+      await o.enqueueMany([['s', '{"s":1}'], ['f', '{"f":1}'], ['q', '{"q":1}']]);
+      const [s, f, q] = o.due(Date.now(), 3, new Set());
+      await Promise.all([o.record(s, { kind: 'sent', httpStatus: 201, uuid: 'u' }), o.record(f, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 })]);
+      const snapshot = () => ({
+        size: o.size, depth: o.depth, counts: o.countByState(), next: o.nextAttemptAt(),
+        list: o.list(10).map((d) => [d.exchangeId, d.state, d.attempts]), due: o.due(Date.now(), 10, new Set()).map((m) => m.exchangeId),
+      });
+      const before = snapshot();
+      // One group: a record, a requeue, and a batch whose second message needs the sent 's' trimmed and cannot be written.
+      const settled = await Promise.allSettled([
+        o.record(q, { kind: 'sent', httpStatus: 201, uuid: 'v' }),
+        o.requeue('f'),
+        o.enqueueMany([['n', '{"n":1}'], ['big', JSON.stringify({ pad: 'p'.repeat(300000) })]]),
+      ]);
+      const after = snapshot();
+      const failed = settled.map((r) => (r.status === 'rejected' ? r.reason.message : 'resolved'));
+      const lastWriteError = o.lastWriteError;
+      const retried = await o.record(q, { kind: 'sent', httpStatus: 201, uuid: 'v' });
+      o.close();
+      console.log(JSON.stringify({ before, after, failed, lastWriteError, retried: retried && retried.state }));`) as Record<string, unknown> & { failed: string[]; lastWriteError: string };
+    expect(out.lastWriteError).toMatch(/^outbox write failed: /);
+    expect(out.failed).toEqual([out.lastWriteError, out.lastWriteError, out.lastWriteError]);
+    expect(out.after).toEqual(out.before);
+    expect(out.before).toMatchObject({ size: { messages: 3 }, depth: 1, counts: { sent: 1, failed: 1, queued: 1, retrying: 0 } });
+    expect(out.retried).toBe('sent');
+    const reopened = open(path, 4);
+    expect(reopened.list(10).map((d) => [d.exchangeId, d.state])).toEqual([
+      ['q', 'sent'],
+      ['f', 'failed'],
+      ['s', 'sent'],
+    ]);
+    expect([reopened.size.messages, reopened.depth]).toEqual([3, 0]);
   });
+});
 
-  it('lists by state across both tiers, newest first', async () => {
+describe('Outbox reads', () => {
+  it('lists by state, newest first, across a reopen', async () => {
     const path = dbPath();
     const a = open(path);
     await Promise.all(['s1', 'f1', 'r1', 'q1'].map((id) => a.enqueue(id, '{}')));
-    const settle = async (o: Outbox) => {
-      const [s, f, r] = o.due(Date.now(), 3, new Set());
-      await Promise.all([
-        o.record(s!, { kind: 'sent', httpStatus: 201, uuid: null }),
-        o.record(f!, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 }),
-        o.record(r!, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: Date.now() + 60_000 }),
-      ]);
-    };
-    await settle(a);
-    a.close(); // these four are in SQLite now
+    const [s, f, r] = a.due(Date.now(), 3, new Set());
+    await Promise.all([
+      a.record(s!, { kind: 'sent', httpStatus: 201, uuid: null }),
+      a.record(f!, { kind: 'failed', error: 'HTTP 400', httpStatus: 400 }),
+      a.record(r!, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: Date.now() + 60_000 }),
+    ]);
+    a.close();
     const b = open(path);
     await Promise.all(['s2', 'f2', 'r2', 'q2'].map((id) => b.enqueue(id, '{}')));
     const [s2, f2, r2] = b.due(Date.now(), 4, new Set()).filter((m) => m.exchangeId !== 'q1');
@@ -306,55 +402,15 @@ describe('Outbox journal (the recent tier on disk)', () => {
     expect(ids('queued')).toEqual(['q2', 'q1']);
     expect(ids()).toEqual(['q2', 'r2', 'f2', 's2', 'q1', 'r1', 'f1', 's1']);
     expect(b.list(3, 'sent')).toHaveLength(2);
+    expect(b.list(3)).toHaveLength(3);
   });
 
-  it('while busy, a full tier keeps its messages in the journal instead of folding, reads bodies back from it, and survives a crash', async () => {
+  it('keeps ids growing across restarts, so hand-out stays oldest first', async () => {
     const path = dbPath();
-    const a = open(path, 1000, 1_000_000, 3);
-    a.deferFold = true;
-    const ids = ['a', 'bé', 'c€', 'd😀', 'e', 'f', 'g'];
-    const body = (id: string) => `{"id":"${id}","pad":"${'ü'.repeat(40)}"}`;
-    let size = 0;
-    for (const id of ids) {
-      await a.enqueue(id, body(id)); // one group commit each: the tier is full from the third on
-      const grown = statSync(`${path}.journal`).size;
-      expect(grown).toBeGreaterThan(size); // not folded: a fold empties the journal
-      size = grown;
-    }
-    expect(ids.map((id) => a.get(id)?.message)).toEqual(ids.map(body));
-    const [first] = a.due(Date.now(), 1, new Set());
-    expect(first).toMatchObject({ exchangeId: 'a', body: body('a') });
-    await a.record(first!, { kind: 'sent', httpStatus: 201, uuid: 'u-a' });
-
-    const b = open(crashCopy(path));
-    expect(b.countByState()).toEqual({ sent: 1, failed: 0, retrying: 0, queued: 6 });
-    expect(b.due(Date.now(), 10, new Set()).map((m) => m.body)).toEqual(ids.slice(1).map(body));
-
-    a.deferFold = false;
-    await a.enqueue('h', body('h'));
-    expect(statSync(`${path}.journal`).size).toBeLessThan(size); // folded once traffic quietened
-    expect(a.due(Date.now(), 10, new Set()).map((m) => m.body)).toEqual([...ids.slice(1), 'h'].map(body));
-  });
-
-  it('reads spilled bodies back whole when they are larger than its read-ahead or straddle it', async () => {
-    const path = dbPath();
-    const o = open(path, 1000, 50_000_000, 1);
-    o.deferFold = true;
-    const body = (i: number) => JSON.stringify({ i, pad: String(i % 10).repeat([700_000, 1_600_000, 300_000][i % 3]!) });
-    for (let i = 0; i < 7; i++) await o.enqueue(`big${i}`, body(i));
-    const order = [6, 0, 3, 1, 5, 2, 4];
-    expect(order.map((i) => o.get(`big${i}`)?.message === body(i))).toEqual(order.map(() => true));
-    const due = o.due(Date.now(), 10, new Set());
-    expect(due.map((m) => m.body === body(Number(m.exchangeId.slice(3))))).toEqual(due.map(() => true));
-    expect(due).toHaveLength(7);
-  });
-
-  it('keeps ids growing across folds and restarts, so hand-out stays oldest first', async () => {
-    const path = dbPath();
-    const a = open(path, 1000, 1_000_000, 2);
+    const a = open(path);
     for (const id of ['a', 'b', 'c', 'd', 'e']) await a.enqueue(id, '{}');
     a.close();
-    const b = open(path, 1000, 1_000_000, 2);
+    const b = open(path);
     await b.enqueue('f', '{}');
     const handed = b.due(Date.now(), 10, new Set());
     expect(handed.map((m) => m.exchangeId)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);

@@ -149,7 +149,6 @@ port.on('message', (msg: ToWorker) => {
       break;
     case 'busy':
       busy = msg.busy;
-      outbox.deferFold = busy;
       if (!busy) forwarder.kick();
       break;
     case 'query':

@@ -25,21 +25,40 @@ export class Db {
     return statement;
   }
 
+  /**
+   * Runs `use` on the cached statement. One whose step failed is dropped: the
+   * library would refuse to bind it again (its reset reports that failure anew).
+   */
+  private with<T>(sql: string, use: (statement: Statement) => T): T {
+    const statement = this.prepared(sql);
+    try {
+      return use(statement);
+    } catch (err) {
+      this.statements.delete(sql);
+      try {
+        statement.finalize();
+      } catch {
+        /* finalize reports the same failure again */
+      }
+      throw err;
+    }
+  }
+
   exec(sql: string): void {
     this.db.exec(sql);
   }
 
   run(sql: string, values?: BindValues) {
-    return this.prepared(sql).run(values);
+    return this.with(sql, (s) => s.run(values));
   }
 
   all(sql: string, values?: BindValues) {
-    return this.prepared(sql).all(values);
+    return this.with(sql, (s) => s.all(values));
   }
 
   /** First row or null; reads to the end so no statement is left open mid-read. */
   get(sql: string, values?: BindValues) {
-    return this.prepared(sql).all(values)[0] ?? null;
+    return this.all(sql, values)[0] ?? null;
   }
 
   close(): void {
