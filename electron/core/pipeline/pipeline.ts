@@ -5,6 +5,9 @@ import type { Exchange } from '../flow/exchange.js';
 import type { RunscopeSettings } from '../settings/schema.js';
 import type { Addon, AddonContext, Decision, Verdict } from './addon.js';
 
+/** The verdict when no addon intervenes; one object, since this runs per request. */
+const GO: Verdict = Object.freeze({ kind: 'go' });
+
 type ExchangeHook = 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'error' | 'recorded' | 'updated';
 
 export class Pipeline {
@@ -52,7 +55,7 @@ export class Pipeline {
       if ('hold' in decision) return this.resume(ex, decision.hold, i + 1);
       return 'drop' in decision ? { kind: 'drop' } : { kind: 'answer', answer: decision.answer };
     }
-    return { kind: 'go' };
+    return GO;
   }
 
   private async resume(ex: Exchange, hold: Promise<Decision>, next: number): Promise<Verdict> {

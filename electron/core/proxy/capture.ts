@@ -51,9 +51,13 @@ function buildUrl(ctx: IContext): { url: string; host: string } {
   return { url: [scheme, '://', host, raw.startsWith('/') ? '' : '/', raw].join(''), host };
 }
 
-/** Pauses `source` while `sink` holds more than HIGH_WATER bytes; the library does not. */
-function holdBackpressure(source: IncomingMessage, sink: () => NodeJS.WritableStream & { writableLength: number } | undefined): void {
-  source.on('data', () => {
+/**
+ * Copies each chunk of `source` into `body`, and pauses `source` while `sink`
+ * holds more than HIGH_WATER bytes (the library does not).
+ */
+function tap(source: IncomingMessage, body: CapturedBody, sink: () => NodeJS.WritableStream & { writableLength: number } | undefined): void {
+  source.on('data', (chunk: Buffer) => {
+    body.push(chunk);
     const s = sink();
     if (s && s.writableLength > HIGH_WATER && !source.isPaused()) {
       source.pause();
@@ -101,8 +105,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
     if (verdict.kind === 'drop') return go();
     const req = ctx.clientToProxyRequest;
     byCtx.set(ctx, ex);
-    req.on('data', (chunk: Buffer) => ex.request.body.push(chunk));
-    holdBackpressure(req, () => ctx.proxyToServerRequest);
+    tap(req, ex.request.body, () => ctx.proxyToServerRequest);
     ctx.proxyToClientResponse.on('close', () => {
       if (ex.timings.endedAt !== null) return;
       if (!ctx.proxyToClientResponse.writableFinished) {
@@ -159,9 +162,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
       clearTimeout(timers.get(ctx));
       ex.response = { status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: packHeaders(res.rawHeaders), body: new CapturedBody(opts.maxBodyBytes) };
       ex.timings.responseStartedAt = nowMs();
-      const body = ex.response.body;
-      res.on('data', (chunk: Buffer) => body.push(chunk));
-      holdBackpressure(res, () => ctx.proxyToClientResponse);
+      tap(res, ex.response.body, () => ctx.proxyToClientResponse);
       res.on('end', () => finish(ctx, ex));
       res.on('close', () => {
         if (!res.complete) fail(ctx, ex, 'upstream closed the connection before the response body ended');
