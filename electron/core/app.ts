@@ -98,7 +98,14 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       onDelivery: (d) => deliveryListeners.forEach((l) => l(d)),
     }),
     harAddon(),
-    { name: 'listeners', recorded: (ex) => exchangeListeners.forEach((l) => l(summaryOf(ex))) },
+    {
+      name: 'listeners',
+      recorded: (ex) => {
+        if (exchangeListeners.length === 0) return;
+        const summary = summaryOf(ex);
+        for (const l of exchangeListeners) l(summary);
+      },
+    },
   ]);
   const status = (): Status =>
     pipeline.status({ proxy: proxyUrl, caPath: ca.certPath, caExported, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null });
