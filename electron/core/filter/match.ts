@@ -46,7 +46,7 @@ export function matchFilter(node: FilterNode, target: FilterTarget): boolean {
   return compileFilter(node)(target);
 }
 
-export function textTest(op: TextOp, value: string): TextTest {
+function textTest(op: TextOp, value: string): TextTest {
   const v = value.toLowerCase();
   switch (op) {
     case '=':

@@ -218,7 +218,7 @@ const table: Array<[string, string]> = [
   ['reqheader[accept]~=json|image', 'AC'],
   ['header[user-agent]$=8.0', 'A'],
   ['header*=nginx', 'B'],
-  ['header~=^accept: image', 'C'],
+  ['header~="^accept: image"', 'C'],
   ['resheader~="^content-type: text/"', 'BF'],
   // bodies
   ['body*=ada', 'AB'],
