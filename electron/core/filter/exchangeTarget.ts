@@ -1,0 +1,100 @@
+// The core's adapter from a flow Exchange to what a filter matches. Not
+// Node-free (bodies are decoded with node:zlib through flow/contentEncoding),
+// so the renderer never imports this file; the rest of filter/ is Node-free.
+// Headers and bodies are read when a filter first asks for them, once.
+import type { DeliveryState, HeaderPair } from '../api.js';
+import type { CapturedBody } from '../flow/body.js';
+import { decodeContent } from '../flow/contentEncoding.js';
+import { progressOf, type Exchange } from '../flow/exchange.js';
+import { headerPairs, headerValue, type PackedHeaders } from '../flow/headers.js';
+import { DELIVERY_META } from '../flow/views.js';
+import type { FilterTarget } from './target.js';
+
+const deliveryStates: ReadonlySet<string> = new Set<DeliveryState>(['queued', 'sent', 'retrying', 'failed']);
+const lenient = new TextDecoder('utf-8');
+
+/** The URL's scheme, path and query as sent (not normalised, as `new URL` would). */
+export function urlParts(url: string): { protocol: string; path: string; query: string } {
+  const scheme = url.indexOf('://');
+  const protocol = scheme > 0 ? url.slice(0, scheme).toLowerCase() : '';
+  const rest = scheme > 0 ? url.slice(scheme + 3) : url;
+  const authorityEnd = rest.search(/[/?#]/);
+  const target = authorityEnd < 0 ? '' : rest.slice(authorityEnd).replace(/#.*$/s, '');
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  return { protocol, path: path === '' ? '/' : path, query: q < 0 ? '' : target.slice(q + 1) };
+}
+
+/** host[:port] → the host name, lower case (`[::1]:8080` → `[::1]`). */
+export function hostName(host: string): string {
+  const h = host.toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1 || h.length);
+  const colon = h.lastIndexOf(':');
+  return colon >= 0 && h.indexOf(':') === colon ? h.slice(0, colon) : h;
+}
+
+/** Body text after undoing Content-Encoding; invalid UTF-8 becomes U+FFFD. null when it cannot be decoded. */
+export function bodyText(body: CapturedBody, headers: PackedHeaders): string | null {
+  const decoded = decodeContent(body.bytes(), headerValue(headers, 'content-encoding'), body.truncated);
+  return decoded === null ? null : lenient.decode(decoded);
+}
+
+class ExchangeTarget implements FilterTarget {
+  readonly method: string;
+  readonly url: string;
+  readonly host: string;
+  readonly path: string;
+  readonly query: string;
+  readonly protocol: string;
+  readonly status: number | null;
+  readonly requestSize: number;
+  readonly responseSize: number | null;
+  readonly durationMs: number | null;
+  readonly delivery: DeliveryState | null;
+  readonly error: string | null;
+  readonly pending: boolean;
+  private reqHeaders: HeaderPair[] | undefined;
+  private resHeaders: HeaderPair[] | undefined;
+  private reqBody: string | null | undefined;
+  private resBody: string | null | undefined;
+
+  constructor(private readonly ex: Exchange) {
+    const { request, response, timings } = ex;
+    this.method = request.method;
+    this.url = request.url;
+    this.host = hostName(request.host);
+    ({ protocol: this.protocol, path: this.path, query: this.query } = urlParts(request.url));
+    this.status = response?.status ?? null;
+    this.requestSize = request.body.size;
+    this.responseSize = response === null ? null : response.body.size;
+    this.durationMs = timings.endedAt === null ? null : timings.endedAt - timings.startedAt;
+    const delivery = ex.meta[DELIVERY_META];
+    this.delivery = typeof delivery === 'string' && deliveryStates.has(delivery) ? (delivery as DeliveryState) : null;
+    this.error = ex.error;
+    this.pending = progressOf(ex) === 'pending';
+  }
+
+  get contentType(): string | null {
+    return this.ex.response === null ? null : (headerValue(this.ex.response.headers, 'content-type') ?? null);
+  }
+  get requestHeaders(): readonly HeaderPair[] {
+    return (this.reqHeaders ??= headerPairs(this.ex.request.headers));
+  }
+  get responseHeaders(): readonly HeaderPair[] {
+    return (this.resHeaders ??= this.ex.response === null ? [] : headerPairs(this.ex.response.headers));
+  }
+  get requestBody(): string | null {
+    if (this.reqBody === undefined) this.reqBody = bodyText(this.ex.request.body, this.ex.request.headers);
+    return this.reqBody;
+  }
+  get responseBody(): string | null {
+    const res = this.ex.response;
+    if (this.resBody === undefined) this.resBody = res === null ? null : bodyText(res.body, res.headers);
+    return this.resBody;
+  }
+}
+
+/** The exchange as a filter sees it; make one per match (it reads the exchange's state when made). */
+export function exchangeTarget(ex: Exchange): FilterTarget {
+  return new ExchangeTarget(ex);
+}
