@@ -1,0 +1,159 @@
+// The session database (issue #19): one row per exchange with the columns a
+// filter compares, its headers one row each, its decoded bodies in an FTS5
+// trigram table, and the full state (toState) to read it back with fromState.
+// The derived columns come from exchangeTarget, so SQL and the in-memory
+// matcher see the same host, path, content type and body text.
+import type { Database, SQLiteValue } from 'node-sqlite3-wasm';
+import { exchangeTarget } from '../../filter/exchangeTarget.js';
+import type { Exchange } from '../../flow/exchange.js';
+import { toState } from '../../flow/state.js';
+
+/** What the schema needs of a database: node-sqlite3-wasm's Database, or runscope's Db wrapper. */
+export type SqlDb = Pick<Database, 'exec' | 'run' | 'all'>;
+
+export const SCHEMA_VERSION = 1;
+
+// Columns a filter compares case-insensitively as stored are COLLATE NOCASE, so
+// `=` on them can use their index; host and protocol are stored lower-cased (as
+// exchangeTarget gives them) and compared as they are. Every query is scoped
+// to a session and its first page is sorted by started_at, so the indexes lead
+// with the session and, for the equality columns, end with started_at: an
+// equality filter then reads its first page in order, without a sort.
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  started_at REAL NOT NULL,
+  ended_at REAL
+);
+CREATE TABLE IF NOT EXISTS exchanges (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  session INTEGER NOT NULL REFERENCES sessions(id),
+  started_at REAL NOT NULL,
+  method TEXT NOT NULL COLLATE NOCASE,
+  url TEXT NOT NULL COLLATE NOCASE,
+  host TEXT NOT NULL,
+  path TEXT NOT NULL COLLATE NOCASE,
+  query TEXT NOT NULL COLLATE NOCASE,
+  protocol TEXT NOT NULL,
+  status INTEGER,
+  content_type TEXT COLLATE NOCASE,
+  req_size INTEGER NOT NULL,
+  res_size INTEGER,
+  duration_ms REAL,
+  delivery TEXT,
+  error TEXT,
+  pending INTEGER NOT NULL,
+  state TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS exchanges_time ON exchanges(session, started_at);
+CREATE INDEX IF NOT EXISTS exchanges_method ON exchanges(session, method, started_at);
+CREATE INDEX IF NOT EXISTS exchanges_host ON exchanges(session, host, started_at);
+CREATE INDEX IF NOT EXISTS exchanges_status ON exchanges(session, status, started_at);
+CREATE INDEX IF NOT EXISTS exchanges_duration ON exchanges(session, duration_ms);
+CREATE INDEX IF NOT EXISTS exchanges_res_size ON exchanges(session, res_size);
+CREATE INDEX IF NOT EXISTS exchanges_req_size ON exchanges(session, req_size);
+-- Clustered by name: header[NAME] reads one range, with the values in it.
+CREATE TABLE IF NOT EXISTS headers (
+  name TEXT NOT NULL,
+  exchange INTEGER NOT NULL,
+  side INTEGER NOT NULL,
+  pos INTEGER NOT NULL,
+  value TEXT NOT NULL COLLATE NOCASE,
+  PRIMARY KEY (name, exchange, side, pos)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS headers_exchange ON headers(exchange);
+-- rowid = exchanges.seq. Trigram: LIKE '%abc%' is answered from the index for 3+ characters.
+CREATE VIRTUAL TABLE IF NOT EXISTS bodies USING fts5(req, res, tokenize = 'trigram');
+PRAGMA user_version = ${SCHEMA_VERSION};
+`;
+
+/** headers.side */
+export const REQUEST_SIDE = 0;
+export const RESPONSE_SIDE = 1;
+
+export function createSchema(db: SqlDb): void {
+  db.exec(SCHEMA);
+}
+
+/** An exchanges row, as the filter sees the exchange. */
+export interface ExchangeRow {
+  id: string;
+  started_at: number;
+  method: string;
+  url: string;
+  host: string;
+  path: string;
+  query: string;
+  protocol: string;
+  status: number | null;
+  content_type: string | null;
+  req_size: number;
+  res_size: number | null;
+  duration_ms: number | null;
+  delivery: string | null;
+  error: string | null;
+  pending: 0 | 1;
+  state: string;
+}
+
+/** Everything written for one exchange: its row, header rows [name lower-cased, side, value], body texts. */
+export interface ExchangeRecord {
+  row: ExchangeRow;
+  headers: Array<[string, number, string]>;
+  requestBody: string | null;
+  responseBody: string | null;
+}
+
+export function rowOf(ex: Exchange): ExchangeRecord {
+  const t = exchangeTarget(ex);
+  const headers: Array<[string, number, string]> = [];
+  for (const [n, v] of t.requestHeaders) headers.push([n.toLowerCase(), REQUEST_SIDE, v]);
+  for (const [n, v] of t.responseHeaders) headers.push([n.toLowerCase(), RESPONSE_SIDE, v]);
+  return {
+    row: {
+      id: ex.id,
+      started_at: ex.timings.startedAt,
+      method: t.method,
+      url: t.url,
+      host: t.host,
+      path: t.path,
+      query: t.query,
+      protocol: t.protocol,
+      status: t.status,
+      content_type: t.contentType,
+      req_size: t.requestSize,
+      res_size: t.responseSize,
+      duration_ms: t.durationMs,
+      delivery: t.delivery,
+      error: t.error,
+      pending: t.pending ? 1 : 0,
+      state: JSON.stringify(toState(ex)),
+    },
+    headers,
+    requestBody: t.requestBody,
+    responseBody: t.responseBody,
+  };
+}
+
+const ROW_COLUMNS = ['id', 'started_at', 'method', 'url', 'host', 'path', 'query', 'protocol', 'status', 'content_type', 'req_size', 'res_size', 'duration_ms', 'delivery', 'error', 'pending', 'state'] as const;
+const INSERT_EXCHANGE = `INSERT INTO exchanges (session, ${ROW_COLUMNS.join(', ')}) VALUES (?${', ?'.repeat(ROW_COLUMNS.length)})`;
+// One statement for all of an exchange's headers, whatever their number: one cached statement, one call.
+const INSERT_HEADERS = `INSERT INTO headers (name, exchange, side, pos, value)
+  SELECT j.value ->> 0, ?, j.value ->> 1, j.key, j.value ->> 2 FROM json_each(?) AS j`;
+const INSERT_BODIES = 'INSERT INTO bodies (rowid, req, res) VALUES (?, ?, ?)';
+
+/** Writes one exchange (the caller batches them in a transaction); returns its seq. */
+export function insertExchange(db: SqlDb, sessionId: number, ex: Exchange): number {
+  const { row, headers, requestBody, responseBody } = rowOf(ex);
+  const values: SQLiteValue[] = [sessionId, ...ROW_COLUMNS.map((c) => row[c])];
+  const seq = Number(db.run(INSERT_EXCHANGE, values).lastInsertRowid);
+  if (headers.length > 0) db.run(INSERT_HEADERS, [seq, JSON.stringify(headers)]);
+  db.run(INSERT_BODIES, [seq, requestBody, responseBody]);
+  return seq;
+}
+
+export function createSession(db: SqlDb, name: string, startedAt: number): number {
+  return Number(db.run('INSERT INTO sessions (name, started_at) VALUES (?, ?)', [name, startedAt]).lastInsertRowid);
+}
