@@ -1,0 +1,248 @@
+// A filter's syntax tree → a WHERE clause over the session schema (schema.ts),
+// meaning what compileFilter means over exchangeTarget: the agreement test
+// (test/unit/sessions/agreement.test.ts) checks the two against each other.
+//
+// Three things keep them equal:
+// - NULL: every leaf is built never to be NULL (a nullable column is guarded
+//   with `col IS NOT NULL AND …`, which is 0, not NULL, when it is missing), so
+//   NOT over a missing value is true, as `!=` wants.
+// - Case: SQLite's LIKE and NOCASE fold ASCII only, JS's toLowerCase all of
+//   Unicode. For an ASCII value they agree, except on data holding U+0130 (İ) or
+//   U+212A (Kelvin K), the only characters JS lower-cases to ASCII. A value with
+//   any other character is compared by filter_text, a SQL function that runs
+//   the in-memory matcher itself (exact, but reads every row).
+// - Regular expressions: REGEXP is the in-memory matcher too (flags `is`).
+import type { Database, SQLiteValue } from 'node-sqlite3-wasm';
+import type { FilterNode, HeaderNode, NumberNode, TextField, TextNode, TextOp } from '../../filter/ast.js';
+import { compileFilter, type FilterPredicate } from '../../filter/match.js';
+import type { FilterTarget } from '../../filter/target.js';
+import { FLAG_NAMES } from '../../filter/vocabulary.js';
+import { REQUEST_SIDE, RESPONSE_SIDE } from './schema.js';
+
+export interface FilterSql {
+  /** Over the exchanges table, unqualified (`SELECT … FROM exchanges WHERE session = ? AND (where)`). */
+  where: string;
+  params: SQLiteValue[];
+}
+
+export function filterSql(node: FilterNode): FilterSql {
+  const params: SQLiteValue[] = [];
+  return { where: clause(node, params), params };
+}
+
+/** How a column holds its text: ASCII-folded on compare (NOCASE), already lower-cased (JS), or in the FTS table. */
+type Style = 'nocase' | 'lowered';
+
+interface Column {
+  expr: string;
+  style: Style;
+  nullable: boolean;
+}
+
+const textColumns: Record<Exclude<TextField, 'body' | 'reqbody' | 'resbody'>, Column> = {
+  method: { expr: 'method', style: 'nocase', nullable: false },
+  url: { expr: 'url', style: 'nocase', nullable: false },
+  host: { expr: 'host', style: 'lowered', nullable: false },
+  path: { expr: 'path', style: 'nocase', nullable: false },
+  query: { expr: 'query', style: 'nocase', nullable: false },
+  protocol: { expr: 'protocol', style: 'lowered', nullable: false },
+  type: { expr: 'content_type', style: 'nocase', nullable: true },
+  // `delivery=none` is "not forwarded", a NULL column; the states are stored in lower case.
+  delivery: { expr: "COALESCE(delivery, 'none')", style: 'lowered', nullable: false },
+};
+
+const bodyColumns: Record<'body' | 'reqbody' | 'resbody', Array<'req' | 'res'>> = { body: ['req', 'res'], reqbody: ['req'], resbody: ['res'] };
+
+const numberColumns: Record<NumberNode['field'], { expr: string; nullable: boolean }> = {
+  status: { expr: 'status', nullable: true },
+  size: { expr: 'res_size', nullable: true },
+  reqsize: { expr: 'req_size', nullable: false },
+  duration: { expr: 'duration_ms', nullable: true },
+};
+
+/** SQL for each flag of vocabulary.ts; a test checks that every flag has one. */
+export const FLAG_SQL: Readonly<Record<string, string>> = {
+  error: '(error IS NOT NULL)',
+  pending: '(pending = 1)',
+  response: '(status IS NOT NULL)',
+};
+
+function clause(node: FilterNode, p: SQLiteValue[]): string {
+  switch (node.type) {
+    case 'all':
+      return '1';
+    case 'and':
+      return node.items.length === 0 ? '1' : `(${node.items.map((n) => clause(n, p)).join(' AND ')})`;
+    case 'or':
+      return node.items.length === 0 ? '0' : `(${node.items.map((n) => clause(n, p)).join(' OR ')})`;
+    case 'not':
+      return `(NOT ${clause(node.item, p)})`;
+    case 'search':
+      return search(node.value, p);
+    case 'text':
+      return textNode(node, p);
+    case 'header':
+      return header(node, p);
+    case 'number':
+      return numberNode(node, p);
+    case 'flag': {
+      const sql = FLAG_SQL[node.flag];
+      if (sql === undefined) throw new Error(`no SQL for flag is:${node.flag}`);
+      return sql;
+    }
+  }
+}
+
+const isAscii = (s: string): boolean => /^[\x00-\x7f]*$/.test(s);
+const likeEscaped = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const hasWildcard = (s: string): boolean => /[\\%_]/.test(s);
+
+/** The LIKE pattern for a text operator (not `~=`), value lower-cased. */
+function likePattern(op: Exclude<TextOp, '~='>, value: string): string {
+  const v = likeEscaped(value.toLowerCase());
+  return op === '=' ? v : op === '*=' ? `%${v}%` : op === '^=' ? `${v}%` : `%${v}`;
+}
+
+/** `expr LIKE ?`, with ESCAPE only when the value needs it (the FTS table answers LIKE from its index only without). */
+function like(expr: string, op: Exclude<TextOp, '~='>, value: string, p: SQLiteValue[]): string {
+  p.push(likePattern(op, value));
+  return hasWildcard(value) ? `${expr} LIKE ? ESCAPE '\\'` : `${expr} LIKE ?`;
+}
+
+/** A text comparison that is never NULL. */
+function text(col: Column, op: TextOp, value: string, p: SQLiteValue[]): string {
+  const { expr, style, nullable } = col;
+  if (op === '~=') {
+    p.push(value);
+    return `(${expr} REGEXP ?)`;
+  }
+  if (style === 'nocase' && !isAscii(value)) {
+    p.push(op, value);
+    return `filter_text(?, ?, ${expr})`;
+  }
+  let sql: string;
+  if (op === '=') {
+    p.push(value.toLowerCase());
+    sql = style === 'nocase' ? `${expr} = ? COLLATE NOCASE` : `${expr} = ?`;
+  } else sql = like(expr, op, value, p);
+  return nullable ? `(${expr} IS NOT NULL AND ${sql})` : `(${sql})`;
+}
+
+function textNode(node: TextNode, p: SQLiteValue[]): string {
+  if (node.field === 'body' || node.field === 'reqbody' || node.field === 'resbody') return body(bodyColumns[node.field], node.op, node.value, p);
+  return text(textColumns[node.field], node.op, node.value, p);
+}
+
+/**
+ * Bodies, through the FTS table. A plain LIKE there is answered from the trigram
+ * index (and checked with LIKE's own semantics); a value with a LIKE wildcard
+ * needs ESCAPE, which the index does not take, so a MATCH of the value as a
+ * phrase narrows the rows first (trigram phrases fold more than LIKE, so it
+ * keeps every row LIKE wants).
+ */
+function body(cols: Array<'req' | 'res'>, op: TextOp, value: string, p: SQLiteValue[]): string {
+  const sub = (cond: string) => `(seq IN (SELECT rowid FROM bodies WHERE ${cond}))`;
+  if (op === '~=') {
+    cols.forEach(() => p.push(value));
+    return sub(cols.map((c) => `${c} REGEXP ?`).join(' OR '));
+  }
+  if (!isAscii(value)) {
+    cols.forEach(() => p.push(op, value));
+    return sub(cols.map((c) => `filter_text(?, ?, ${c})`).join(' OR '));
+  }
+  const narrow = hasWildcard(value) && value.length >= 3;
+  if (narrow) p.push(`{${cols.join(' ')}} : "${value.replace(/"/g, '""')}"`);
+  const likes = cols.map((c) => like(c, op, value, p)).join(' OR ');
+  return sub(narrow ? `bodies MATCH ? AND (${likes})` : likes);
+}
+
+function sideOf(side: HeaderNode['side']): string {
+  return side === 'request' ? ` AND side = ${REQUEST_SIDE}` : side === 'response' ? ` AND side = ${RESPONSE_SIDE}` : '';
+}
+
+const headerValue: Column = { expr: 'value', style: 'nocase', nullable: false };
+// Names are stored lower-cased; HTTP names are ASCII tokens, for which a line
+// with the name in lower case compares as the one with it as sent (the matcher
+// lower-cases the line, or its regular expression ignores case).
+const headerLine: Column = { expr: "(name || ': ' || value)", style: 'nocase', nullable: false };
+
+function header(node: HeaderNode, p: SQLiteValue[]): string {
+  const side = sideOf(node.side);
+  const sub = (cond: string) => `(seq IN (SELECT exchange FROM headers WHERE ${cond}))`;
+  if (node.name === null) {
+    if (node.op === 'present') return side === '' ? '(seq IN (SELECT exchange FROM headers))' : sub(side.slice(5));
+    const cond = text(headerLine, node.op, node.value, p);
+    return sub(`${cond}${side}`);
+  }
+  p.push(node.name);
+  if (node.op === 'present') return sub(`name = ?${side}`);
+  return sub(`name = ?${side} AND ${text(headerValue, node.op, node.value, p)}`);
+}
+
+/** Bare text: contained in the URL, method, status or a header value of either side (not bodies). */
+function search(value: string, p: SQLiteValue[]): string {
+  const parts = [
+    text(textColumns.url, '*=', value, p),
+    text(textColumns.method, '*=', value, p),
+    text({ expr: 'CAST(status AS TEXT)', style: 'nocase', nullable: true }, '*=', value, p),
+    `(seq IN (SELECT exchange FROM headers WHERE ${text(headerValue, '*=', value, p)}))`,
+  ];
+  return `(${parts.join(' OR ')})`;
+}
+
+function numberNode(node: NumberNode, p: SQLiteValue[]): string {
+  const { expr, nullable } = numberColumns[node.field];
+  let sql: string;
+  switch (node.op) {
+    case '=':
+      p.push(node.min, node.max);
+      sql = `${expr} BETWEEN ? AND ?`;
+      break;
+    case '>':
+      p.push(node.max);
+      sql = `${expr} > ?`;
+      break;
+    case '>=':
+      p.push(node.min);
+      sql = `${expr} >= ?`;
+      break;
+    case '<':
+      p.push(node.min);
+      sql = `${expr} < ?`;
+      break;
+    case '<=':
+      p.push(node.max);
+      sql = `${expr} <= ?`;
+      break;
+  }
+  return nullable ? `(${expr} IS NOT NULL AND ${sql})` : `(${sql})`;
+}
+
+/** The in-memory matcher for one text test, on a target that has only that text. */
+function jsTextTest(op: TextOp, value: string): (s: string) => boolean {
+  const test: FilterPredicate = compileFilter({ type: 'text', field: 'method', op, value });
+  return (s) => test({ method: s } as FilterTarget);
+}
+
+/**
+ * Registers what the WHERE clauses call: REGEXP (`x REGEXP re`, SQLite calls
+ * regexp(re, x)) and filter_text(op, value, x), both the in-memory matcher;
+ * NULL never matches and neither returns NULL.
+ */
+export function registerFilterFunctions(db: Pick<Database, 'function'>): void {
+  const cache = new Map<string, (s: string) => boolean>();
+  const cached = (op: TextOp, value: string) => {
+    const key = `${op}\u0000${value}`;
+    let test = cache.get(key);
+    if (test === undefined) {
+      if (cache.size >= 256) cache.clear();
+      cache.set(key, (test = jsTextTest(op, value)));
+    }
+    return test;
+  };
+  db.function('regexp', (re, s) => (typeof s === 'string' && cached('~=', String(re))(s) ? 1 : 0), { deterministic: true });
+  db.function('filter_text', (op, value, s) => (typeof s === 'string' && cached(String(op) as TextOp, String(value))(s) ? 1 : 0), { deterministic: true });
+}
+
+/** Flags the language has that FLAG_SQL lacks (a test keeps this empty). */
+export const flagsWithoutSql = (): string[] => FLAG_NAMES.filter((f) => !Object.hasOwn(FLAG_SQL, f));
