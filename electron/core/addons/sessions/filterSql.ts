@@ -17,7 +17,7 @@ import type { FilterNode, HeaderNode, NumberNode, TextField, TextNode, TextOp } 
 import { compileFilter, type FilterPredicate } from '../../filter/match.js';
 import type { FilterTarget } from '../../filter/target.js';
 import { FLAG_NAMES } from '../../filter/vocabulary.js';
-import { REQUEST_SIDE, RESPONSE_SIDE } from './schema.js';
+import { REQUEST_SIDE, RESPONSE_SIDE, sqlText } from './schema.js';
 
 export interface FilterSql {
   /** Over the exchanges table, unqualified (`SELECT … FROM exchanges WHERE session = ? AND (where)`). */
@@ -27,7 +27,8 @@ export interface FilterSql {
 
 export function filterSql(node: FilterNode): FilterSql {
   const params: SQLiteValue[] = [];
-  return { where: clause(node, params), params };
+  const where = clause(node, params);
+  return { where, params: params.map((v) => (typeof v === 'string' ? sqlText(v) : v)) };
 }
 
 /** How a column holds its text: ASCII-folded on compare (NOCASE), already lower-cased (JS), or in the FTS table. */

@@ -69,6 +69,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS bodies USING fts5(req, res, tokenize = 'trigr
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
+/**
+ * The binding passes text as C strings, cut at the first NUL, so text is stored
+ * (and filter values bound) with U+0000 as U+FFFF, a noncharacter: the two
+ * paths then differ only for a value holding U+FFFF or a regular expression
+ * naming \0 itself.
+ */
+export const sqlText = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '\uFFFF') : s);
+const sqlTextOrNull = (s: string | null): string | null => (s === null ? null : sqlText(s));
+
 /** headers.side */
 export const REQUEST_SIDE = 0;
 export const RESPONSE_SIDE = 1;
@@ -109,31 +118,31 @@ export interface ExchangeRecord {
 export function rowOf(ex: Exchange): ExchangeRecord {
   const t = exchangeTarget(ex);
   const headers: Array<[string, number, string]> = [];
-  for (const [n, v] of t.requestHeaders) headers.push([n.toLowerCase(), REQUEST_SIDE, v]);
-  for (const [n, v] of t.responseHeaders) headers.push([n.toLowerCase(), RESPONSE_SIDE, v]);
+  for (const [n, v] of t.requestHeaders) headers.push([sqlText(n.toLowerCase()), REQUEST_SIDE, sqlText(v)]);
+  for (const [n, v] of t.responseHeaders) headers.push([sqlText(n.toLowerCase()), RESPONSE_SIDE, sqlText(v)]);
   return {
     row: {
       id: ex.id,
       started_at: ex.timings.startedAt,
-      method: t.method,
-      url: t.url,
-      host: t.host,
-      path: t.path,
-      query: t.query,
-      protocol: t.protocol,
+      method: sqlText(t.method),
+      url: sqlText(t.url),
+      host: sqlText(t.host),
+      path: sqlText(t.path),
+      query: sqlText(t.query),
+      protocol: sqlText(t.protocol),
       status: t.status,
-      content_type: t.contentType,
+      content_type: sqlTextOrNull(t.contentType),
       req_size: t.requestSize,
       res_size: t.responseSize,
       duration_ms: t.durationMs,
       delivery: t.delivery,
-      error: t.error,
+      error: sqlTextOrNull(t.error),
       pending: t.pending ? 1 : 0,
       state: JSON.stringify(toState(ex)),
     },
     headers,
-    requestBody: t.requestBody,
-    responseBody: t.responseBody,
+    requestBody: sqlTextOrNull(t.requestBody),
+    responseBody: sqlTextOrNull(t.responseBody),
   };
 }
 
