@@ -31,7 +31,7 @@ export function filterSql(node: FilterNode): FilterSql {
   return { where, params: params.map((v) => (typeof v === 'string' ? sqlText(v) : v)) };
 }
 
-/** How a column holds its text: ASCII-folded on compare (NOCASE), already lower-cased (JS), or in the FTS table. */
+/** How a column holds its text: compared ASCII-folded (LIKE, NOCASE), or already lower-cased by JS (so LIKE and = are exact for any value). */
 type Style = 'nocase' | 'lowered';
 
 interface Column {
