@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Outbox } from '../../electron/core/runscope/outbox.js';
-import { Db } from '../../electron/core/runscope/sqliteDb.js';
+import { Db } from '../../electron/core/sqliteDb.js';
 import { backoffMs, BACKOFF_MAX_MS } from '../../electron/core/runscope/forwarder.js';
 
 const opened: Outbox[] = [];

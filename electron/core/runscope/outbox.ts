@@ -13,7 +13,7 @@
 // written to the WAL file before its callers hear of it, so an acknowledged
 // message survives kill -9 of the process; a power cut can lose the last commits.
 import type { DeliveryRecord, DeliveryState, DeliverySummary } from '../api.js';
-import { Db } from './sqliteDb.js';
+import { Db } from '../sqliteDb.js';
 
 export type OutboxLimits = { maxMessages: number; maxBytes: number };
 

@@ -11,6 +11,7 @@ import { compileFilter, parseFilter } from '../../../electron/core/filter/index.
 import type { CapturedBody } from '../../../electron/core/flow/body.js';
 import type { Exchange } from '../../../electron/core/flow/exchange.js';
 import { fromState, type ExchangeState } from '../../../electron/core/flow/state.js';
+import { Db } from '../../../electron/core/sqliteDb.js';
 import { body, exchange } from '../../support/exchanges.js';
 import { randomExchange, rng } from './randomTraffic.js';
 
@@ -161,5 +162,20 @@ describe('session schema and filter → SQL', () => {
       return { ...ex, request: { ...ex.request, body: b(ex.request.body) }, response: ex.response && { ...ex.response, body: b(ex.response.body) } };
     };
     rows.forEach((row, i) => expect(fields(fromState(JSON.parse(String(row.state)) as ExchangeState))).toEqual(fields(exchanges[i]!)));
+  });
+
+  it("the project's Db wrapper carries the schema and the filter's SQL functions", () => {
+    const wrapped = new Db(null);
+    try {
+      registerFilterFunctions(wrapped);
+      createSchema(wrapped);
+      const id = createSession(wrapped, 'wrapped', 0);
+      for (const ex of fixed) insertExchange(wrapped, id, ex);
+      const { where, params } = filterSql(tree('url~=users|missing resbody*="école"'));
+      const rows = wrapped.all(`SELECT id FROM exchanges WHERE (${where}) ORDER BY id`, params as never);
+      expect(rows.map((r) => String(r.id))).toEqual(['E']);
+    } finally {
+      wrapped.close();
+    }
   });
 });

@@ -230,7 +230,7 @@ function jsTextTest(op: TextOp, value: string): (s: string) => boolean {
  * regexp(re, x)) and filter_text(op, value, x), both the in-memory matcher;
  * NULL never matches and neither returns NULL.
  */
-export function registerFilterFunctions(db: Pick<Database, 'function'>): void {
+export function registerFilterFunctions(db: { function(...args: Parameters<Database['function']>): unknown }): void {
   const cache = new Map<string, (s: string) => boolean>();
   const cached = (op: TextOp, value: string) => {
     const key = `${op}\u0000${value}`;

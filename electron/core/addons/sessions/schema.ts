@@ -8,7 +8,7 @@ import { exchangeTarget } from '../../filter/exchangeTarget.js';
 import type { Exchange } from '../../flow/exchange.js';
 import { toState } from '../../flow/state.js';
 
-/** What the schema needs of a database: node-sqlite3-wasm's Database, or runscope's Db wrapper. */
+/** What the schema needs of a database: node-sqlite3-wasm's Database, or the Db wrapper (sqliteDb.ts). */
 export type SqlDb = Pick<Database, 'exec' | 'run' | 'all'>;
 
 export const SCHEMA_VERSION = 1;

@@ -48,6 +48,12 @@ export class Db {
     this.db.exec(sql);
   }
 
+  /** A SQL function written in JS (the filter's REGEXP, for one). */
+  function(...args: Parameters<InstanceType<typeof Database>['function']>): this {
+    this.db.function(...args);
+    return this;
+  }
+
   run(sql: string, values?: BindValues) {
     return this.with(sql, (s) => s.run(values));
   }
