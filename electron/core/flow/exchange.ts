@@ -7,8 +7,8 @@ import type { PackedHeaders } from './headers.js';
 
 /** `http` today; WebSocket and tunnels come as their own kinds. */
 export type ExchangeKind = 'http';
-/** Where the exchange came from: captured by the proxy today; replayed or imported later. */
-export type ExchangeOrigin = 'proxy';
+/** Where the exchange came from: captured by the proxy, or converted from an imported file (HAR); replayed ones come later. */
+export type ExchangeOrigin = 'proxy' | 'import';
 
 export type MetaValue = string | number | boolean | null;
 
