@@ -11,7 +11,7 @@ import { limitHeapGrowth } from './heapGrowth.js';
 import { eventsAddon } from './addons/events.js';
 import { forwardAddon } from './addons/forward/forward.js';
 import type { Redaction } from './addons/forward/forwardCopy.js';
-import { harAddon } from './addons/har.js';
+import { harAddon } from './addons/har/har.js';
 import { storeAddon } from './addons/store/store.js';
 import type { Addon } from './pipeline/addon.js';
 import { Pipeline } from './pipeline/pipeline.js';

@@ -1,10 +1,10 @@
 // HAR 1.2 export of the kept exchanges (what every inspector and browser imports),
 // from the exchanges' serialised state. Bodies are exported decoded, as HAR asks.
+// The har addon (har.ts) answers the command.
 import { Cookie } from 'tough-cookie';
-import type { HeaderPair } from '../api.js';
-import { decodeContent, textOrBase64 } from '../flow/contentEncoding.js';
-import { toState, type BodyState, type ExchangeState } from '../flow/state.js';
-import type { Addon, AddonContext } from '../pipeline/addon.js';
+import type { HeaderPair } from '../../api.js';
+import { decodeContent, textOrBase64 } from '../../flow/contentEncoding.js';
+import type { BodyState, ExchangeState } from '../../flow/state.js';
 
 const APP_VERSION = '0.1.0';
 
@@ -117,20 +117,4 @@ export function harEntry(s: ExchangeState) {
 
 export function toHar(states: ExchangeState[]): object {
   return { log: { version: '1.2', creator: { name: 'Proxyscope', version: APP_VERSION }, entries: states.map(harEntry) } };
-}
-
-export function harAddon(): Addon {
-  let ctx: AddonContext;
-  return {
-    name: 'har',
-    start: (c) => {
-      ctx = c;
-    },
-    commands: {
-      exportHar: ({ ids }) => {
-        const exchanges = ids ? ids.map((id) => ctx.find(id)).filter((e) => e !== undefined) : ctx.latest(Number.MAX_SAFE_INTEGER);
-        return { har: JSON.stringify(toHar(exchanges.map((ex) => toState(ex)))), count: exchanges.length };
-      },
-    },
-  };
 }
