@@ -1,6 +1,6 @@
 // HAR 1.2 export of the kept exchanges (what every inspector and browser imports),
 // from the exchanges' serialised state. Bodies are exported decoded, as HAR asks.
-// The har addon (har.ts) answers the command.
+// The har addon (har.ts) answers the command; import.ts reads HAR back.
 import { Cookie } from 'tough-cookie';
 import type { HeaderPair } from '../../api.js';
 import { decodeContent, textOrBase64 } from '../../flow/contentEncoding.js';

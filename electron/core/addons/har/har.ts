@@ -1,4 +1,5 @@
 // The har addon: the exportHar command (HAR 1.2 of the kept exchanges, export.ts).
+// import.ts converts a HAR document back into exchange states; no command uses it yet.
 import { toState } from '../../flow/state.js';
 import type { Addon, AddonContext } from '../../pipeline/addon.js';
 import { toHar } from './export.js';
