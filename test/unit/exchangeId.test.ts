@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exchangeId } from '../../electron/core/proxy/exchangeId.js';
+import { exchangeId } from '../../electron/core/flow/exchangeId.js';
 
 describe('exchangeId', () => {
   it('is a UUIDv7 carrying its millisecond, so ids sort by time', () => {

@@ -8,7 +8,7 @@ import { CapturedBody } from '../flow/body.js';
 import { nowMs, type Exchange } from '../flow/exchange.js';
 import { packHeaders, packPairs } from '../flow/headers.js';
 import type { Answer, Verdict } from '../pipeline/addon.js';
-import { exchangeId } from './exchangeId.js';
+import { exchangeId } from '../flow/exchangeId.js';
 import { silenceLibraryErrorText, upstreamTarget } from './mitmLibrary.js';
 import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js';
 

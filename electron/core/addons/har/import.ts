@@ -30,7 +30,7 @@
 import { z } from 'zod';
 import type { HeaderPair } from '../../api.js';
 import { STATE_VERSION, type BodyState, type ExchangeState } from '../../flow/state.js';
-import { exchangeId } from '../../proxy/exchangeId.js';
+import { exchangeId } from '../../flow/exchangeId.js';
 
 export type HarImport = { ok: true; states: ExchangeState[] } | { ok: false; error: string };
 export type HarEntryImport = { ok: true; state: ExchangeState } | { ok: false; error: string };
