@@ -61,3 +61,9 @@ export function endedExchange(id: string): Exchange {
 
 /** Hooks for a proxy started alone: every exchange goes on, nothing is kept. */
 export const noHooks: ExchangeHooks = { intercept: () => ({ kind: 'go' }), run: () => undefined, done: () => undefined };
+
+/** Every field of an exchange, bodies as their bytes (hex), kept, size and truncation: for comparing two. */
+export function exchangeFields(ex: Exchange) {
+  const b = (x: CapturedBody) => ({ bytes: x.bytes().toString('hex'), kept: x.kept, size: x.size, truncated: x.truncated });
+  return { ...ex, request: { ...ex.request, body: b(ex.request.body) }, response: ex.response && { ...ex.response, body: b(ex.response.body) } };
+}

@@ -5,17 +5,7 @@ import { forwardCopy } from '../../electron/core/addons/forward/forwardCopy.js';
 import { CapturedBody } from '../../electron/core/flow/body.js';
 import type { Exchange } from '../../electron/core/flow/exchange.js';
 import { fromState, STATE_VERSION, toState, type ExchangeState } from '../../electron/core/flow/state.js';
-import { body, exchange } from '../support/exchanges.js';
-
-/** Every field of an exchange, bodies as their bytes, size and truncation. */
-function fields(ex: Exchange) {
-  const b = (x: CapturedBody) => ({ bytes: x.bytes().toString('hex'), kept: x.kept, size: x.size, truncated: x.truncated });
-  return {
-    ...ex,
-    request: { ...ex.request, body: b(ex.request.body) },
-    response: ex.response && { ...ex.response, body: b(ex.response.body) },
-  };
-}
+import { body, exchange, exchangeFields } from '../support/exchanges.js';
 
 const roundTrip = (ex: Exchange) => fromState(JSON.parse(JSON.stringify(toState(ex))) as ExchangeState);
 
@@ -45,7 +35,7 @@ const cases: Array<[string, Exchange]> = [
 
 describe('exchange state', () => {
   it.each(cases)('%s: round-trips through JSON', (_name, ex) => {
-    expect(fields(roundTrip(ex))).toEqual(fields(ex));
+    expect(exchangeFields(roundTrip(ex))).toEqual(exchangeFields(ex));
   });
 
   it('is plain, versioned JSON with headers as pairs and bodies as base64', () => {

@@ -34,12 +34,3 @@ export function headerValue(packed: PackedHeaders, name: string): string | undef
   for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === lower) return raw[i + 1];
   return undefined;
 }
-
-/** Every value of `name`, in order, compared without case. */
-export function headerValues(packed: PackedHeaders, name: string): string[] {
-  const lower = name.toLowerCase();
-  const raw = unpackHeaders(packed);
-  const out: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === lower) out.push(raw[i + 1]!);
-  return out;
-}

@@ -8,11 +8,10 @@ import { filterSql, flagsWithoutSql, registerFilterFunctions } from '../../../el
 import { createSchema, createSession, insertExchange } from '../../../electron/core/addons/sessions/schema.js';
 import { exchangeTarget } from '../../../electron/core/filter/exchangeTarget.js';
 import { compileFilter, parseFilter } from '../../../electron/core/filter/index.js';
-import type { CapturedBody } from '../../../electron/core/flow/body.js';
 import type { Exchange } from '../../../electron/core/flow/exchange.js';
 import { fromState, type ExchangeState } from '../../../electron/core/flow/state.js';
 import { Db } from '../../../electron/core/sqliteDb.js';
-import { body, exchange } from '../../support/exchanges.js';
+import { body, exchange, exchangeFields } from '../../support/exchanges.js';
 import { randomExchange, rng } from './randomTraffic.js';
 
 const fixed: Exchange[] = [
@@ -157,11 +156,7 @@ describe('session schema and filter → SQL', () => {
     for (const ex of exchanges.slice(fixed.length)) insertExchange(db, other, ex);
     const rows = db.all('SELECT id, state FROM exchanges ORDER BY seq');
     expect(rows.map((row) => row.id)).toEqual(exchanges.map((ex) => ex.id));
-    const fields = (ex: Exchange) => {
-      const b = (x: CapturedBody) => ({ bytes: x.bytes().toString('hex'), size: x.size, truncated: x.truncated });
-      return { ...ex, request: { ...ex.request, body: b(ex.request.body) }, response: ex.response && { ...ex.response, body: b(ex.response.body) } };
-    };
-    rows.forEach((row, i) => expect(fields(fromState(JSON.parse(String(row.state)) as ExchangeState))).toEqual(fields(exchanges[i]!)));
+    rows.forEach((row, i) => expect(exchangeFields(fromState(JSON.parse(String(row.state)) as ExchangeState))).toEqual(exchangeFields(exchanges[i]!)));
   });
 
   it("the project's Db wrapper carries the schema and the filter's SQL functions", () => {
