@@ -31,6 +31,13 @@ export interface ExchangeSummary {
   durationMs: number | null;
   /** null when forwarding was off for this exchange. */
   delivery: DeliveryState | null;
+  /** URL path (no query). */
+  path: string;
+  /** Response Content-Type (parameters dropped), null without one. */
+  contentType: string | null;
+  /** Request body bytes seen on the wire. */
+  requestBytes: number;
+  httpVersion: string;
 }
 
 export interface ExchangeDetail extends ExchangeSummary {
@@ -95,7 +102,48 @@ export interface Status {
   forwardingNote: string | null;
   outboxDepth: number;
   lastDeliveryError: string | null;
+  /** The session store: null when all is well, else why exchanges are not kept on disk (disk full, a corrupt file moved aside). */
+  storeNote: string | null;
+  /** Set once retention evicted old exchanges: how many, and the bound that made room. */
+  evictionNote: string | null;
 }
+
+/** A session of the session store (sessions.db in the data dir). */
+export interface SessionInfo {
+  id: number;
+  name: string;
+  /** Epoch ms. */
+  startedAt: number;
+  exchanges: number;
+  /** Bytes its exchanges take in the store (their stored state and bodies). */
+  bytes: number;
+  /** The one new exchanges go to. */
+  current: boolean;
+  /** Epoch ms of each time Proxyscope restarted into this session. */
+  restarts: number[];
+}
+
+/** Columns the grid sorts by. */
+export type SortColumn = 'startedAt' | 'method' | 'host' | 'path' | 'url' | 'status' | 'contentType' | 'requestBytes' | 'responseBytes' | 'durationMs' | 'delivery' | 'httpVersion';
+
+export interface ExchangeQuery {
+  /** A session id, 'current' (default) or 'all'. */
+  session?: number | 'current' | 'all';
+  /** Filter language text; empty matches all. */
+  filter?: string;
+  sort?: SortColumn;
+  /** Default 'asc' (oldest first). */
+  order?: 'asc' | 'desc';
+  offset?: number;
+  /** Default 100, at most 1000. */
+  limit?: number;
+}
+
+export type FilterProblem = { ok: false; error: string; column: number };
+
+export type QueryPage = { ok: true; rows: ExchangeSummary[] } | FilterProblem;
+/** matched: rows the filter selects; total: rows in the searched sessions. */
+export type QueryCount = { ok: true; matched: number; total: number } | FilterProblem;
 
 export interface Commands {
   getSettings(): SettingsView;
@@ -108,8 +156,20 @@ export interface Commands {
   clearTraffic(): { ok: true };
   retryDelivery(query: { exchangeId: string }): { ok: boolean; error?: string };
   exportCa(): { pem: string; path: string };
-  /** HAR 1.2 of the captured exchanges (all, or the given ids), as JSON text. */
-  exportHar(query: { ids?: string[] }): { har: string; count: number };
+  /** HAR 1.2 of what a filter selects in a session (default: all of the current one), as JSON text. */
+  exportHar(query: { session?: ExchangeQuery['session']; filter?: string }): { ok: true; har: string; count: number } | FilterProblem;
+  /** A page of the stored exchanges, in the sort asked for. */
+  queryExchanges(query: ExchangeQuery): QueryPage;
+  /** How many a filter selects (counted apart from the page: a count can take longer than a page). */
+  countExchanges(query: Pick<ExchangeQuery, 'session' | 'filter'>): QueryCount;
+  listSessions(): SessionInfo[];
+  /** Starts a new current session. */
+  newSession(query: { name?: string }): SessionInfo;
+  renameSession(query: { id: number; name: string }): { ok: boolean; error?: string };
+  /** Deletes a past session and its exchanges (the current one cannot be deleted: start a new one first). */
+  deleteSession(query: { id: number }): { ok: boolean; error?: string };
+  /** Values seen in the traffic, for the filter box's suggestions. */
+  filterSuggestions(query: { field: 'host' | 'method' | 'status' | 'type'; prefix?: string }): string[];
 }
 
 export type CommandName = keyof Commands;
@@ -118,7 +178,13 @@ export type CommandResult<K extends CommandName> = ReturnType<Commands[K]>;
 
 /** Events are batched by the core (at most one batch per ~16 ms). */
 export type CoreEvent =
-  | { type: 'exchanges'; added: ExchangeSummary[]; updated: ExchangeSummary[] }
+  /**
+   * `matches`: for each filter recently queried with queryExchanges, the ids in
+   * `updated` that it selects (a renderer finds its own filter's text there).
+   */
+  | { type: 'exchanges'; added: ExchangeSummary[]; updated: ExchangeSummary[]; matches?: Record<string, string[]> }
+  /** A session was started, renamed or deleted, or evicted exchanges. */
+  | { type: 'sessions'; sessions: SessionInfo[] }
   | { type: 'deliveries'; records: DeliverySummary[] }
   | { type: 'status'; status: Status }
   | { type: 'cleared' };

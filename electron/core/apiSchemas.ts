@@ -1,12 +1,20 @@
 // Runtime validation of every command argument arriving over a transport
 // (IPC or WebSocket). The settings payload itself is validated by settings/schema.ts.
 import { z } from 'zod';
-import type { CommandName, DeliveryState } from './api.js';
+import type { CommandName, DeliveryState, SortColumn } from './api.js';
 
 const id = z.string().min(1).max(200);
 const limit = z.number().int().positive().max(1_000_000).optional();
 /** Every DeliveryState, checked against the type both ways (a missing or extra key fails to compile). */
 const deliveryStates = Object.keys({ queued: 1, sent: 1, retrying: 1, failed: 1 } satisfies Record<DeliveryState, 1>) as [DeliveryState, ...DeliveryState[]];
+
+const sessionId = z.number().int().positive();
+const session = z.union([sessionId, z.literal('current'), z.literal('all')]);
+const sessionName = z.string().trim().min(1).max(200);
+const filter = z.string().max(10_000);
+const sortColumns = Object.keys({
+  startedAt: 1, method: 1, host: 1, path: 1, url: 1, status: 1, contentType: 1, requestBytes: 1, responseBytes: 1, durationMs: 1, delivery: 1, httpVersion: 1,
+} satisfies Record<SortColumn, 1>) as [SortColumn, ...SortColumn[]];
 
 export const commandArgSchemas = {
   getSettings: z.undefined(),
@@ -21,7 +29,23 @@ export const commandArgSchemas = {
   clearTraffic: z.undefined(),
   retryDelivery: z.object({ exchangeId: id }).strict(),
   exportCa: z.undefined(),
-  exportHar: z.object({ ids: z.array(id).max(1_000_000).optional() }).strict(),
+  exportHar: z.object({ session: session.optional(), filter: filter.optional() }).strict(),
+  queryExchanges: z
+    .object({
+      session: session.optional(),
+      filter: filter.optional(),
+      sort: z.enum(sortColumns).optional(),
+      order: z.enum(['asc', 'desc']).optional(),
+      offset: z.number().int().min(0).max(1_000_000_000).optional(),
+      limit: z.number().int().positive().max(1000).optional(),
+    })
+    .strict(),
+  countExchanges: z.object({ session: session.optional(), filter: filter.optional() }).strict(),
+  listSessions: z.undefined(),
+  newSession: z.object({ name: sessionName.optional() }).strict(),
+  renameSession: z.object({ id: sessionId, name: sessionName }).strict(),
+  deleteSession: z.object({ id: sessionId }).strict(),
+  filterSuggestions: z.object({ field: z.enum(['host', 'method', 'status', 'type']), prefix: z.string().max(200).optional() }).strict(),
 } satisfies Record<CommandName, z.ZodType>;
 
 function isCommandName(name: unknown): name is CommandName {

@@ -1,7 +1,7 @@
 // HAR 1.2 export: decoded bodies with their decoded size, cookies parsed from headers.
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { harEntry } from '../../electron/core/addons/har/export.js';
+import { harEntry } from '../../electron/core/har/export.js';
 import { toState } from '../../electron/core/flow/state.js';
 import { body, exchange } from '../support/exchanges.js';
 

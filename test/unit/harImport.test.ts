@@ -2,8 +2,8 @@
 // lossy parts by the module's rules), a browser-shaped HAR, refused inputs.
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { toHar } from '../../electron/core/addons/har/export.js';
-import { HAR_DECODED_META, harEntriesToStates, harEntryToState } from '../../electron/core/addons/har/import.js';
+import { toHar } from '../../electron/core/har/export.js';
+import { HAR_DECODED_META, harEntriesToStates, harEntryToState } from '../../electron/core/har/import.js';
 import type { Exchange } from '../../electron/core/flow/exchange.js';
 import { fromState, toState, type ExchangeState } from '../../electron/core/flow/state.js';
 import { body, exchange } from '../support/exchanges.js';

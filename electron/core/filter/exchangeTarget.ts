@@ -7,23 +7,12 @@ import type { CapturedBody } from '../flow/body.js';
 import { decodeContent } from '../flow/contentEncoding.js';
 import { progressOf, type Exchange } from '../flow/exchange.js';
 import { headerPairs, headerValue, type PackedHeaders } from '../flow/headers.js';
+import { urlParts } from '../flow/urlParts.js';
 import { DELIVERY_META } from '../flow/views.js';
 import type { FilterTarget } from './target.js';
 
 const deliveryStates: ReadonlySet<string> = new Set<DeliveryState>(['queued', 'sent', 'retrying', 'failed']);
 const lenient = new TextDecoder('utf-8');
-
-/** The URL's scheme, path and query as sent (not normalised, as `new URL` would). */
-export function urlParts(url: string): { protocol: string; path: string; query: string } {
-  const scheme = url.indexOf('://');
-  const protocol = scheme > 0 ? url.slice(0, scheme).toLowerCase() : '';
-  const rest = scheme > 0 ? url.slice(scheme + 3) : url;
-  const authorityEnd = rest.search(/[/?#]/);
-  const target = authorityEnd < 0 ? '' : rest.slice(authorityEnd).replace(/#.*$/s, '');
-  const q = target.indexOf('?');
-  const path = q < 0 ? target : target.slice(0, q);
-  return { protocol, path: path === '' ? '/' : path, query: q < 0 ? '' : target.slice(q + 1) };
-}
 
 /** host[:port] → the host name, lower case (`[::1]:8080` → `[::1]`). */
 export function hostName(host: string): string {

@@ -1,10 +1,19 @@
 // The exchange as the UI sees it (the API contract's summary and detail).
 import type { DeliveryState, ExchangeDetail, ExchangeSummary } from '../api.js';
 import { progressOf, type Exchange } from './exchange.js';
+import { headerValue } from './headers.js';
 import { toState } from './state.js';
+import { urlParts } from './urlParts.js';
 
 /** Forwarding records its state under this meta key; the summary shows it. */
 export const DELIVERY_META = 'delivery';
+
+/** `text/html; charset=utf-8` → `text/html`; null when absent. */
+export function mediaType(contentType: string | undefined): string | null {
+  if (contentType === undefined) return null;
+  const semi = contentType.indexOf(';');
+  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase() || null;
+}
 
 export function summaryOf(ex: Exchange): ExchangeSummary {
   const { startedAt, endedAt } = ex.timings;
@@ -20,6 +29,10 @@ export function summaryOf(ex: Exchange): ExchangeSummary {
     responseBytes: ex.response?.body.size ?? 0,
     durationMs: endedAt === null ? null : Math.round((endedAt - startedAt) * 1000) / 1000,
     delivery: (ex.meta[DELIVERY_META] as DeliveryState | undefined) ?? null,
+    path: urlParts(ex.request.url).path,
+    contentType: mediaType(ex.response === null ? undefined : headerValue(ex.response.headers, 'content-type')),
+    requestBytes: ex.request.body.size,
+    httpVersion: ex.request.httpVersion,
   };
 }
 

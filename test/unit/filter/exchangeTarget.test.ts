@@ -3,7 +3,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CapturedBody } from '../../../electron/core/flow/body.js';
-import { exchangeTarget, hostName, urlParts } from '../../../electron/core/filter/exchangeTarget.js';
+import { exchangeTarget, hostName } from '../../../electron/core/filter/exchangeTarget.js';
+import { urlParts } from '../../../electron/core/flow/urlParts.js';
 import { compileFilter, parseFilter } from '../../../electron/core/filter/index.js';
 import { body, exchange } from '../../support/exchanges.js';
 

@@ -1,12 +1,14 @@
 // The session database (issue #19): one row per exchange with the columns a
 // filter compares, its headers one row each, its decoded bodies in an FTS5
-// trigram table, and the full state (toState) to read it back with fromState.
+// trigram table, and the state (toState without body bytes, which are BLOB
+// columns) to read it back with fromState.
 // The derived columns come from exchangeTarget, so SQL and the in-memory
 // matcher see the same host, path, content type and body text.
 import type { Database, SQLiteValue } from 'node-sqlite3-wasm';
 import { exchangeTarget } from '../../filter/exchangeTarget.js';
 import type { Exchange } from '../../flow/exchange.js';
-import { toState } from '../../flow/state.js';
+import { CapturedBody } from '../../flow/body.js';
+import { fromState, toState, type ExchangeState } from '../../flow/state.js';
 
 /** What the schema needs of a database: node-sqlite3-wasm's Database, or the Db wrapper (sqliteDb.ts). */
 export type SqlDb = Pick<Database, 'exec' | 'run' | 'all'>;
@@ -24,8 +26,13 @@ CREATE TABLE IF NOT EXISTS sessions (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
   started_at REAL NOT NULL,
-  ended_at REAL
+  exchanges INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS restarts (session INTEGER NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS restarts_session ON restarts(session);
+-- key/value: the current session.
+CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS exchanges (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -45,7 +52,11 @@ CREATE TABLE IF NOT EXISTS exchanges (
   delivery TEXT,
   error TEXT,
   pending INTEGER NOT NULL,
-  state TEXT NOT NULL
+  http_version TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  req_body BLOB NOT NULL,
+  res_body BLOB
 );
 CREATE INDEX IF NOT EXISTS exchanges_time ON exchanges(session, started_at);
 CREATE INDEX IF NOT EXISTS exchanges_method ON exchanges(session, method, started_at);
@@ -104,7 +115,12 @@ export interface ExchangeRow {
   delivery: string | null;
   error: string | null;
   pending: 0 | 1;
+  http_version: string;
+  /** What the exchange takes in the store, roughly: state, bodies and their text. */
+  bytes: number;
   state: string;
+  req_body: Uint8Array;
+  res_body: Uint8Array | null;
 }
 
 /** Everything written for one exchange: its row, header rows [name lower-cased, side, value], body texts. */
@@ -120,6 +136,13 @@ export function rowOf(ex: Exchange): ExchangeRecord {
   const headers: Array<[string, number, string]> = [];
   for (const [n, v] of t.requestHeaders) headers.push([sqlText(n.toLowerCase()), REQUEST_SIDE, sqlText(v)]);
   for (const [n, v] of t.responseHeaders) headers.push([sqlText(n.toLowerCase()), RESPONSE_SIDE, sqlText(v)]);
+  const state = JSON.stringify(toState(ex, { bodies: false }));
+  const reqBody = ex.request.body.bytes();
+  const resBody = ex.response?.body.bytes() ?? null;
+  const requestBody = sqlTextOrNull(t.requestBody);
+  const responseBody = sqlTextOrNull(t.responseBody);
+  let bytes = state.length + reqBody.length + (resBody?.length ?? 0) + (requestBody?.length ?? 0) + (responseBody?.length ?? 0);
+  for (const [n, , v] of headers) bytes += n.length + v.length;
   return {
     row: {
       id: ex.id,
@@ -138,29 +161,41 @@ export function rowOf(ex: Exchange): ExchangeRecord {
       delivery: t.delivery,
       error: sqlTextOrNull(t.error),
       pending: t.pending ? 1 : 0,
-      state: JSON.stringify(toState(ex)),
+      http_version: ex.request.httpVersion,
+      bytes,
+      state,
+      req_body: reqBody,
+      res_body: resBody,
     },
     headers,
-    requestBody: sqlTextOrNull(t.requestBody),
-    responseBody: sqlTextOrNull(t.responseBody),
+    requestBody,
+    responseBody,
   };
 }
 
-const ROW_COLUMNS = ['id', 'started_at', 'method', 'url', 'host', 'path', 'query', 'protocol', 'status', 'content_type', 'req_size', 'res_size', 'duration_ms', 'delivery', 'error', 'pending', 'state'] as const;
+const ROW_COLUMNS = ['id', 'started_at', 'method', 'url', 'host', 'path', 'query', 'protocol', 'status', 'content_type', 'req_size', 'res_size', 'duration_ms', 'delivery', 'error', 'pending', 'http_version', 'bytes', 'state', 'req_body', 'res_body'] as const;
 const INSERT_EXCHANGE = `INSERT INTO exchanges (session, ${ROW_COLUMNS.join(', ')}) VALUES (?${', ?'.repeat(ROW_COLUMNS.length)})`;
 // One statement for all of an exchange's headers, whatever their number: one cached statement, one call.
 const INSERT_HEADERS = `INSERT INTO headers (name, exchange, side, pos, value)
   SELECT j.value ->> 0, ?, j.value ->> 1, j.key, j.value ->> 2 FROM json_each(?) AS j`;
 const INSERT_BODIES = 'INSERT INTO bodies (rowid, req, res) VALUES (?, ?, ?)';
 
-/** Writes one exchange (the caller batches them in a transaction); returns its seq. */
-export function insertExchange(db: SqlDb, sessionId: number, ex: Exchange): number {
+/** Writes one exchange (the caller batches them in a transaction, and counts it in its session); returns its seq and stored bytes. */
+export function insertExchange(db: SqlDb, sessionId: number, ex: Exchange): { seq: number; bytes: number } {
   const { row, headers, requestBody, responseBody } = rowOf(ex);
   const values: SQLiteValue[] = [sessionId, ...ROW_COLUMNS.map((c) => row[c])];
   const seq = Number(db.run(INSERT_EXCHANGE, values).lastInsertRowid);
   if (headers.length > 0) db.run(INSERT_HEADERS, [seq, JSON.stringify(headers)]);
   db.run(INSERT_BODIES, [seq, requestBody, responseBody]);
-  return seq;
+  return { seq, bytes: row.bytes };
+}
+
+/** Reads a stored exchange back: its state, with the body bytes from their columns. */
+export function exchangeOfRow(row: Record<string, unknown>): Exchange {
+  const ex = fromState(JSON.parse(String(row.state)) as ExchangeState);
+  ex.request.body = CapturedBody.restored(Buffer.from(row.req_body as Uint8Array), ex.request.body.size);
+  if (ex.response && row.res_body instanceof Uint8Array) ex.response.body = CapturedBody.restored(Buffer.from(row.res_body), ex.response.body.size);
+  return ex;
 }
 
 export function createSession(db: SqlDb, name: string, startedAt: number): number {

@@ -1,10 +1,10 @@
 // HAR 1.2 export of the kept exchanges (what every inspector and browser imports),
 // from the exchanges' serialised state. Bodies are exported decoded, as HAR asks.
-// The har addon (har.ts) answers the command; import.ts reads HAR back.
+// The sessions addon answers exportHar with it; import.ts reads HAR back.
 import { Cookie } from 'tough-cookie';
-import type { HeaderPair } from '../../api.js';
-import { decodeContent, textOrBase64 } from '../../flow/contentEncoding.js';
-import type { BodyState, ExchangeState } from '../../flow/state.js';
+import type { HeaderPair } from '../api.js';
+import { decodeContent, textOrBase64 } from '../flow/contentEncoding.js';
+import type { BodyState, ExchangeState } from '../flow/state.js';
 
 const APP_VERSION = '0.1.0';
 

@@ -28,9 +28,9 @@
 //   the response is null and the error is response._error, or `no response`.
 //   An entry with a response and an _error failed after its headers.
 import { z } from 'zod';
-import type { HeaderPair } from '../../api.js';
-import { STATE_VERSION, type BodyState, type ExchangeState } from '../../flow/state.js';
-import { exchangeId } from '../../flow/exchangeId.js';
+import type { HeaderPair } from '../api.js';
+import { STATE_VERSION, type BodyState, type ExchangeState } from '../flow/state.js';
+import { exchangeId } from '../flow/exchangeId.js';
 
 export type HarImport = { ok: true; states: ExchangeState[] } | { ok: false; error: string };
 export type HarEntryImport = { ok: true; state: ExchangeState } | { ok: false; error: string };

@@ -1,0 +1,244 @@
+// The session store: sessions.db in the data dir (schema.ts), owned by the
+// session worker thread, or opened by the CLI when no Proxyscope runs there.
+//
+// Writes come in batches, one transaction each (a commit costs far more than
+// the rows in it). Retention: past the bound on exchanges or bytes, the oldest
+// exchanges go, across sessions, a little more than needed at a time so the
+// next batches fit without a DELETE each. Counts per session are kept in the
+// sessions table, in the same transactions, so listing sessions reads no
+// exchange rows.
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import type { SessionInfo } from '../../api.js';
+import type { Exchange, MetaValue } from '../../flow/exchange.js';
+import { Db } from '../../sqliteDb.js';
+import { registerFilterFunctions } from './filterSql.js';
+import { createSchema, createSession, insertExchange } from './schema.js';
+
+export interface Retention {
+  maxExchanges: number;
+  maxBytes: number;
+}
+
+/** When retention must make room, this share of the bound goes beyond need. */
+const EVICT_AHEAD = 0.01;
+const CORRUPT = /malformed|not a database|corrupt|file is encrypted/i;
+
+export interface Eviction {
+  exchanges: number;
+  bytes: number;
+}
+
+export class SessionDb {
+  readonly db: Db;
+  /** Where new exchanges go. */
+  current: number;
+  private totals = { exchanges: 0, bytes: 0 };
+  private evicted: Eviction = { exchanges: 0, bytes: 0 };
+
+  /** `path` null: in memory. Throws when the file cannot be opened (see openSessionDb for a corrupt one). */
+  constructor(
+    path: string | null,
+    private readonly retention: Retention,
+    opts: { newSession?: boolean; exclusive?: boolean; now?: number } = {},
+  ) {
+    this.db = new Db(path);
+    try {
+      // Exclusive locking lets WAL work without shared memory (which the WASM VFS lacks).
+      if (opts.exclusive !== false) this.db.exec('PRAGMA locking_mode=EXCLUSIVE;');
+      this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8000;');
+      registerFilterFunctions(this.db);
+      createSchema(this.db);
+      this.totals = this.db.get('SELECT COALESCE(SUM(exchanges), 0) AS exchanges, COALESCE(SUM(bytes), 0) AS bytes FROM sessions') as typeof this.totals;
+      const now = opts.now ?? Date.now();
+      const stored = this.db.get("SELECT value FROM store WHERE key = 'current'")?.value;
+      const current = typeof stored === 'number' && this.db.get('SELECT 1 FROM sessions WHERE id = ?', [stored]) ? stored : null;
+      if (current === null || opts.newSession) this.current = this.startSession(null, now);
+      else {
+        this.current = current;
+        this.db.run('INSERT INTO restarts (session, at) VALUES (?, ?)', [current, now]);
+      }
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+  }
+
+  get size(): { exchanges: number; bytes: number } {
+    return { ...this.totals };
+  }
+
+  /** Exchanges evicted since the last call. */
+  takeEvicted(): Eviction {
+    const e = this.evicted;
+    this.evicted = { exchanges: 0, bytes: 0 };
+    return e;
+  }
+
+  /** Stores the exchanges in one transaction (all or none), then applies retention. Already stored ids are skipped. */
+  write(exchanges: readonly Exchange[], metaChanges: ReadonlyArray<MetaChange> = []): void {
+    let added = 0;
+    let bytes = 0;
+    this.transaction(() => {
+      for (const ex of exchanges) {
+        if (this.db.get('SELECT 1 FROM exchanges WHERE id = ?', [ex.id])) continue;
+        bytes += insertExchange(this.db, this.current, ex).bytes;
+        added++;
+      }
+      if (added > 0) this.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [added, bytes, this.current]);
+      for (const m of metaChanges) this.applyMeta(m);
+    });
+    this.totals.exchanges += added;
+    this.totals.bytes += bytes;
+    this.applyRetention();
+  }
+
+  private applyMeta({ id, key, value }: MetaChange): void {
+    const path = `$.meta.${key}`;
+    if (key === 'delivery') this.db.run('UPDATE exchanges SET delivery = ?, state = json_set(state, ?, ?) WHERE id = ?', [value, path, value, id]);
+    else this.db.run('UPDATE exchanges SET state = json_set(state, ?, ?) WHERE id = ?', [path, value, id]);
+  }
+
+  private applyRetention(): void {
+    const { maxExchanges, maxBytes } = this.retention;
+    if (this.totals.exchanges <= maxExchanges && this.totals.bytes <= maxBytes) return;
+    const overCount = this.totals.exchanges - maxExchanges;
+    const overBytes = this.totals.bytes - maxBytes;
+    const needCount = overCount > 0 ? overCount + Math.ceil(maxExchanges * EVICT_AHEAD) : 0;
+    const needBytes = overBytes > 0 ? overBytes + Math.ceil(maxBytes * EVICT_AHEAD) : 0;
+    // The oldest rows, read in chunks until they cover the need by count and by bytes.
+    let upTo: number | null = null;
+    let n = 0;
+    let b = 0;
+    while (n < needCount || b < needBytes) {
+      const rows = this.db.all('SELECT seq, bytes FROM exchanges WHERE seq > ? ORDER BY seq LIMIT 5000', [upTo ?? 0]) as Array<{ seq: number; bytes: number }>;
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        n++;
+        b += r.bytes;
+        upTo = r.seq;
+        if (n >= needCount && b >= needBytes) break;
+      }
+    }
+    if (upTo === null) return;
+    this.transaction(() => {
+      const gone = this.db.all('SELECT session, COUNT(*) AS n, SUM(bytes) AS b FROM exchanges WHERE seq <= ? GROUP BY session', [upTo]) as Array<{ session: number; n: number; b: number }>;
+      this.deleteRows('seq <= ?', [upTo]);
+      for (const g of gone) {
+        this.db.run('UPDATE sessions SET exchanges = exchanges - ?, bytes = bytes - ? WHERE id = ?', [g.n, g.b, g.session]);
+        this.totals.exchanges -= g.n;
+        this.totals.bytes -= g.b;
+        this.evicted.exchanges += g.n;
+        this.evicted.bytes += g.b;
+      }
+    });
+  }
+
+  /** Deletes exchanges (with their headers and bodies) by a condition on exchanges.seq / session. */
+  private deleteRows(where: string, params: Array<number>): void {
+    this.db.run(`DELETE FROM headers WHERE exchange IN (SELECT seq FROM exchanges WHERE ${where})`, params);
+    this.db.run(`DELETE FROM bodies WHERE rowid IN (SELECT seq FROM exchanges WHERE ${where})`, params);
+    this.db.run(`DELETE FROM exchanges WHERE ${where}`, params);
+  }
+
+  startSession(name: string | null, now = Date.now()): number {
+    const id = createSession(this.db, name ?? sessionName(now), now);
+    this.db.run("INSERT OR REPLACE INTO store (key, value) VALUES ('current', ?)", [id]);
+    this.current = id;
+    return id;
+  }
+
+  sessions(): SessionInfo[] {
+    const restarts = new Map<number, number[]>();
+    for (const r of this.db.all('SELECT session, at FROM restarts ORDER BY at') as Array<{ session: number; at: number }>) {
+      restarts.set(r.session, [...(restarts.get(r.session) ?? []), r.at]);
+    }
+    return (this.db.all('SELECT id, name, started_at, exchanges, bytes FROM sessions ORDER BY id') as Array<Record<string, number | string>>).map((s) => ({
+      id: Number(s.id),
+      name: String(s.name),
+      startedAt: Number(s.started_at),
+      exchanges: Number(s.exchanges),
+      bytes: Number(s.bytes),
+      current: s.id === this.current,
+      restarts: restarts.get(Number(s.id)) ?? [],
+    }));
+  }
+
+  rename(id: number, name: string): { ok: boolean; error?: string } {
+    const { changes } = this.db.run('UPDATE sessions SET name = ? WHERE id = ?', [name, id]);
+    return changes === 1 ? { ok: true } : { ok: false, error: `no session ${id}` };
+  }
+
+  /** Deletes a past session and its exchanges; the current one is cleared instead (see clear). */
+  delete(id: number): { ok: boolean; error?: string } {
+    if (id === this.current) return { ok: false, error: 'the current session cannot be deleted: start a new session first' };
+    const s = this.db.get('SELECT exchanges, bytes FROM sessions WHERE id = ?', [id]) as { exchanges: number; bytes: number } | null;
+    if (!s) return { ok: false, error: `no session ${id}` };
+    this.transaction(() => {
+      this.deleteRows('session = ?', [id]);
+      this.db.run('DELETE FROM restarts WHERE session = ?', [id]);
+      this.db.run('DELETE FROM sessions WHERE id = ?', [id]);
+    });
+    this.totals.exchanges -= s.exchanges;
+    this.totals.bytes -= s.bytes;
+    return { ok: true };
+  }
+
+  /** Empties the current session. */
+  clear(): void {
+    const s = this.db.get('SELECT exchanges, bytes FROM sessions WHERE id = ?', [this.current]) as { exchanges: number; bytes: number };
+    this.transaction(() => {
+      this.deleteRows('session = ?', [this.current]);
+      this.db.run('UPDATE sessions SET exchanges = 0, bytes = 0 WHERE id = ?', [this.current]);
+    });
+    this.totals.exchanges -= s.exchanges;
+    this.totals.bytes -= s.bytes;
+  }
+
+  private transaction(body: () => void): void {
+    this.db.exec('BEGIN');
+    try {
+      body();
+      this.db.exec('COMMIT');
+    } catch (err) {
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        /* the failed statement may have ended the transaction already */
+      }
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+export interface MetaChange {
+  id: string;
+  key: string;
+  value: MetaValue;
+}
+
+export function sessionName(at: number): string {
+  return `Session ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')}`;
+}
+
+export const isCorruption = (err: unknown): boolean => CORRUPT.test(String((err as Error)?.message ?? err));
+
+/**
+ * Opens the store; a file SQLite says is corrupt is moved aside (with its WAL)
+ * to `sessions.db.corrupt-<time>` and a fresh one started: `movedAside` names it.
+ */
+export function openSessionDb(path: string, retention: Retention, opts: { newSession?: boolean; now?: number } = {}): { db: SessionDb; movedAside: string | null } {
+  try {
+    return { db: new SessionDb(path, retention, opts), movedAside: null };
+  } catch (err) {
+    if (!isCorruption(err)) throw err;
+    const aside = `${path}.corrupt-${new Date(opts.now ?? Date.now()).toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(path, aside);
+    if (existsSync(`${path}-wal`)) renameSync(`${path}-wal`, `${aside}-wal`);
+    rmSync(`${path}.lock`, { recursive: true, force: true });
+    return { db: new SessionDb(path, retention, opts), movedAside: aside };
+  }
+}

@@ -1,0 +1,124 @@
+// Reading the session store: pages and counts of what a filter selects, one
+// stored exchange, suggestions for the filter box. Used by the session worker
+// and by the CLI (query, export-har) when no Proxyscope runs on the data dir.
+import type { ExchangeQuery, ExchangeSummary, FilterProblem, QueryCount, QueryPage, SortColumn } from '../../api.js';
+import { parseFilter } from '../../filter/index.js';
+import type { Exchange } from '../../flow/exchange.js';
+import { hostOf } from '../../flow/state.js';
+import { mediaType } from '../../flow/views.js';
+import { filterSql } from './filterSql.js';
+import { exchangeOfRow } from './schema.js';
+import type { SessionDb } from './sessionDb.js';
+
+type Session = ExchangeQuery['session'];
+type Where = { where: string; params: Array<string | number | null> };
+
+const SORT: Record<SortColumn, string> = {
+  startedAt: 'started_at',
+  method: 'method',
+  host: 'host',
+  path: 'path',
+  url: 'url',
+  status: 'status',
+  contentType: 'content_type',
+  requestBytes: 'req_size',
+  responseBytes: 'res_size',
+  durationMs: 'duration_ms',
+  delivery: 'delivery',
+  httpVersion: 'http_version',
+};
+
+const SUMMARY_COLUMNS = 'id, started_at, method, url, status, pending, error, res_size, duration_ms, delivery, path, content_type, req_size, http_version';
+const DEFAULT_LIMIT = 100;
+
+/** The scope and filter as one WHERE clause, or the filter's error with its column. */
+export function whereOf(store: SessionDb, session: Session, filter: string | undefined): Where | FilterProblem {
+  const parsed = parseFilter(filter ?? '');
+  if (!parsed.ok) return { ok: false, error: parsed.error.message, column: parsed.error.column };
+  const sql = filterSql(parsed.filter);
+  if (session === 'all') return { where: `(${sql.where})`, params: sql.params as Where['params'] };
+  const id = session === undefined || session === 'current' ? store.current : session;
+  return { where: `session = ? AND (${sql.where})`, params: [id, ...(sql.params as Where['params'])] };
+}
+
+const isProblem = (w: Where | FilterProblem): w is FilterProblem => 'ok' in w;
+
+export function summaryOfRow(r: Record<string, unknown>): ExchangeSummary {
+  const endedDuration = r.duration_ms === null ? null : Math.round(Number(r.duration_ms) * 1000) / 1000;
+  return {
+    id: String(r.id),
+    startedAt: Number(r.started_at),
+    method: String(r.method),
+    url: String(r.url),
+    host: hostOf(String(r.url)),
+    status: r.status === null ? null : Number(r.status),
+    state: r.pending ? 'pending' : r.error === null ? 'complete' : 'failed',
+    error: r.error === null ? null : String(r.error),
+    responseBytes: r.res_size === null ? 0 : Number(r.res_size),
+    durationMs: endedDuration,
+    delivery: (r.delivery as ExchangeSummary['delivery']) ?? null,
+    path: String(r.path),
+    contentType: mediaType(r.content_type === null ? undefined : String(r.content_type)),
+    requestBytes: Number(r.req_size),
+    httpVersion: String(r.http_version),
+  };
+}
+
+export function pageOf(store: SessionDb, q: ExchangeQuery): QueryPage {
+  const w = whereOf(store, q.session, q.filter);
+  if (isProblem(w)) return w;
+  const order = q.order === 'desc' ? 'DESC' : 'ASC';
+  const sort = SORT[q.sort ?? 'startedAt'];
+  const rows = store.db.all(`SELECT ${SUMMARY_COLUMNS} FROM exchanges WHERE ${w.where} ORDER BY ${sort} ${order}, seq ${order} LIMIT ? OFFSET ?`, [
+    ...w.params,
+    Math.min(q.limit ?? DEFAULT_LIMIT, 1000),
+    q.offset ?? 0,
+  ]);
+  return { ok: true, rows: rows.map(summaryOfRow) };
+}
+
+export function countOf(store: SessionDb, q: Pick<ExchangeQuery, 'session' | 'filter'>): QueryCount {
+  const w = whereOf(store, q.session, q.filter);
+  if (isProblem(w)) return w;
+  const matched = Number(store.db.get(`SELECT COUNT(*) AS n FROM exchanges WHERE ${w.where}`, w.params)?.n ?? 0);
+  const scope = q.session === 'all' ? null : q.session === undefined || q.session === 'current' ? store.current : q.session;
+  const total = scope === null ? store.size.exchanges : Number(store.db.get('SELECT exchanges FROM sessions WHERE id = ?', [scope])?.exchanges ?? 0);
+  return { ok: true, matched, total };
+}
+
+/** Every exchange a filter selects, oldest first, read in chunks (for HAR export and replay); check filterProblem first. */
+export function* matching(store: SessionDb, q: Pick<ExchangeQuery, 'session' | 'filter'>, chunk = 500): Generator<Exchange, void, undefined> {
+  const w = whereOf(store, q.session, q.filter);
+  if (isProblem(w)) throw new Error(w.error);
+  let after = 0;
+  for (;;) {
+    const rows = store.db.all(`SELECT seq, state, req_body, res_body FROM exchanges WHERE seq > ? AND ${w.where} ORDER BY seq LIMIT ?`, [after, ...w.params, chunk]);
+    if (rows.length === 0) return;
+    for (const r of rows) yield exchangeOfRow(r);
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+}
+
+/** The filter's error, checked before `matching` is iterated (a generator runs nothing until then). */
+export function filterProblem(filter: string | undefined): FilterProblem | null {
+  const parsed = parseFilter(filter ?? '');
+  return parsed.ok ? null : { ok: false, error: parsed.error.message, column: parsed.error.column };
+}
+
+export function storedExchange(store: SessionDb, id: string): Exchange | null {
+  const row = store.db.get('SELECT state, req_body, res_body FROM exchanges WHERE id = ?', [id]);
+  return row ? exchangeOfRow(row) : null;
+}
+
+const SUGGEST: Record<'host' | 'method' | 'status' | 'type', string> = { host: 'host', method: 'method', status: 'status', type: 'content_type' };
+
+/** Distinct values of a column in the current session that start with `prefix`. */
+export function suggestions(store: SessionDb, field: keyof typeof SUGGEST, prefix = '', limit = 20): string[] {
+  const col = SUGGEST[field];
+  const rows = store.db.all(
+    `SELECT DISTINCT ${col} AS v FROM exchanges WHERE session = ? AND ${col} IS NOT NULL AND CAST(${col} AS TEXT) LIKE ? ESCAPE '\\' LIMIT ?`,
+    [store.current, `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, limit],
+  );
+  const values = rows.map((r) => (field === 'type' ? (mediaType(String(r.v)) ?? '') : String(r.v)));
+  return [...new Set(values)].filter((v) => v !== '').sort();
+}
