@@ -38,6 +38,8 @@ export interface ExchangeSummary {
   /** Request body bytes seen on the wire. */
   requestBytes: number;
   httpVersion: string;
+  /** The session it is stored in (rows read from the session store). */
+  session?: number;
 }
 
 export interface ExchangeDetail extends ExchangeSummary {

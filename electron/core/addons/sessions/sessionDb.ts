@@ -28,6 +28,14 @@ export interface Eviction {
   bytes: number;
 }
 
+export interface SessionDbOptions {
+  /** Start a new current session instead of continuing the last one. */
+  newSession?: boolean;
+  /** For a reader (the CLI): no restart recorded, no session started (current: the last one, or 0 when there is none). */
+  reader?: boolean;
+  now?: number;
+}
+
 export class SessionDb {
   readonly db: Db;
   /** Where new exchanges go. */
@@ -39,12 +47,12 @@ export class SessionDb {
   constructor(
     path: string | null,
     private readonly retention: Retention,
-    opts: { newSession?: boolean; exclusive?: boolean; now?: number } = {},
+    opts: SessionDbOptions = {},
   ) {
     this.db = new Db(path);
     try {
       // Exclusive locking lets WAL work without shared memory (which the WASM VFS lacks).
-      if (opts.exclusive !== false) this.db.exec('PRAGMA locking_mode=EXCLUSIVE;');
+      this.db.exec('PRAGMA locking_mode=EXCLUSIVE;');
       this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8000;');
       registerFilterFunctions(this.db);
       createSchema(this.db);
@@ -52,7 +60,8 @@ export class SessionDb {
       const now = opts.now ?? Date.now();
       const stored = this.db.get("SELECT value FROM store WHERE key = 'current'")?.value;
       const current = typeof stored === 'number' && this.db.get('SELECT 1 FROM sessions WHERE id = ?', [stored]) ? stored : null;
-      if (current === null || opts.newSession) this.current = this.startSession(null, now);
+      if (opts.reader) this.current = current ?? 0;
+      else if (current === null || opts.newSession) this.current = this.startSession(null, now);
       else {
         this.current = current;
         this.db.run('INSERT INTO restarts (session, at) VALUES (?, ?)', [current, now]);
@@ -230,7 +239,7 @@ export const isCorruption = (err: unknown): boolean => CORRUPT.test(String((err 
  * Opens the store; a file SQLite says is corrupt is moved aside (with its WAL)
  * to `sessions.db.corrupt-<time>` and a fresh one started: `movedAside` names it.
  */
-export function openSessionDb(path: string, retention: Retention, opts: { newSession?: boolean; now?: number } = {}): { db: SessionDb; movedAside: string | null } {
+export function openSessionDb(path: string, retention: Retention, opts: SessionDbOptions = {}): { db: SessionDb; movedAside: string | null } {
   try {
     return { db: new SessionDb(path, retention, opts), movedAside: null };
   } catch (err) {

@@ -28,7 +28,7 @@ const SORT: Record<SortColumn, string> = {
   httpVersion: 'http_version',
 };
 
-const SUMMARY_COLUMNS = 'id, started_at, method, url, status, pending, error, res_size, duration_ms, delivery, path, content_type, req_size, http_version';
+const SUMMARY_COLUMNS = 'id, session, started_at, method, url, status, pending, error, res_size, duration_ms, delivery, path, content_type, req_size, http_version';
 const DEFAULT_LIMIT = 100;
 
 /** The scope and filter as one WHERE clause, or the filter's error with its column. */
@@ -61,6 +61,7 @@ export function summaryOfRow(r: Record<string, unknown>): ExchangeSummary {
     contentType: mediaType(r.content_type === null ? undefined : String(r.content_type)),
     requestBytes: Number(r.req_size),
     httpVersion: String(r.http_version),
+    session: Number(r.session),
   };
 }
 
