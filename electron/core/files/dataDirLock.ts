@@ -13,17 +13,23 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The pid of the live process holding the data dir, or null when none does. */
+export function dataDirOwner(dataDir: string): number | null {
+  let owner: number;
+  try {
+    owner = Number.parseInt(readFileSync(join(dataDir, 'proxyscope.pid'), 'utf8'), 10);
+  } catch {
+    return null;
+  }
+  return owner > 0 && alive(owner) ? owner : null;
+}
+
 export function lockDataDir(dataDir: string, staleLockDirs: string[]): () => void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
   const pidFile = join(dataDir, 'proxyscope.pid');
-  let owner: number | null = null;
-  try {
-    owner = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
-  } catch {
-    owner = null;
-  }
-  if (owner && owner !== process.pid && alive(owner)) {
+  const owner = dataDirOwner(dataDir);
+  if (owner && owner !== process.pid) {
     throw new Error(`--data-dir ${dataDir} is in use by another Proxyscope (pid ${owner})`);
   }
   for (const dir of staleLockDirs) rmSync(dir, { recursive: true, force: true });
