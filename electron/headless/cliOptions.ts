@@ -31,7 +31,7 @@ const FLAG_OF: Record<string, string> = {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-function integer(flag: string, value: string, { min, max }: { min: number; max: number }): number {
+export function integer(flag: string, value: string, { min, max }: { min: number; max: number }): number {
   const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new UsageError(min === 0 ? `${flag} must be an integer from 0 to ${max}` : `${flag} must be a positive integer`);

@@ -1,6 +1,6 @@
 // vitest globalSetup: the delivery worker thread runs the compiled core
-// (dist/), because a worker cannot load our TypeScript sources. Rebuild the
-// core when any source under electron/ is newer than the build.
+// (dist/), because a worker cannot load our TypeScript sources, and CLI tests
+// run dist/electron/headless/cli.js. Rebuild when any source of either is newer.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,6 @@ function newestMtime(dir: string): number {
 
 export default function setup(): void {
   const built = 'dist/electron/core/runscope/deliveryWorker.js';
-  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime('electron/core')) return;
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(newestMtime('electron/core'), newestMtime('electron/headless'))) return;
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }

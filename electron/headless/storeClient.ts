@@ -1,0 +1,148 @@
+// The session store as `query` and `export-har` see it: answered by the
+// Proxyscope running on the data dir (its control endpoint) when there is one,
+// else read from sessions.db directly. Both sides give the same answers: the
+// instance runs the same sessionQueries on the same file.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommanderError } from 'commander';
+import type { CommandArg, CommandName, CommandResult, ExchangeQuery, QueryCount, QueryPage } from '../core/api.js';
+import { countOf, filterProblem, matching, pageOf } from '../core/addons/sessions/sessionQueries.js';
+import { SessionDb } from '../core/addons/sessions/sessionDb.js';
+import { CONTROL_FILE, type ControlInfo } from '../core/control/controlEndpoint.js';
+import { dataDirOwner, lockDataDir } from '../core/files/dataDirLock.js';
+import { toState } from '../core/flow/state.js';
+import { toHar } from '../core/har/export.js';
+import { UsageError } from './cliOptions.js';
+
+type Scope = Pick<ExchangeQuery, 'session' | 'filter'>;
+export type HarResult = CommandResult<'exportHar'>;
+
+export interface StoreClient {
+  /** Who answers: the running instance (its pid), the file, or nobody (no sessions.db yet: everything is empty). */
+  readonly source: { kind: 'instance'; pid: number } | { kind: 'file' } | { kind: 'none' };
+  page(q: ExchangeQuery): Promise<QueryPage>;
+  count(q: Scope): Promise<QueryCount>;
+  exportHar(q: Scope): Promise<HarResult>;
+  close(): void;
+}
+
+/** The store cannot be reached or read (exit 1). */
+export class StoreError extends Error {}
+
+/** No retention while reading: the reader never writes, and must not evict. */
+const NO_RETENTION = { maxExchanges: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER };
+const POLL_MS = 50;
+
+function readControl(dataDir: string): ControlInfo | null {
+  try {
+    const info = JSON.parse(readFileSync(join(dataDir, CONTROL_FILE), 'utf8')) as ControlInfo;
+    return typeof info.url === 'string' && typeof info.token === 'string' && typeof info.pid === 'number' ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+function instanceClient(info: ControlInfo): StoreClient {
+  const call = async <K extends CommandName>(name: K, arg: CommandArg<K>): Promise<CommandResult<K>> => {
+    let res: Response;
+    try {
+      res = await fetch(`${info.url}/command`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, arg }),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
+      throw new StoreError(`the Proxyscope running on this data dir (pid ${info.pid}) does not answer at ${info.url}: ${cause}`);
+    }
+    const body = (await res.json().catch(() => null)) as { ok: boolean; value?: unknown; error?: string } | null;
+    if (!res.ok || !body?.ok) throw new StoreError(`the Proxyscope running on this data dir (pid ${info.pid}) refused ${name}: ${body?.error ?? `HTTP ${res.status}`}`);
+    return body.value as CommandResult<K>;
+  };
+  return {
+    source: { kind: 'instance', pid: info.pid },
+    page: (q) => call('queryExchanges', q),
+    count: (q) => call('countExchanges', q),
+    exportHar: (q) => call('exportHar', q),
+    close: () => undefined,
+  };
+}
+
+function fileClient(store: SessionDb, source: StoreClient['source'], release: () => void): StoreClient {
+  return {
+    source,
+    page: async (q) => pageOf(store, q),
+    count: async (q) => countOf(store, q),
+    exportHar: async (q) => {
+      const problem = filterProblem(q.filter);
+      if (problem) return problem;
+      const states = [...matching(store, q)].map((ex) => toState(ex));
+      return { ok: true, har: JSON.stringify(toHar(states)), count: states.length };
+    },
+    close: () => {
+      store.close();
+      release();
+    },
+  };
+}
+
+/** Opens sessions.db as a reader, holding the data dir lock meanwhile so no instance starts mid-read. Null: someone holds the lock. */
+function openFile(dataDir: string): StoreClient | null {
+  const path = join(dataDir, 'sessions.db');
+  let unlock: () => void;
+  try {
+    // Nobody lives to own SQLite's lock directory: one left behind is stale.
+    unlock = lockDataDir(dataDir, [`${path}.lock`]);
+  } catch (err) {
+    if (dataDirOwner(dataDir) !== null) return null;
+    throw new StoreError(`--data-dir ${dataDir}: ${(err as Error).message}`);
+  }
+  try {
+    return fileClient(new SessionDb(path, NO_RETENTION, { reader: true }), { kind: 'file' }, unlock);
+  } catch (err) {
+    unlock();
+    throw new StoreError(`${path} cannot be read: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The client for a data dir. A data dir held by a process that does not answer
+ * (an instance starting or stopping, another CLI reading) is waited for, up to `waitMs`.
+ */
+export async function openStore(dataDir: string, { waitMs = 5000 }: { waitMs?: number } = {}): Promise<StoreClient> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const owner = dataDirOwner(dataDir);
+    if (owner !== null) {
+      const info = readControl(dataDir);
+      if (info?.pid === owner) return instanceClient(info);
+    } else if (!existsSync(join(dataDir, 'sessions.db'))) {
+      // Nothing stored yet: answer from an empty store rather than create the file.
+      return fileClient(new SessionDb(null, NO_RETENTION, { reader: true }), { kind: 'none' }, () => undefined);
+    } else {
+      const client = openFile(dataDir);
+      if (client) return client;
+    }
+    if (Date.now() >= deadline) {
+      throw new StoreError(`--data-dir ${dataDir} is held by pid ${owner ?? dataDirOwner(dataDir)}, which does not answer queries (a Proxyscope starting or stopping, or another reader)`);
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** Runs `use` with the data dir's client, closed (and the data dir released) after. */
+export async function withStore<T>(dataDir: string, use: (client: StoreClient) => Promise<T>): Promise<T> {
+  const client = await openStore(dataDir);
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Prints why a store command failed; its exit code: 2 for usage (a flag, the filter), else 1. */
+export function failure(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode; // --help
+  process.stderr.write(`proxyscope: ${(err as Error).message}\n`);
+  return err instanceof UsageError ? 2 : 1;
+}
