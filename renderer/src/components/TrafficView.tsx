@@ -21,8 +21,8 @@ export function TrafficView() {
   const visible = useMemo(() => (filter ? rows.filter((r) => matchesFilter(r, filter)) : rows), [rows, filter]);
 
   const exportHar = async () => {
-    const { har } = await core().invoke('exportHar', filter ? { ids: visible.map((r) => r.id) } : {});
-    download('proxyscope.har', har, 'application/json');
+    const result = await core().invoke('exportHar', {});
+    if (result.ok) download('proxyscope.har', result.har, 'application/json');
   };
 
   return (

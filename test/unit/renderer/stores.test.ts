@@ -7,7 +7,7 @@ import { newestDeliveries, useDeliveries } from '../../../renderer/src/stores/de
 import { useSettings } from '../../../renderer/src/stores/settingsStore.js';
 
 const row = (id: string, over: Partial<ExchangeSummary> = {}): ExchangeSummary => ({
-  id, startedAt: 0, method: 'GET', url: `http://h/${id}`, host: 'h', status: null, state: 'pending', error: null, responseBytes: 0, durationMs: null, delivery: null, ...over,
+  id, startedAt: 0, method: 'GET', url: `http://h/${id}`, host: 'h', status: null, state: 'pending', error: null, responseBytes: 0, durationMs: null, delivery: null, path: `/${id}`, contentType: null, requestBytes: 0, httpVersion: '1.1', ...over,
 });
 
 beforeEach(() => {
