@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandHandlers, CoreService, DeliverySummary, ExchangeSummary, Status } from './api.js';
 import { commandArgSchemas } from './apiSchemas.js';
+import { startControlEndpoint } from './control/controlEndpoint.js';
 import { appCommands } from './commandHandlers.js';
 import { EventBatcher } from './eventBatcher.js';
 import { summaryOf } from './flow/views.js';
@@ -161,9 +162,17 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   const missing = Object.keys(commandArgSchemas).filter((name) => !(name in handlers));
   if (missing.length) throw new Error(`no addon answers ${missing.join(', ')}`);
 
+  const service: CoreService = { handlers: handlers as CommandHandlers, subscribe: (listener) => events.subscribe(listener) };
+  // While we hold sessions.db, `proxyscope query` and `export-har` ask through this.
+  const control = await startControlEndpoint({ dataDir: opts.dataDir, service }).catch(async (err: unknown) => {
+    await proxy.close();
+    await pipeline.stop();
+    throw err;
+  });
+
   let stopping: Promise<void> | null = null;
   return {
-    service: { handlers: handlers as CommandHandlers, subscribe: (listener) => events.subscribe(listener) },
+    service,
     proxyUrl: proxy.url,
     caPath: ca.certPath,
     forwarding: () => forwardingEnabled(settings),
@@ -171,6 +180,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     onDelivery: (l) => deliveryListeners.push(l),
     stop: () =>
       (stopping ??= (async () => {
+        await control.close();
         await proxy.close();
         // Exchanges cut short by the close are recorded and queued in the next turns.
         await new Promise((r) => setImmediate(r));
