@@ -28,6 +28,8 @@ export interface StoreClient {
 
 /** The store cannot be reached or read (exit 1). */
 export class StoreError extends Error {}
+/** The instance went away mid-command (it was stopping): the store is then asked again. */
+class InstanceGone extends StoreError {}
 
 /** No retention while reading: the reader never writes, and must not evict. */
 const NO_RETENTION = { maxExchanges: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER };
@@ -53,7 +55,7 @@ function instanceClient(info: ControlInfo): StoreClient {
       });
     } catch (err) {
       const cause = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
-      throw new StoreError(`the Proxyscope running on this data dir (pid ${info.pid}) does not answer at ${info.url}: ${cause}`);
+      throw new InstanceGone(`the Proxyscope running on this data dir (pid ${info.pid}) does not answer at ${info.url}: ${cause}`);
     }
     const body = (await res.json().catch(() => null)) as { ok: boolean; value?: unknown; error?: string } | null;
     if (!res.ok || !body?.ok) throw new StoreError(`the Proxyscope running on this data dir (pid ${info.pid}) refused ${name}: ${body?.error ?? `HTTP ${res.status}`}`);
@@ -106,11 +108,10 @@ function openFile(dataDir: string): StoreClient | null {
 }
 
 /**
- * The client for a data dir. A data dir held by a process that does not answer
- * (an instance starting or stopping, another CLI reading) is waited for, up to `waitMs`.
+ * Whoever answers for the data dir now. A holder that does not answer (an
+ * instance starting or stopping, another reader) is waited for, up to `deadline`.
  */
-export async function openStore(dataDir: string, { waitMs = 5000 }: { waitMs?: number } = {}): Promise<StoreClient> {
-  const deadline = Date.now() + waitMs;
+async function connect(dataDir: string, deadline: number): Promise<StoreClient> {
   for (;;) {
     const owner = dataDirOwner(dataDir);
     if (owner !== null) {
@@ -130,12 +131,46 @@ export async function openStore(dataDir: string, { waitMs = 5000 }: { waitMs?: n
   }
 }
 
-/** Runs `use` with the data dir's client, closed (and the data dir released) after. */
+/**
+ * The client for a data dir. When the instance stops between two calls (a
+ * query pages), the call goes to whoever answers next: the file, once the
+ * instance let go of it. The commands only read, so asking again is safe.
+ */
+export async function openStore(dataDir: string, { waitMs = 5000 }: { waitMs?: number } = {}): Promise<StoreClient> {
+  let current = await connect(dataDir, Date.now() + waitMs);
+  const again = async <T>(call: (c: StoreClient) => Promise<T>): Promise<T> => {
+    try {
+      return await call(current);
+    } catch (err) {
+      if (!(err instanceof InstanceGone)) throw err;
+      current.close();
+      current = await connect(dataDir, Date.now() + waitMs);
+      return call(current);
+    }
+  };
+  return {
+    get source() {
+      return current.source;
+    },
+    page: (q) => again((c) => c.page(q)),
+    count: (q) => again((c) => c.count(q)),
+    exportHar: (q) => again((c) => c.exportHar(q)),
+    close: () => current.close(),
+  };
+}
+
+function describe(source: StoreClient['source']): string {
+  if (source.kind === 'instance') return `the running instance (pid ${source.pid})`;
+  return source.kind === 'file' ? 'sessions.db (no instance running)' : 'nobody (no sessions.db yet)';
+}
+
+/** Runs `use` with the data dir's client, closed (and the data dir released) after; PROXYSCOPE_DEBUG=1 says who answered. */
 export async function withStore<T>(dataDir: string, use: (client: StoreClient) => Promise<T>): Promise<T> {
   const client = await openStore(dataDir);
   try {
     return await use(client);
   } finally {
+    if (process.env.PROXYSCOPE_DEBUG) process.stderr.write(`proxyscope: answered by ${describe(client.source)}\n`);
     client.close();
   }
 }

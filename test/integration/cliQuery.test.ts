@@ -1,7 +1,10 @@
 // `proxyscope query` and `proxyscope export-har` as real child processes of the
 // built CLI, reading a sessions.db written beforehand (no Proxyscope running:
 // the offline path). cliQueryLive.test.ts runs them against real instances.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +129,48 @@ describe('proxyscope query (no instance running)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('who answers', () => {
+  /** A copy of the fixture's data dir, to leave lock and control files in. */
+  const copy = () => {
+    const dir = tmp('cli-copy-');
+    cpSync(dataDir, dir, { recursive: true });
+    return dir;
+  };
+
+  it('files left by a killed instance (its pid dead) are ignored: sessions.db is read', async () => {
+    const dir = copy();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(join(dir, 'proxyscope.pid'), String(dead));
+    writeFileSync(join(dir, 'control.json'), JSON.stringify({ pid: dead, url: 'http://127.0.0.1:9', token: 't' }));
+    mkdirSync(join(dir, 'sessions.db.lock'));
+    const r = await runCli(['query', '--data-dir', dir, '--json'], { PROXYSCOPE_DEBUG: '1' }).done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('answered by sessions.db');
+    expect(jsonLines(r.stdout).at(-1)).toMatchObject({ matched: 5, total: 5 });
+  });
+
+  it('an instance that goes away mid-command: the command is asked again of whoever answers next', async () => {
+    const dir = copy();
+    // Plays an instance that stops while answering: it lets go of the data dir, then drops the connection.
+    const server = http.createServer((req) => {
+      rmSync(join(dir, 'control.json'));
+      rmSync(join(dir, 'proxyscope.pid'));
+      req.socket.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    writeFileSync(join(dir, 'proxyscope.pid'), String(process.pid));
+    writeFileSync(join(dir, 'control.json'), JSON.stringify({ pid: process.pid, url, token: 't' }));
+    try {
+      const r = await runCli(['query', '--data-dir', dir, '--json', 'status>=500'], { PROXYSCOPE_DEBUG: '1' }).done;
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: 'proxyscope: answered by sessions.db (no instance running)\n' });
+      expect(jsonLines(r.stdout).map((l) => l.id ?? l.event)).toEqual(['e-2', 'e-4', 'count']);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlInfo } from '../../electron/core/control/controlEndpoint.js';
-import { startHeadless, type HeadlessProcess } from '../support/headlessProcess.js';
+import { runCli, startHeadless, type HeadlessProcess } from '../support/headlessProcess.js';
 import { viaProxy } from '../support/proxyClient.js';
 import { exportHar, jsonLines, query, ROW_KEYS } from '../support/storeCli.js';
 import { upstreamForSuite } from '../support/upstreamFixture.js';
@@ -90,6 +90,8 @@ describe('while an instance runs on the data dir', () => {
     expect(har.log.version).toBe('1.2');
     expect(har.log.entries.map((e: { response: { status: number } }) => e.response.status)).toEqual([404, 404]);
     online.set('har', readFileSync(file, 'utf8'));
+    const debug = await runCli(['query', '--data-dir', dataDir, '--json'], { PROXYSCOPE_DEBUG: '1' }).done;
+    expect(debug.stderr).toContain(`proxyscope: answered by the running instance (pid ${instance!.child.pid})`);
     const bad = await query(dataDir, ['status>>3']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/filter error at column \d+: /);
@@ -124,6 +126,8 @@ describe('after the instance stopped', () => {
       expect({ name, code: r.code, stderr: r.stderr }).toEqual({ name, code: 0, stderr: '' });
       expect(withoutMs(r.stdout)).toBe(withoutMs(online.get(name)!));
     }
+    const debug = await runCli(['query', '--data-dir', dataDir, '--json'], { PROXYSCOPE_DEBUG: '1' }).done;
+    expect(debug.stderr).toContain('proxyscope: answered by sessions.db (no instance running)');
     const file = join(tmp('cli-live-har-'), 'errors.har');
     expect((await exportHar(dataDir, ['-o', file, 'status=404'])).code).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(online.get('har'));
