@@ -38,7 +38,9 @@ const POLL_MS = 50;
 function readControl(dataDir: string): ControlInfo | null {
   try {
     const info = JSON.parse(readFileSync(join(dataDir, CONTROL_FILE), 'utf8')) as ControlInfo;
-    return typeof info.url === 'string' && typeof info.token === 'string' && typeof info.pid === 'number' ? info : null;
+    // The token goes only to a loopback endpoint, whatever the file says.
+    const loopback = typeof info.url === 'string' && /^http:\/\/127\.0\.0\.1:\d+$/.test(info.url);
+    return loopback && typeof info.token === 'string' && typeof info.pid === 'number' ? info : null;
   } catch {
     return null;
   }
@@ -58,7 +60,8 @@ function instanceClient(info: ControlInfo): StoreClient {
       throw new InstanceGone(`the Proxyscope running on this data dir (pid ${info.pid}) does not answer at ${info.url}: ${cause}`);
     }
     const body = (await res.json().catch(() => null)) as { ok: boolean; value?: unknown; error?: string } | null;
-    if (!res.ok || !body?.ok) throw new StoreError(`the Proxyscope running on this data dir (pid ${info.pid}) refused ${name}: ${body?.error ?? `HTTP ${res.status}`}`);
+    if (body === null) throw new InstanceGone(`the Proxyscope running on this data dir (pid ${info.pid}) cut its answer to ${name} short (HTTP ${res.status})`);
+    if (!res.ok || !body.ok) throw new StoreError(`the Proxyscope running on this data dir (pid ${info.pid}) refused ${name}: ${body.error ?? `HTTP ${res.status}`}`);
     return body.value as CommandResult<K>;
   };
   return {
