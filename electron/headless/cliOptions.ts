@@ -17,6 +17,7 @@ export interface CliOptions {
   overrides: Partial<RunscopeSettings>;
   limits: Partial<CaptureLimits>;
   newSession: boolean;
+  sessionStore: boolean;
 }
 
 export class UsageError extends Error {}
@@ -68,6 +69,7 @@ export function buildCommand(): Command {
     .option('--max-stored-exchanges <n>', 'session store retention: exchanges kept on disk across sessions (oldest go first)', String(CAPTURE_DEFAULTS.storedMaxExchanges))
     .option('--max-stored-bytes <n>', 'session store retention: bytes kept on disk', String(CAPTURE_DEFAULTS.storedMaxBytes))
     .option('--new-session', 'start a new session instead of continuing the last one')
+    .option('--no-session-store', 'write no traffic to disk (only the outbox, when forwarding): keep the newest exchanges in memory')
     .option('--outbox-max-messages <n>', 'outbox bound (messages)', String(CAPTURE_DEFAULTS.outboxMaxMessages))
     .option('--outbox-max-bytes <n>', 'outbox bound (bytes)', String(CAPTURE_DEFAULTS.outboxMaxBytes))
     .option('--upstream-timeout <ms>', 'deadline for an upstream response, then 504', String(CAPTURE_DEFAULTS.upstreamTimeout))
@@ -123,6 +125,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     uiPort: integer('--ui-port', String(o.uiPort), { min: 0, max: 65535 }),
     overrides: overrides as Partial<RunscopeSettings>,
     newSession: Boolean(o.newSession),
+    sessionStore: o.sessionStore !== false,
     limits: {
       maxBodyBytes: integer('--max-body-bytes', String(o.maxBodyBytes), { min: 0, max: big }),
       storeMaxExchanges: integer('--store-max-exchanges', String(o.storeMaxExchanges), { min: 1, max: big }),

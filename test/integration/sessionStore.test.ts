@@ -173,6 +173,17 @@ describe('session store', () => {
     await app.stop();
   });
 
+  it('--no-session-store writes no traffic to disk and answers the same commands from memory', async () => {
+    const dataDir = tmp();
+    const app = await start(dataDir, { sessionStore: false });
+    const reported = await capture(app, 3, 'mem');
+    expect(readdirSync(dataDir)).not.toContain('sessions.db');
+    expect(await ids(app, 'url*=mem=1')).toEqual([reported[1]!.id]);
+    expect(await app.service.handlers.countExchanges({ filter: 'status=200' })).toEqual({ ok: true, matched: 3, total: 3 });
+    expect((await app.service.handlers.getStatus(undefined)).storeNote).toMatch(/session store is off/);
+    await app.stop();
+  });
+
   it('kill -9 during capture, then restart: every reported exchange is stored, none twice', async () => {
     const dataDir = tmp();
     const child = await startHeadless(['--port', '0', '--no-ui', '--data-dir', dataDir]);
