@@ -184,6 +184,19 @@ describe('session store', () => {
     await app.stop();
   });
 
+  it('a full disk: the log says the store cannot write, traffic is unaffected and still reported', async () => {
+    const dataDir = tmp();
+    // RLIMIT_FSIZE stands in for a full disk: writes past it fail with EFBIG (SIGXFSZ ignored, so it is not fatal).
+    const child = await startHeadless(['--port', '0', '--no-ui', '--data-dir', dataDir], {}, 20_000, { fileSizeLimitKb: 256 });
+    const N = 150;
+    const statuses: number[] = [];
+    for (let i = 0; i < N; i++) statuses.push((await viaProxy(String(child.ready.proxy), `${upstream().httpUrl}/big?n=4000&full=${i}`)).status);
+    expect(statuses.every((st) => st === 200)).toBe(true);
+    await child.waitForCount((e) => e.event === 'exchange', N);
+    await until('store failure logged', () => (child.stderr.some((l) => /session store cannot write/.test(l)) ? true : undefined));
+    expect(await child.exit()).toBe(0);
+  });
+
   it('kill -9 during capture, then restart: every reported exchange is stored, none twice', async () => {
     const dataDir = tmp();
     const child = await startHeadless(['--port', '0', '--no-ui', '--data-dir', dataDir]);
