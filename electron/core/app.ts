@@ -12,6 +12,7 @@ import { limitHeapGrowth } from './heapGrowth.js';
 import { eventsAddon } from './addons/events.js';
 import { forwardAddon } from './addons/forward/forward.js';
 import type { Redaction } from './addons/forward/forwardCopy.js';
+import { memoryOnlyAddon } from './addons/sessions/memoryOnly.js';
 import { sessionsAddon } from './addons/sessions/sessions.js';
 import { storeAddon } from './addons/store/store.js';
 import type { Addon } from './pipeline/addon.js';
@@ -38,6 +39,8 @@ export interface StartAppOptions {
   addons?: Addon[];
   /** Start a new session in the store instead of continuing the last one. */
   newSession?: boolean;
+  /** false: write nothing to disk but the outbox; the store's commands answer from memory. */
+  sessionStore?: boolean;
   /** Steps that remove secrets from what is forwarded, before it is durable. */
   redactions?: Redaction[];
   log?: (line: string) => void;
@@ -100,12 +103,14 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes },
       onDelivery: (d) => deliveryListeners.forEach((l) => l(d)),
     }),
-    sessionsAddon({
-      path: join(opts.dataDir, 'sessions.db'),
-      retention: { maxExchanges: limits.storedMaxExchanges, maxBytes: limits.storedMaxBytes },
-      memoryRetention: { maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes },
-      newSession: opts.newSession ?? false,
-    }),
+    opts.sessionStore === false
+      ? memoryOnlyAddon()
+      : sessionsAddon({
+          path: join(opts.dataDir, 'sessions.db'),
+          retention: { maxExchanges: limits.storedMaxExchanges, maxBytes: limits.storedMaxBytes },
+          memoryRetention: { maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes },
+          newSession: opts.newSession ?? false,
+        }),
     {
       name: 'listeners',
       recorded: (ex) => {

@@ -39,6 +39,8 @@ export interface AddonContext {
   /** Exchanges kept by the addon that keeps them (see `find`). */
   find(id: string): Exchange | undefined;
   latest(limit: number): Exchange[];
+  /** Clears the traffic, as the user's Clear does (every addon's `cleared` runs). */
+  clear(): void;
 }
 
 export interface Addon {

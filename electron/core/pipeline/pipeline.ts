@@ -33,7 +33,7 @@ export class Pipeline {
     this.keeper = addons.find((a) => a.find && a.latest);
   }
 
-  async start(ctx: Omit<AddonContext, 'setMeta' | 'find' | 'latest'>): Promise<void> {
+  async start(ctx: Omit<AddonContext, 'setMeta' | 'find' | 'latest' | 'clear'>): Promise<void> {
     const full: AddonContext = {
       ...ctx,
       setMeta: (id, key, value) => {
@@ -43,6 +43,7 @@ export class Pipeline {
       },
       find: (id) => this.keeper?.find!(id),
       latest: (limit) => this.keeper?.latest!(limit) ?? [],
+      clear: () => this.clear(),
     };
     for (const a of this.addons) await a.start?.(full);
     this.configure(ctx.settings());

@@ -60,7 +60,9 @@ function exchangeOf(copy: StoredCopy): Exchange {
 
 let pending: Array<{ first: number; exchanges: StoredCopy[]; meta: MetaChange[] }> = [];
 let commitScheduled = false;
-const durableProblem = problem;
+const durableProblem: string | null = problem;
+/** The problem last logged: a failing disk is logged when it starts failing and when it recovers, not per batch. */
+let lastLogged: string | null = problem;
 
 function commit(): void {
   commitScheduled = false;
@@ -81,6 +83,10 @@ function commit(): void {
   if (gone.exchanges > 0) {
     evicted = { exchanges: (evicted?.exchanges ?? 0) + gone.exchanges, bytes: (evicted?.bytes ?? 0) + gone.bytes, bound };
     post({ type: 'sessions', sessions: store.sessions() });
+  }
+  if (problem !== lastLogged) {
+    post({ type: 'log', line: problem ?? 'session store: writing again' });
+    lastLogged = problem;
   }
   for (const g of groups) post({ type: 'written', first: g.first, count: g.exchanges.length, error, status: status() });
 }
