@@ -133,6 +133,21 @@ describe('after the instance stopped', () => {
     expect(readFileSync(file, 'utf8')).toBe(online.get('har'));
   });
 
+  it('an instance run with --no-session-store answers from its memory', async () => {
+    const dir = tmp('cli-live-memory-');
+    const p = await startHeadless(['--port', '0', '--no-ui', '--no-session-store', '--data-dir', dir]);
+    try {
+      await viaProxy(String(p.ready.proxy), `${upstream().httpUrl}/status?code=418`);
+      await p.waitFor((e) => e.event === 'exchange');
+      const lines = jsonLines((await query(dir, ['--json', 'status=418'])).stdout);
+      expect(lines.map((l) => l.status ?? l.event)).toEqual([418, 'count']);
+      expect(Object.keys(lines[0]!).sort()).toEqual([...ROW_KEYS].sort());
+    } finally {
+      expect(await p.exit()).toBe(0);
+    }
+    expect(existsSync(join(dir, 'sessions.db'))).toBe(false);
+  });
+
   it('a query started as an instance stops waits for it and answers', async () => {
     const p = await startHeadless(['--port', '0', '--no-ui', '--data-dir', dataDir]);
     const stopped = p.exit();
