@@ -138,6 +138,6 @@ export function harText(states: Iterable<ExchangeState>, maxChars: number): { te
     if (chars > maxChars) return null;
     entries.push(entry);
   }
-  const head = JSON.stringify({ log: { version: '1.2', creator: HAR_CREATOR, entries: [] } }).slice(0, -3);
+  const head = JSON.stringify({ log: { version: '1.2', creator: HAR_CREATOR, entries: [] } }).slice(0, -'[]}}'.length);
   return { text: `${head}[${entries.join(',')}]}}`, count: entries.length };
 }
