@@ -4,11 +4,8 @@ import { performance } from 'node:perf_hooks';
 import type { ExchangeSummary } from '../core/api.js';
 import { formatFilterError } from '../core/filter/index.js';
 import { UsageError } from './cliOptions.js';
-import { failure, withStore, type StoreClient } from './storeClient.js';
+import { failure, PAGE, withStore, type StoreClient } from './storeClient.js';
 import { parseQueryCli, type QueryOptions } from './storeOptions.js';
-
-/** queryExchanges answers at most this many rows at a time. */
-const PAGE = 1000;
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 

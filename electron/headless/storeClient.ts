@@ -5,24 +5,27 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
-import type { CommandArg, CommandName, CommandResult, ExchangeQuery, QueryCount, QueryPage } from '../core/api.js';
+import type { CommandArg, CommandName, CommandResult, ExchangeQuery, FilterProblem, QueryCount, QueryPage } from '../core/api.js';
 import { countOf, filterProblem, matching, pageOf } from '../core/addons/sessions/sessionQueries.js';
 import { SessionDb } from '../core/addons/sessions/sessionDb.js';
 import { CONTROL_FILE, type ControlInfo } from '../core/control/controlEndpoint.js';
 import { dataDirOwner, lockDataDir } from '../core/files/dataDirLock.js';
-import { toState } from '../core/flow/state.js';
-import { toHar } from '../core/har/export.js';
+import { toState, type ExchangeState } from '../core/flow/state.js';
 import { UsageError } from './cliOptions.js';
+import { stateOfDetail, writeHarFile, writePrivateFile } from './harFile.js';
 
 type Scope = Pick<ExchangeQuery, 'session' | 'filter'>;
-export type HarResult = CommandResult<'exportHar'>;
+export type HarWritten = { ok: true; count: number } | FilterProblem;
+/** queryExchanges answers at most this many rows at a time. */
+export const PAGE = 1000;
 
 export interface StoreClient {
   /** Who answers: the running instance (its pid), the file, or nobody (no sessions.db yet: everything is empty). */
   readonly source: { kind: 'instance'; pid: number } | { kind: 'file' } | { kind: 'none' };
   page(q: ExchangeQuery): Promise<QueryPage>;
   count(q: Scope): Promise<QueryCount>;
-  exportHar(q: Scope): Promise<HarResult>;
+  /** Writes the HAR 1.2 of what the filter selects to `path` (0600). */
+  exportHar(q: Scope, path: string): Promise<HarWritten>;
   close(): void;
 }
 
@@ -64,11 +67,31 @@ function instanceClient(info: ControlInfo): StoreClient {
     if (!res.ok || !body.ok) throw new StoreError(`the Proxyscope running on this data dir (pid ${info.pid}) refused ${name}: ${body.error ?? `HTTP ${res.status}`}`);
     return body.value as CommandResult<K>;
   };
+  async function* states(q: Scope): AsyncGenerator<ExchangeState> {
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await call('queryExchanges', { ...q, sort: 'startedAt', order: 'asc', offset, limit: PAGE });
+      if (!page.ok) throw new UsageError(page.error);
+      for (const row of page.rows) {
+        const detail = await call('getExchange', { id: row.id });
+        if (detail) yield stateOfDetail(detail); // null: evicted meanwhile
+      }
+      if (page.rows.length < PAGE) return;
+    }
+  }
   return {
     source: { kind: 'instance', pid: info.pid },
     page: (q) => call('queryExchanges', q),
     count: (q) => call('countExchanges', q),
-    exportHar: (q) => call('exportHar', q),
+    exportHar: async (q, path) => {
+      const har = await call('exportHar', q);
+      if (har.ok) {
+        await writePrivateFile(path, [har.har]);
+        return { ok: true, count: har.count };
+      }
+      if (!('tooLarge' in har)) return har;
+      // More than one answer carries: asked for one exchange at a time.
+      return { ok: true, count: await writeHarFile(path, states(q)) };
+    },
     close: () => undefined,
   };
 }
@@ -78,11 +101,13 @@ function fileClient(store: SessionDb, source: StoreClient['source'], release: ()
     source,
     page: async (q) => pageOf(store, q),
     count: async (q) => countOf(store, q),
-    exportHar: async (q) => {
+    exportHar: async (q, path) => {
       const problem = filterProblem(q.filter);
       if (problem) return problem;
-      const states = [...matching(store, q)].map((ex) => toState(ex));
-      return { ok: true, har: JSON.stringify(toHar(states)), count: states.length };
+      const states = (function* () {
+        for (const ex of matching(store, q)) yield toState(ex);
+      })();
+      return { ok: true, count: await writeHarFile(path, states) };
     },
     close: () => {
       store.close();
@@ -157,7 +182,7 @@ export async function openStore(dataDir: string, { waitMs = 5000 }: { waitMs?: n
     },
     page: (q) => again((c) => c.page(q)),
     count: (q) => again((c) => c.count(q)),
-    exportHar: (q) => again((c) => c.exportHar(q)),
+    exportHar: (q, path) => again((c) => c.exportHar(q, path)),
     close: () => current.close(),
   };
 }

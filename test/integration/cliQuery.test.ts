@@ -8,7 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CommandHandlers } from '../../electron/core/api.js';
 import { SessionDb } from '../../electron/core/addons/sessions/sessionDb.js';
+import { pageOf, storedExchange } from '../../electron/core/addons/sessions/sessionQueries.js';
+import { startControlEndpoint } from '../../electron/core/control/controlEndpoint.js';
+import { detailOf } from '../../electron/core/flow/views.js';
+import { TOO_LARGE } from '../../electron/core/har/export.js';
 import { body, exchange } from '../support/exchanges.js';
 import { runCli } from '../support/headlessProcess.js';
 import { exportHar, jsonLines, query, ROW_KEYS } from '../support/storeCli.js';
@@ -132,6 +137,22 @@ describe('proxyscope query (no instance running)', () => {
   });
 });
 
+describe('more matches than one page', () => {
+  it('pages through them all, in order, none twice; --limit stops mid-page', async () => {
+    const dir = tmp('cli-pages-');
+    const db = new SessionDb(join(dir, 'sessions.db'), { maxExchanges: 10_000, maxBytes: 1e9 }, { now: T0 });
+    const N = 2345;
+    const id = (i: number) => `p-${String(i).padStart(5, '0')}`;
+    db.write(Array.from({ length: N }, (_, i) => exchange({ id: id(i), method: 'GET', url: `http://pages.test/${i}`, startedAt: T0 + i, responseStartedAt: T0 + i + 1, endedAt: T0 + i + 2 })));
+    db.close();
+    const all = jsonLines((await query(dir, ['--json'])).stdout);
+    expect(all.slice(0, -1).map((l) => l.id)).toEqual(Array.from({ length: N }, (_, i) => id(i)));
+    expect(all.at(-1)).toMatchObject({ event: 'count', matched: N, total: N });
+    const limited = jsonLines((await query(dir, ['--json', '--limit', '1500', 'url*=pages'])).stdout);
+    expect(limited.slice(0, -1).map((l) => l.id)).toEqual(Array.from({ length: 1500 }, (_, i) => id(i)));
+  });
+});
+
 describe('who answers', () => {
   /** A copy of the fixture's data dir, to leave lock and control files in. */
   const copy = () => {
@@ -170,6 +191,42 @@ describe('who answers', () => {
       expect(jsonLines(r.stdout).map((l) => l.id ?? l.event)).toEqual(['e-2', 'e-4', 'count']);
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('export-har from an instance whose HAR is more than one answer carries', () => {
+  it('asks for one exchange at a time and writes the same file as a direct read', async () => {
+    const direct = join(tmp('cli-har-'), 'direct.har');
+    expect((await exportHar(dataDir, ['-o', direct, 'status>=500'])).code).toBe(0);
+
+    // This test process plays the instance: a real control endpoint over a real store, with exportHar over its bound.
+    const dir = tmp('cli-big-');
+    cpSync(dataDir, dir, { recursive: true });
+    const store = new SessionDb(join(dir, 'sessions.db'), { maxExchanges: 1000, maxBytes: 1e9 }, { reader: true });
+    const handlers: Partial<CommandHandlers> = {
+      exportHar: () => ({ ok: false, tooLarge: true, error: TOO_LARGE }),
+      queryExchanges: (q) => pageOf(store, q),
+      getExchange: ({ id }) => {
+        const ex = storedExchange(store, id);
+        return ex && detailOf(ex);
+      },
+    };
+    writeFileSync(join(dir, 'proxyscope.pid'), String(process.pid));
+    const endpoint = await startControlEndpoint({ dataDir: dir, service: { handlers: handlers as CommandHandlers, subscribe: () => () => undefined } });
+    try {
+      const viaPages = join(tmp('cli-har-'), 'pages.har');
+      const r = await runCli(['export-har', '--data-dir', dir, '-o', viaPages, 'status>=500'], { PROXYSCOPE_DEBUG: '1' }).done;
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+        code: 0,
+        stdout: `Exported 2 exchanges to ${viaPages}\n`,
+        stderr: `proxyscope: answered by the running instance (pid ${process.pid})\n`,
+      });
+      expect(statSync(viaPages).mode & 0o777).toBe(0o600);
+      expect(readFileSync(viaPages, 'utf8')).toBe(readFileSync(direct, 'utf8'));
+    } finally {
+      await endpoint.close();
+      store.close();
     }
   });
 });

@@ -24,7 +24,8 @@ export interface ControlInfo {
   token: string;
 }
 
-export const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(['queryExchanges', 'countExchanges', 'exportHar', 'listSessions', 'getStatus']);
+/** getExchange: export-har asks for one exchange at a time when the whole HAR is more than exportHar answers with. */
+export const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(['queryExchanges', 'countExchanges', 'exportHar', 'getExchange', 'listSessions', 'getStatus']);
 
 export interface ControlEndpoint {
   url: string;
