@@ -70,12 +70,18 @@ function summaryLine(printed: number, matched: number, total: number, ms: number
 /** stdout, waiting when the pipe is full; false once the reader went away (`| head`). */
 function stdoutWriter(): (text: string) => Promise<boolean> {
   let closed = false;
-  process.stdout.on('error', () => (closed = true));
+  // A closed pipe sends no 'drain': a write waiting for one is let go by the error.
+  let waiting: ((open: boolean) => void) | null = null;
+  process.stdout.on('error', () => {
+    closed = true;
+    waiting?.(false);
+  });
   return (text) =>
     new Promise((resolve) => {
       if (closed) return resolve(false);
-      if (process.stdout.write(text)) resolve(true);
-      else process.stdout.once('drain', () => resolve(!closed));
+      if (process.stdout.write(text)) return resolve(true);
+      waiting = resolve;
+      process.stdout.once('drain', () => resolve(!closed));
     });
 }
 

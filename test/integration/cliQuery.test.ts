@@ -138,18 +138,29 @@ describe('proxyscope query (no instance running)', () => {
 });
 
 describe('more matches than one page', () => {
-  it('pages through them all, in order, none twice; --limit stops mid-page', async () => {
-    const dir = tmp('cli-pages-');
+  const N = 2345;
+  const id = (i: number) => `p-${String(i).padStart(5, '0')}`;
+  let dir: string;
+  beforeAll(() => {
+    dir = tmp('cli-pages-');
     const db = new SessionDb(join(dir, 'sessions.db'), { maxExchanges: 10_000, maxBytes: 1e9 }, { now: T0 });
-    const N = 2345;
-    const id = (i: number) => `p-${String(i).padStart(5, '0')}`;
     db.write(Array.from({ length: N }, (_, i) => exchange({ id: id(i), method: 'GET', url: `http://pages.test/${i}`, startedAt: T0 + i, responseStartedAt: T0 + i + 1, endedAt: T0 + i + 2 })));
     db.close();
+  });
+
+  it('pages through them all, in order, none twice; --limit stops mid-page', async () => {
     const all = jsonLines((await query(dir, ['--json'])).stdout);
     expect(all.slice(0, -1).map((l) => l.id)).toEqual(Array.from({ length: N }, (_, i) => id(i)));
     expect(all.at(-1)).toMatchObject({ event: 'count', matched: N, total: N });
     const limited = jsonLines((await query(dir, ['--json', '--limit', '1500', 'url*=pages'])).stdout);
     expect(limited.slice(0, -1).map((l) => l.id)).toEqual(Array.from({ length: 1500 }, (_, i) => id(i)));
+  });
+
+  it('a reader that goes away early (`| head`): exit 0, and the data dir is let go', async () => {
+    const { child, done } = runCli(['query', '--data-dir', dir]);
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    expect((await done).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['sessions.db']);
   });
 });
 
