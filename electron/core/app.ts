@@ -11,7 +11,8 @@ import { limitHeapGrowth } from './heapGrowth.js';
 import { eventsAddon } from './addons/events.js';
 import { forwardAddon } from './addons/forward/forward.js';
 import type { Redaction } from './addons/forward/forwardCopy.js';
-import { harAddon } from './addons/har/har.js';
+import { memoryOnlyAddon } from './addons/sessions/memoryOnly.js';
+import { sessionsAddon } from './addons/sessions/sessions.js';
 import { storeAddon } from './addons/store/store.js';
 import type { Addon } from './pipeline/addon.js';
 import { Pipeline } from './pipeline/pipeline.js';
@@ -35,6 +36,10 @@ export interface StartAppOptions {
   upstreamCa?: string[];
   /** Addons run before the built-in ones (they may intercept what those would record). */
   addons?: Addon[];
+  /** Start a new session in the store instead of continuing the last one. */
+  newSession?: boolean;
+  /** false: write nothing to disk but the outbox; the store's commands answer from memory. */
+  sessionStore?: boolean;
   /** Steps that remove secrets from what is forwarded, before it is durable. */
   redactions?: Redaction[];
   log?: (line: string) => void;
@@ -61,7 +66,7 @@ export async function startApp(opts: StartAppOptions): Promise<App> {
   limitHeapGrowth();
   const limits = captureLimitsSchema.parse({ ...CAPTURE_DEFAULTS, ...opts.limits });
   const outboxPath = join(opts.dataDir, 'outbox.db');
-  const unlock = lockDataDir(opts.dataDir, [`${outboxPath}.lock`]);
+  const unlock = lockDataDir(opts.dataDir, [`${outboxPath}.lock`, `${join(opts.dataDir, 'sessions.db')}.lock`]);
   try {
     return await assemble(opts, limits, outboxPath, unlock);
   } catch (err) {
@@ -97,7 +102,14 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes },
       onDelivery: (d) => deliveryListeners.forEach((l) => l(d)),
     }),
-    harAddon(),
+    opts.sessionStore === false
+      ? memoryOnlyAddon()
+      : sessionsAddon({
+          path: join(opts.dataDir, 'sessions.db'),
+          retention: { maxExchanges: limits.storedMaxExchanges, maxBytes: limits.storedMaxBytes },
+          memoryRetention: { maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes },
+          newSession: opts.newSession ?? false,
+        }),
     {
       name: 'listeners',
       recorded: (ex) => {
@@ -108,7 +120,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     },
   ]);
   const status = (): Status =>
-    pipeline.status({ proxy: proxyUrl, caPath: ca.certPath, caExported, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null });
+    pipeline.status({ proxy: proxyUrl, caPath: ca.certPath, caExported, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null, storeNote: null, evictionNote: null });
   const events = new EventBatcher(status);
   await pipeline.start({ settings: () => settings, log, events });
 

@@ -1,12 +1,14 @@
 // Coalesces core events into one batch per frame (~16 ms) for every subscriber,
 // so a flood of exchanges costs the UI one update per frame.
-import type { CoreEvent, DeliverySummary, ExchangeSummary, Status } from './api.js';
+import type { CoreEvent, DeliverySummary, ExchangeSummary, SessionInfo, Status } from './api.js';
 
 export class EventBatcher {
   private listeners = new Set<(events: CoreEvent[]) => void>();
   private added = new Map<string, ExchangeSummary>();
   private updated = new Map<string, ExchangeSummary>();
   private deliveries = new Map<string, DeliverySummary>();
+  private matches = new Map<string, string[]>();
+  private sessionList: SessionInfo[] | null = null;
   private statusDirty = false;
   private cleared = false;
   private timer: NodeJS.Timeout | null = null;
@@ -46,6 +48,21 @@ export class EventBatcher {
     this.schedule();
   }
 
+  /** Exchange `id` (recorded in this batch) is selected by the filter `filter`. */
+  matched(filter: string, id: string): void {
+    if (this.listeners.size === 0) return;
+    const ids = this.matches.get(filter);
+    if (ids) ids.push(id);
+    else this.matches.set(filter, [id]);
+    this.schedule();
+  }
+
+  sessions(list: SessionInfo[]): void {
+    if (this.listeners.size === 0) return;
+    this.sessionList = list;
+    this.schedule();
+  }
+
   delivery(d: DeliverySummary): void {
     if (this.listeners.size === 0) return;
     this.deliveries.set(d.exchangeId, d);
@@ -72,13 +89,18 @@ export class EventBatcher {
     const events: CoreEvent[] = [];
     if (this.cleared) events.push({ type: 'cleared' });
     if (this.added.size || this.updated.size) {
-      events.push({ type: 'exchanges', added: [...this.added.values()], updated: [...this.updated.values()] });
+      const batch: CoreEvent = { type: 'exchanges', added: [...this.added.values()], updated: [...this.updated.values()] };
+      if (this.matches.size) batch.matches = Object.fromEntries(this.matches);
+      events.push(batch);
     }
+    if (this.sessionList) events.push({ type: 'sessions', sessions: this.sessionList });
     if (this.deliveries.size) events.push({ type: 'deliveries', records: [...this.deliveries.values()] });
     if (this.statusDirty) events.push({ type: 'status', status: this.currentStatus() });
     this.added = new Map();
     this.updated = new Map();
     this.deliveries = new Map();
+    this.matches = new Map();
+    this.sessionList = null;
     this.statusDirty = false;
     this.cleared = false;
     if (events.length === 0) return;
@@ -101,6 +123,8 @@ export class EventBatcher {
     this.added.clear();
     this.updated.clear();
     this.deliveries.clear();
+    this.matches.clear();
+    this.sessionList = null;
     this.statusDirty = false;
     this.cleared = false;
   }

@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   let app: App;
   let ui: UiServer | null = null;
   try {
-    app = await startApp({ dataDir: opts.dataDir, port: opts.port, host: opts.host, overrides: opts.overrides, limits: opts.limits, log: out.warn });
+    app = await startApp({ dataDir: opts.dataDir, port: opts.port, host: opts.host, overrides: opts.overrides, limits: opts.limits, newSession: opts.newSession, sessionStore: opts.sessionStore, log: out.warn });
   } catch (err) {
     process.stderr.write(`proxyscope: ${(err as Error).message}\n`);
     return err instanceof SettingsError ? 2 : 1;

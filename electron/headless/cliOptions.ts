@@ -16,6 +16,8 @@ export interface CliOptions {
   uiPort: number;
   overrides: Partial<RunscopeSettings>;
   limits: Partial<CaptureLimits>;
+  newSession: boolean;
+  sessionStore: boolean;
 }
 
 export class UsageError extends Error {}
@@ -62,8 +64,12 @@ export function buildCommand(): Command {
     .option('--ui-port <n>', 'port of the web UI (0 picks a free one)', '8081')
     .option('--no-ui', 'do not serve the web UI')
     .option('--max-body-bytes <n>', 'bytes kept per captured body', String(CAPTURE_DEFAULTS.maxBodyBytes))
-    .option('--store-max-exchanges <n>', 'exchanges kept in memory', String(CAPTURE_DEFAULTS.storeMaxExchanges))
-    .option('--store-max-bytes <n>', 'captured body bytes kept in memory', String(CAPTURE_DEFAULTS.storeMaxBytes))
+    .option('--store-max-exchanges <n>', 'exchanges cached in memory (all are stored on disk)', String(CAPTURE_DEFAULTS.storeMaxExchanges))
+    .option('--store-max-bytes <n>', 'captured body bytes cached in memory', String(CAPTURE_DEFAULTS.storeMaxBytes))
+    .option('--max-stored-exchanges <n>', 'session store retention: exchanges kept on disk across sessions (oldest go first)', String(CAPTURE_DEFAULTS.storedMaxExchanges))
+    .option('--max-stored-bytes <n>', 'session store retention: bytes kept on disk', String(CAPTURE_DEFAULTS.storedMaxBytes))
+    .option('--new-session', 'start a new session instead of continuing the last one')
+    .option('--no-session-store', 'write no traffic to disk (only the outbox, when forwarding): keep the newest exchanges in memory')
     .option('--outbox-max-messages <n>', 'outbox bound (messages)', String(CAPTURE_DEFAULTS.outboxMaxMessages))
     .option('--outbox-max-bytes <n>', 'outbox bound (bytes)', String(CAPTURE_DEFAULTS.outboxMaxBytes))
     .option('--upstream-timeout <ms>', 'deadline for an upstream response, then 504', String(CAPTURE_DEFAULTS.upstreamTimeout))
@@ -118,10 +124,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     ui: o.ui !== false,
     uiPort: integer('--ui-port', String(o.uiPort), { min: 0, max: 65535 }),
     overrides: overrides as Partial<RunscopeSettings>,
+    newSession: Boolean(o.newSession),
+    sessionStore: o.sessionStore !== false,
     limits: {
       maxBodyBytes: integer('--max-body-bytes', String(o.maxBodyBytes), { min: 0, max: big }),
       storeMaxExchanges: integer('--store-max-exchanges', String(o.storeMaxExchanges), { min: 1, max: big }),
       storeMaxBytes: integer('--store-max-bytes', String(o.storeMaxBytes), { min: 1, max: big }),
+      storedMaxExchanges: integer('--max-stored-exchanges', String(o.maxStoredExchanges), { min: 1, max: big }),
+      storedMaxBytes: integer('--max-stored-bytes', String(o.maxStoredBytes), { min: 1, max: big }),
       outboxMaxMessages: integer('--outbox-max-messages', String(o.outboxMaxMessages), { min: 1, max: big }),
       outboxMaxBytes: integer('--outbox-max-bytes', String(o.outboxMaxBytes), { min: 1, max: big }),
       upstreamTimeout: integer('--upstream-timeout', String(o.upstreamTimeout), { min: 1, max: big }),

@@ -33,8 +33,16 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: Ch
   return { child, done };
 }
 
-export async function startHeadless(args: string[], env: NodeJS.ProcessEnv = {}, readyTimeoutMs = 20_000): Promise<HeadlessProcess> {
-  const child = spawn(process.execPath, [CLI, '--headless', '--json', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface HeadlessLimits {
+  /** Run under `ulimit -f` (KiB) with SIGXFSZ ignored: writes past it fail as on a full disk. */
+  fileSizeLimitKb?: number;
+}
+
+export async function startHeadless(args: string[], env: NodeJS.ProcessEnv = {}, readyTimeoutMs = 20_000, limits: HeadlessLimits = {}): Promise<HeadlessProcess> {
+  const argv = [CLI, '--headless', '--json', ...args];
+  const child = limits.fileSizeLimitKb
+    ? spawn('bash', ['-c', `ulimit -f ${limits.fileSizeLimitKb * 2} && trap '' XFSZ && exec "$0" "$@"`, process.execPath, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: CliEvent[] = [];
   const stdout: string[] = [];
   const stderr: string[] = [];

@@ -18,8 +18,8 @@ export function eventsAddon(): Addon {
       ctx.events.exchangeUpdated(summaryOf(ex));
       ctx.events.statusChanged();
     },
-    updated: (ex) => {
-      if (ctx.events.listening) ctx.events.exchangeUpdated(summaryOf(ex));
+    metaChanged: (_change, ex) => {
+      if (ex && ctx.events.listening) ctx.events.exchangeUpdated(summaryOf(ex));
     },
     cleared: () => ctx.events.clearedAll(),
   };

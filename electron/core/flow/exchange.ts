@@ -12,6 +12,13 @@ export type ExchangeOrigin = 'proxy' | 'import';
 
 export type MetaValue = string | number | boolean | null;
 
+/** An addon set `meta[key]` of exchange `id` (which may no longer be in memory). */
+export interface MetaChange {
+  id: string;
+  key: string;
+  value: MetaValue;
+}
+
 export interface ExchangeRequest {
   method: string;
   /** Full URL with scheme and host. */

@@ -3,7 +3,7 @@
 // An addon knows the exchange model and the AddonContext, never another addon.
 import type { CommandHandlers, HeaderPair, Status } from '../api.js';
 import type { EventBatcher } from '../eventBatcher.js';
-import type { Exchange } from '../flow/exchange.js';
+import type { Exchange, MetaChange, MetaValue } from '../flow/exchange.js';
 import type { RunscopeSettings } from '../settings/schema.js';
 
 /** A response an addon gives in place of the upstream's (a mock). */
@@ -34,11 +34,13 @@ export interface AddonContext {
   log(line: string): void;
   /** The UI's event stream (batched). */
   events: EventBatcher;
-  /** An addon changed an exchange's meta: every addon's `updated` hook hears of it. */
-  updated(ex: Exchange): void;
+  /** Sets meta[key] of an exchange, kept in memory or not: every addon's `metaChanged` hook hears of it. */
+  setMeta(id: string, key: string, value: MetaValue): void;
   /** Exchanges kept by the addon that keeps them (see `find`). */
   find(id: string): Exchange | undefined;
   latest(limit: number): Exchange[];
+  /** Clears the traffic, as the user's Clear does (every addon's `cleared` runs). */
+  clear(): void;
 }
 
 export interface Addon {
@@ -61,8 +63,8 @@ export interface Addon {
   done?(ex: Exchange, wait: Wait): void;
   /** Every addon's work on the ended exchange is done: it may be reported. */
   recorded?(ex: Exchange): void;
-  /** Another addon changed the exchange's meta. */
-  updated?(ex: Exchange): void;
+  /** An addon set a meta value; `ex` is the exchange when it is still kept in memory. */
+  metaChanged?(change: MetaChange, ex: Exchange | undefined): void;
   /** The user cleared the traffic. */
   cleared?(): void;
 

@@ -8,13 +8,14 @@ import type { Addon, AddonContext, Decision, Verdict } from './addon.js';
 /** The verdict when no addon intervenes; one object, since this runs per request. */
 const GO: Verdict = Object.freeze({ kind: 'go' });
 
-type ExchangeHook = 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'error' | 'recorded' | 'updated';
+type ExchangeHook = 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'error' | 'recorded';
 
 export class Pipeline {
   private readonly with: { [K in ExchangeHook]: Addon[] };
   private readonly intercepting: Addon[];
   private readonly ending: Addon[];
   private readonly keeper: Addon | undefined;
+  private readonly noticing: Addon[];
 
   constructor(readonly addons: readonly Addon[]) {
     const having = (hook: keyof Addon) => addons.filter((a) => typeof a[hook] === 'function');
@@ -25,19 +26,24 @@ export class Pipeline {
       response: having('response'),
       error: having('error'),
       recorded: having('recorded'),
-      updated: having('updated'),
     };
+    this.noticing = having('metaChanged');
     this.intercepting = having('intercept');
     this.ending = having('done');
     this.keeper = addons.find((a) => a.find && a.latest);
   }
 
-  async start(ctx: Omit<AddonContext, 'updated' | 'find' | 'latest'>): Promise<void> {
+  async start(ctx: Omit<AddonContext, 'setMeta' | 'find' | 'latest' | 'clear'>): Promise<void> {
     const full: AddonContext = {
       ...ctx,
-      updated: (ex) => this.run('updated', ex),
+      setMeta: (id, key, value) => {
+        const ex = this.keeper?.find!(id);
+        if (ex) ex.meta[key] = value;
+        for (const a of this.noticing) a.metaChanged!({ id, key, value }, ex);
+      },
       find: (id) => this.keeper?.find!(id),
       latest: (limit) => this.keeper?.latest!(limit) ?? [],
+      clear: () => this.clear(),
     };
     for (const a of this.addons) await a.start?.(full);
     this.configure(ctx.settings());

@@ -4,10 +4,14 @@ import { z } from 'zod';
 export interface CaptureLimits {
   /** Bytes kept per request or response body; the rest streams through uncaptured. */
   maxBodyBytes: number;
-  /** Exchanges kept in memory (oldest evicted first). */
+  /** Exchanges kept in memory, a cache of the newest (all are kept on disk, in the session store). */
   storeMaxExchanges: number;
-  /** Captured body bytes kept in memory across all exchanges. */
+  /** Captured body bytes kept in memory across the cached exchanges. */
   storeMaxBytes: number;
+  /** Session store retention (all sessions of the data dir): exchanges, then the oldest go. */
+  storedMaxExchanges: number;
+  /** Session store retention: bytes the stored exchanges take. */
+  storedMaxBytes: number;
   /** Outbox bound: messages. */
   outboxMaxMessages: number;
   /** Outbox bound: bytes of what it stores (the exchange copies as JSON, storedMessage.ts). */
@@ -22,8 +26,10 @@ export interface CaptureLimits {
 
 export const CAPTURE_DEFAULTS: CaptureLimits = {
   maxBodyBytes: 1024 * 1024,
-  storeMaxExchanges: 10_000,
-  storeMaxBytes: 256 * 1024 * 1024,
+  storeMaxExchanges: 1_000,
+  storeMaxBytes: 64 * 1024 * 1024,
+  storedMaxExchanges: 1_000_000,
+  storedMaxBytes: 4 * 1024 * 1024 * 1024,
   outboxMaxMessages: 100_000,
   outboxMaxBytes: 1024 * 1024 * 1024,
   upstreamTimeout: 60_000,
@@ -39,6 +45,8 @@ export const captureLimitsSchema = z
     maxBodyBytes: z.number({ error: 'maxBodyBytes must be a non-negative integer' }).int().min(0, { error: 'maxBodyBytes must be a non-negative integer' }),
     storeMaxExchanges: positive('storeMaxExchanges'),
     storeMaxBytes: positive('storeMaxBytes'),
+    storedMaxExchanges: positive('storedMaxExchanges'),
+    storedMaxBytes: positive('storedMaxBytes'),
     outboxMaxMessages: positive('outboxMaxMessages'),
     outboxMaxBytes: positive('outboxMaxBytes'),
     upstreamTimeout: positive('upstreamTimeout'),

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import sqlite from 'node-sqlite3-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { filterSql, flagsWithoutSql, registerFilterFunctions } from '../../../electron/core/addons/sessions/filterSql.js';
-import { createSchema, createSession, insertExchange } from '../../../electron/core/addons/sessions/schema.js';
+import { createSchema, createSession, exchangeOfRow, insertExchange } from '../../../electron/core/addons/sessions/schema.js';
 import { exchangeTarget } from '../../../electron/core/filter/exchangeTarget.js';
 import { compileFilter, parseFilter } from '../../../electron/core/filter/index.js';
 import type { Exchange } from '../../../electron/core/flow/exchange.js';
@@ -154,9 +154,9 @@ describe('session schema and filter → SQL', () => {
     const exchanges = [...fixed, ...Array.from({ length: 40 }, (_, i) => randomExchange(r, 1000 + i))];
     const other = createSession(db, 'round trip', 1);
     for (const ex of exchanges.slice(fixed.length)) insertExchange(db, other, ex);
-    const rows = db.all('SELECT id, state FROM exchanges ORDER BY seq');
+    const rows = db.all('SELECT id, state, req_body, res_body FROM exchanges ORDER BY seq');
     expect(rows.map((row) => row.id)).toEqual(exchanges.map((ex) => ex.id));
-    rows.forEach((row, i) => expect(exchangeFields(fromState(JSON.parse(String(row.state)) as ExchangeState))).toEqual(exchangeFields(exchanges[i]!)));
+    rows.forEach((row, i) => expect(exchangeFields(exchangeOfRow(row))).toEqual(exchangeFields(exchanges[i]!)));
   });
 
   it("the project's Db wrapper carries the schema and the filter's SQL functions", () => {

@@ -33,10 +33,10 @@ export function forwardAddon(opts: ForwardOptions): Addon {
 
   const queued = ({ ex, release }: Queued, result: 'queued' | 'full' | Error) => {
     if (result instanceof Error) {
-      ex.meta[DELIVERY_META] = null;
+      ctx.setMeta(ex.id, DELIVERY_META, null);
       ctx.log(result.message);
     } else if (result === 'full') {
-      ex.meta[DELIVERY_META] = null;
+      ctx.setMeta(ex.id, DELIVERY_META, null);
       outboxFull = `outbox full (${opts.limits.outboxMaxMessages} messages or ${opts.limits.outboxMaxBytes} bytes of undelivered messages): new messages are not queued`;
       ctx.log(outboxFull);
     } else {
@@ -46,11 +46,7 @@ export function forwardAddon(opts: ForwardOptions): Addon {
   };
 
   const delivered = (d: DeliverySummary) => {
-    const ex = ctx.find(d.exchangeId);
-    if (ex) {
-      ex.meta[DELIVERY_META] = d.state;
-      ctx.updated(ex);
-    }
+    ctx.setMeta(d.exchangeId, DELIVERY_META, d.state);
     ctx.events.delivery(d);
     ctx.events.statusChanged();
     opts.onDelivery?.(d);
@@ -94,11 +90,7 @@ export function forwardAddon(opts: ForwardOptions): Addon {
       retryDelivery: async ({ exchangeId }) => {
         const summary = await channel.query('requeue', { exchangeId });
         if (!summary) return { ok: false, error: 'only a failed message can be retried' };
-        const ex = ctx.find(exchangeId);
-        if (ex) {
-          ex.meta[DELIVERY_META] = summary.state;
-          ctx.updated(ex);
-        }
+        ctx.setMeta(exchangeId, DELIVERY_META, summary.state);
         ctx.events.delivery(summary);
         return { ok: true };
       },

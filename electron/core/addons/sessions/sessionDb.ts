@@ -7,9 +7,9 @@
 // next batches fit without a DELETE each. Counts per session are kept in the
 // sessions table, in the same transactions, so listing sessions reads no
 // exchange rows.
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
 import type { SessionInfo } from '../../api.js';
-import type { Exchange, MetaValue } from '../../flow/exchange.js';
+import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { Db } from '../../sqliteDb.js';
 import { registerFilterFunctions } from './filterSql.js';
 import { createSchema, createSession, insertExchange } from './schema.js';
@@ -49,6 +49,8 @@ export class SessionDb {
     private readonly retention: Retention,
     opts: SessionDbOptions = {},
   ) {
+    // Created 0600 before SQLite opens them (it would use the umask's mode).
+    if (path !== null) for (const file of [path, `${path}-wal`]) closeSync(openSync(file, 'a', 0o600));
     this.db = new Db(path);
     try {
       // Exclusive locking lets WAL work without shared memory (which the WASM VFS lacks).
@@ -221,12 +223,6 @@ export class SessionDb {
   close(): void {
     this.db.close();
   }
-}
-
-export interface MetaChange {
-  id: string;
-  key: string;
-  value: MetaValue;
 }
 
 export function sessionName(at: number): string {

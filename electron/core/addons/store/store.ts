@@ -1,6 +1,7 @@
-// Keeps captured exchanges in memory (bounded) and answers the pipeline's
-// find / latest / clear for every addon, and the UI's list and detail commands.
-import { detailOf, summaryOf } from '../../flow/views.js';
+// Keeps the newest exchanges in memory (a bounded cache: the session store is
+// the record) and answers the pipeline's find / latest / clear for every addon,
+// and listExchanges.
+import { summaryOf } from '../../flow/views.js';
 import type { Addon } from '../../pipeline/addon.js';
 import { ExchangeStore } from './exchangeStore.js';
 
@@ -16,10 +17,6 @@ export function storeAddon(limits: { maxExchanges: number; maxBytes: number }): 
     clear: () => store.clear(),
     commands: {
       listExchanges: ({ limit }) => store.latest(limit ?? 10_000).map(summaryOf),
-      getExchange: ({ id }) => {
-        const ex = store.get(id);
-        return ex ? detailOf(ex) : null;
-      },
     },
   };
 }

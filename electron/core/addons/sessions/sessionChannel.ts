@@ -1,0 +1,188 @@
+// The proxy thread's side of the session worker: posts ended exchanges in
+// batches, calls each one's `settled` once the worker has committed it (or
+// could not), and mirrors the store's status so status() stays synchronous.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SessionInfo } from '../../api.js';
+import type { Exchange, MetaChange } from '../../flow/exchange.js';
+import { storedCopyOf, type FromSessionWorker, type SessionQueries, type SessionQueryName, type SessionWorkerInit, type StoreStatus, type ToSessionWorker } from './sessionProtocol.js';
+
+const READY_TIMEOUT_MS = 30_000;
+/** Ended exchanges wait this long (or until this many) and cross in one message: each crossing wakes the worker and costs it a commit. */
+const POST_DELAY_MS = 20;
+const POST_MAX_EXCHANGES = 512;
+/** The worker allocates little JS memory (rows live in SQLite's WASM heap): a small young generation is enough. */
+const WORKER_YOUNG_GENERATION_MB = 16;
+
+function workerUrl(): URL {
+  const sibling = new URL('./sessionWorker.js', import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  // Under vitest this module runs from its TypeScript source; the worker runs the build.
+  return new URL('../../../../dist/electron/core/addons/sessions/sessionWorker.js', import.meta.url);
+}
+
+export interface SessionHooks {
+  log(line: string): void;
+  onStatusChange(): void;
+  onSessions(sessions: SessionInfo[]): void;
+}
+
+export class SessionChannel {
+  status: StoreStatus;
+  /** Set when the worker died: exchanges are reported without being stored. */
+  failure: string | null = null;
+  private readonly settled = new Map<number, (error: string | null) => void>();
+  private next = 0;
+  /** Copied when posted, so what other addons set in meta meanwhile is in the copy. */
+  private outgoing: Exchange[] = [];
+  private meta: MetaChange[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly answers = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextQuery = 1;
+  private stopped: Promise<void> | null = null;
+
+  private constructor(private readonly worker: Worker, ready: StoreStatus, private readonly hooks: SessionHooks) {
+    this.status = ready;
+    worker.on('message', (msg: FromSessionWorker) => this.receive(msg));
+    worker.on('error', (err) => this.fail(`session worker failed: ${err.message}`));
+    worker.on('exit', (code) => {
+      if (!this.stopped) this.fail(`session worker exited (${code})`);
+    });
+  }
+
+  static start(init: SessionWorkerInit, hooks: SessionHooks): Promise<SessionChannel> {
+    const worker = new Worker(workerUrl(), { workerData: init, name: 'proxyscope-sessions', resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error(`session worker not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      const onMessage = (msg: FromSessionWorker) => {
+        if (msg.type === 'ready') {
+          msg.log.forEach((line) => hooks.log(line));
+          done(null, msg.status);
+        }
+      };
+      const onError = (err: Error) => done(err);
+      const onExit = (code: number) => done(new Error(`session worker exited (${code}) before it was ready`));
+      const done = (err: Error | null, status?: StoreStatus) => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        if (err) {
+          void worker.terminate();
+          reject(err);
+        } else resolve(new SessionChannel(worker, status!, hooks));
+      };
+      worker.on('message', onMessage);
+      worker.once('error', onError);
+      worker.once('exit', onExit);
+    });
+  }
+
+  /** `settled(null)` follows once the exchange is committed; `settled(reason)` if it could not be. */
+  write(ex: Exchange, settled: (error: string | null) => void): void {
+    if (this.failure || this.stopped) {
+      const reason = this.failure ?? 'the session store is stopped';
+      queueMicrotask(() => settled(reason));
+      return;
+    }
+    this.settled.set(this.next++, settled);
+    this.outgoing.push(ex);
+    if (this.outgoing.length >= POST_MAX_EXCHANGES) this.post();
+    else this.timer ??= setTimeout(() => this.post(), POST_DELAY_MS);
+  }
+
+  /** Applied after the exchanges written before it (so a change never precedes its row). */
+  metaChanged(change: MetaChange): void {
+    if (this.failure || this.stopped) return;
+    this.meta.push(change);
+    this.timer ??= setTimeout(() => this.post(), POST_DELAY_MS);
+  }
+
+  query<K extends SessionQueryName>(name: K, args: SessionQueries[K]['args']): Promise<SessionQueries[K]['result']> {
+    if (this.failure) return Promise.reject(new Error(this.failure));
+    this.post();
+    const id = this.nextQuery++;
+    return new Promise((resolve, reject) => {
+      this.answers.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.send({ type: 'query', id, name, args });
+    });
+  }
+
+  stop(): Promise<void> {
+    return (this.stopped ??= (async () => {
+      if (this.failure) return;
+      this.post();
+      const stoppedMsg = new Promise<void>((resolve) => {
+        this.worker.on('message', (msg: FromSessionWorker) => msg.type === 'stopped' && resolve());
+        this.worker.once('exit', () => resolve());
+      });
+      this.send({ type: 'stop' });
+      await Promise.race([stoppedMsg, new Promise((r) => setTimeout(r, 10_000).unref())]);
+      await this.worker.terminate();
+      this.settleAll('the session store is stopped');
+    })());
+  }
+
+  private send(msg: ToSessionWorker): void {
+    if (!this.failure) this.worker.postMessage(msg);
+  }
+
+  private post(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if ((this.outgoing.length === 0 && this.meta.length === 0) || this.failure) return;
+    const exchanges = this.outgoing;
+    const meta = this.meta;
+    this.outgoing = [];
+    this.meta = [];
+    this.send({ type: 'write', first: this.next - exchanges.length, exchanges: exchanges.map(storedCopyOf), meta });
+  }
+
+  private receive(msg: FromSessionWorker): void {
+    switch (msg.type) {
+      case 'written': {
+        const changed = JSON.stringify(msg.status) !== JSON.stringify(this.status);
+        this.status = msg.status;
+        for (let n = msg.first; n < msg.first + msg.count; n++) {
+          const settled = this.settled.get(n);
+          this.settled.delete(n);
+          settled?.(msg.error);
+        }
+        if (changed) this.hooks.onStatusChange();
+        break;
+      }
+      case 'answer': {
+        const waiter = this.answers.get(msg.id);
+        this.answers.delete(msg.id);
+        if (msg.error !== undefined) waiter?.reject(new Error(msg.error));
+        else waiter?.resolve(msg.value);
+        break;
+      }
+      case 'sessions':
+        this.hooks.onSessions(msg.sessions);
+        break;
+      case 'log':
+        this.hooks.log(msg.line);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private fail(reason: string): void {
+    if (this.failure) return;
+    this.failure = reason;
+    this.hooks.log(reason);
+    this.settleAll(reason);
+    this.hooks.onStatusChange();
+  }
+
+  private settleAll(reason: string): void {
+    const all = [...this.settled.values()];
+    this.settled.clear();
+    for (const s of all) s(reason);
+    for (const w of this.answers.values()) w.reject(new Error(reason));
+    this.answers.clear();
+  }
+}

@@ -1,0 +1,62 @@
+// Messages between the proxy thread (sessionChannel.ts) and the session worker
+// (sessionWorker.ts). Exchanges cross as their state without body bytes plus
+// the bytes themselves: a structured clone copies a byte array in one go,
+// where base64 in JSON would cost both threads.
+import type { ExchangeDetail, ExchangeQuery, QueryCount, QueryPage, SessionInfo } from '../../api.js';
+import type { Exchange, MetaChange } from '../../flow/exchange.js';
+import { toState, type ExchangeState } from '../../flow/state.js';
+import type { Retention } from './sessionDb.js';
+
+export interface StoredCopy {
+  state: ExchangeState;
+  request: Uint8Array;
+  response: Uint8Array | null;
+}
+
+export function storedCopyOf(ex: Exchange): StoredCopy {
+  return { state: toState(ex, { bodies: false }), request: ex.request.body.bytes(), response: ex.response?.body.bytes() ?? null };
+}
+
+export interface SessionWorkerInit {
+  path: string;
+  retention: Retention;
+  /** Retention for the in-memory store used when the file cannot be opened. */
+  memoryRetention: Retention;
+  newSession: boolean;
+}
+
+export interface StoreStatus {
+  /** Why exchanges are not (all) on disk; null when all is well. */
+  problem: string | null;
+  /** Exchanges evicted by retention since the start, and the bound that did it. */
+  evicted: { exchanges: number; bytes: number; bound: string } | null;
+}
+
+export interface SessionQueries {
+  page: { args: ExchangeQuery; result: QueryPage };
+  count: { args: Pick<ExchangeQuery, 'session' | 'filter'>; result: QueryCount };
+  detail: { args: { id: string }; result: ExchangeDetail | null };
+  har: { args: Pick<ExchangeQuery, 'session' | 'filter'>; result: { ok: true; har: string; count: number } | { ok: false; error: string; column: number } };
+  sessions: { args: undefined; result: SessionInfo[] };
+  newSession: { args: { name?: string }; result: SessionInfo };
+  rename: { args: { id: number; name: string }; result: { ok: boolean; error?: string } };
+  delete: { args: { id: number }; result: { ok: boolean; error?: string } };
+  clear: { args: undefined; result: null };
+  suggest: { args: { field: 'host' | 'method' | 'status' | 'type'; prefix?: string }; result: string[] };
+}
+export type SessionQueryName = keyof SessionQueries;
+
+export type ToSessionWorker =
+  /** Exchange k of `exchanges` is number first + k; meta changes apply after them. */
+  | { type: 'write'; first: number; exchanges: StoredCopy[]; meta: MetaChange[] }
+  | { type: 'query'; id: number; name: SessionQueryName; args: unknown }
+  | { type: 'stop' };
+
+export type FromSessionWorker =
+  | { type: 'ready'; status: StoreStatus; log: string[] }
+  /** Exchanges first … first+count-1 are committed (error: they are not, and why). */
+  | { type: 'written'; first: number; count: number; error: string | null; status: StoreStatus }
+  | { type: 'answer'; id: number; value?: unknown; error?: string }
+  | { type: 'sessions'; sessions: SessionInfo[] }
+  | { type: 'log'; line: string }
+  | { type: 'stopped' };

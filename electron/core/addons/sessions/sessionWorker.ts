@@ -1,0 +1,158 @@
+// The session worker thread: owns sessions.db, commits the exchanges the proxy
+// thread posts (all that arrived since the last commit in one transaction) and
+// answers the store's queries. See sessionProtocol.ts for the messages.
+import os from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { CapturedBody } from '../../flow/body.js';
+import { fromState, toState } from '../../flow/state.js';
+import { detailOf } from '../../flow/views.js';
+import { toHar } from '../../har/export.js';
+import type { Exchange, MetaChange } from '../../flow/exchange.js';
+import { openSessionDb, SessionDb } from './sessionDb.js';
+import type { FromSessionWorker, SessionQueries, SessionWorkerInit, StoreStatus, StoredCopy, ToSessionWorker } from './sessionProtocol.js';
+import { countOf, filterProblem, matching, pageOf, storedExchange, suggestions } from './sessionQueries.js';
+
+if (!parentPort) throw new Error('sessionWorker.js runs as a worker thread');
+const port = parentPort;
+const init = workerData as SessionWorkerInit;
+const post = (msg: FromSessionWorker) => port.postMessage(msg);
+
+// As the delivery worker: on Linux a thread's nice value is its own, so storage runs on time the proxy does not need.
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(10);
+  } catch {
+    /* not permitted: normal priority */
+  }
+}
+
+const startLog: string[] = [];
+let problem: string | null = null;
+let evicted: StoreStatus['evicted'] = null;
+
+/** A file we cannot open must not stop capture: keep a bounded store in memory and say so. */
+function open(): SessionDb {
+  try {
+    const { db, movedAside } = openSessionDb(init.path, init.retention, { newSession: init.newSession });
+    if (movedAside) {
+      problem = `the session store was corrupt: moved aside to ${movedAside}; a new one was started`;
+      startLog.push(problem);
+    }
+    return db;
+  } catch (err) {
+    problem = `session store not durable: cannot open ${init.path} (${(err as Error).message}); exchanges are kept in memory only`;
+    startLog.push(problem);
+    return new SessionDb(null, init.memoryRetention, { newSession: true });
+  }
+}
+
+const store = open();
+const status = (): StoreStatus => ({ problem, evicted });
+const bound = `${init.retention.maxExchanges} exchanges or ${init.retention.maxBytes} bytes`;
+
+function exchangeOf(copy: StoredCopy): Exchange {
+  const ex = fromState(copy.state);
+  const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  ex.request.body = CapturedBody.restored(bytes(copy.request), ex.request.body.size);
+  if (ex.response && copy.response) ex.response.body = CapturedBody.restored(bytes(copy.response), ex.response.body.size);
+  return ex;
+}
+
+let pending: Array<{ first: number; exchanges: StoredCopy[]; meta: MetaChange[] }> = [];
+let commitScheduled = false;
+const durableProblem: string | null = problem;
+/** The problem last logged: a failing disk is logged when it starts failing and when it recovers, not per batch. */
+let lastLogged: string | null = problem;
+
+function commit(): void {
+  commitScheduled = false;
+  const groups = pending;
+  pending = [];
+  let error: string | null = null;
+  try {
+    store.write(
+      groups.flatMap((g) => g.exchanges.map(exchangeOf)),
+      groups.flatMap((g) => g.meta),
+    );
+    problem = durableProblem;
+  } catch (err) {
+    error = (err as Error).message;
+    problem = `session store cannot write (${error}): new exchanges are kept in memory only`;
+  }
+  const gone = store.takeEvicted();
+  if (gone.exchanges > 0) {
+    evicted = { exchanges: (evicted?.exchanges ?? 0) + gone.exchanges, bytes: (evicted?.bytes ?? 0) + gone.bytes, bound };
+    post({ type: 'sessions', sessions: store.sessions() });
+  }
+  if (problem !== lastLogged) {
+    post({ type: 'log', line: problem ?? 'session store: writing again' });
+    lastLogged = problem;
+  }
+  for (const g of groups) post({ type: 'written', first: g.first, count: g.exchanges.length, error, status: status() });
+}
+
+type Handlers = { [K in keyof SessionQueries]: (args: SessionQueries[K]['args']) => SessionQueries[K]['result'] };
+
+const changed = <T>(value: T): T => {
+  post({ type: 'sessions', sessions: store.sessions() });
+  return value;
+};
+
+const queries: Handlers = {
+  page: (q) => pageOf(store, q),
+  count: (q) => countOf(store, q),
+  detail: ({ id }) => {
+    const ex = storedExchange(store, id);
+    return ex ? detailOf(ex) : null;
+  },
+  har: (q) => {
+    const bad = filterProblem(q.filter);
+    if (bad) return bad;
+    const states = [];
+    for (const ex of matching(store, q)) states.push(toState(ex));
+    return { ok: true, har: JSON.stringify(toHar(states)), count: states.length };
+  },
+  sessions: () => store.sessions(),
+  newSession: ({ name }) => {
+    const id = store.startSession(name ?? null);
+    return changed(store.sessions().find((s) => s.id === id)!);
+  },
+  rename: ({ id, name }) => changed(store.rename(id, name)),
+  delete: ({ id }) => changed(store.delete(id)),
+  clear: () => changed((store.clear(), null)),
+  suggest: ({ field, prefix }) => suggestions(store, field, prefix),
+};
+
+function answer(msg: Extract<ToSessionWorker, { type: 'query' }>): void {
+  // Writes that arrived before the query are committed first: a query sees every exchange already reported.
+  if (pending.length > 0) commit();
+  try {
+    const value = (queries[msg.name] as (a: unknown) => unknown)(msg.args);
+    post({ type: 'answer', id: msg.id, value });
+  } catch (err) {
+    post({ type: 'answer', id: msg.id, error: (err as Error).message });
+  }
+}
+
+port.on('message', (msg: ToSessionWorker) => {
+  switch (msg.type) {
+    case 'write':
+      pending.push(msg);
+      if (!commitScheduled) {
+        commitScheduled = true;
+        setImmediate(commit);
+      }
+      break;
+    case 'query':
+      answer(msg);
+      break;
+    case 'stop':
+      if (pending.length > 0) commit();
+      store.close();
+      post({ type: 'stopped' });
+      port.close();
+      break;
+  }
+});
+
+post({ type: 'ready', status: status(), log: startLog });

@@ -1,0 +1,72 @@
+// The sessions addon: every ended exchange goes to the session store
+// (sessions.db, written by the session worker) and is reported only once it is
+// committed there. It answers the commands that read the store: pages, counts,
+// details, HAR export, the sessions list. If the store cannot be written the
+// exchange is reported anyway (capture never waits on a broken disk) and the
+// status says so.
+import type { Status } from '../../api.js';
+import { detailOf } from '../../flow/views.js';
+import type { Addon, AddonContext } from '../../pipeline/addon.js';
+import { LiveFilters } from './liveFilters.js';
+import { SessionChannel } from './sessionChannel.js';
+import type { Retention } from './sessionDb.js';
+
+export interface SessionsOptions {
+  path: string;
+  retention: Retention;
+  /** Bound of the store kept in memory when the file cannot be opened. */
+  memoryRetention: Retention;
+  newSession: boolean;
+}
+
+export function sessionsAddon(opts: SessionsOptions): Addon {
+  let ctx: AddonContext;
+  let channel: SessionChannel;
+  const live = new LiveFilters();
+
+  return {
+    name: 'sessions',
+    async start(c) {
+      ctx = c;
+      channel = await SessionChannel.start(
+        { path: opts.path, retention: opts.retention, memoryRetention: opts.memoryRetention, newSession: opts.newSession },
+        { log: c.log, onStatusChange: () => c.events.statusChanged(), onSessions: (s) => c.events.sessions(s) },
+      );
+    },
+    done(ex, wait) {
+      const release = wait();
+      channel.write(ex, release);
+    },
+    recorded(ex) {
+      if (!ctx.events.listening) return;
+      for (const text of live.matching(ex)) ctx.events.matched(text, ex.id);
+    },
+    metaChanged: (change) => channel.metaChanged(change),
+    cleared: () => void channel.query('clear', undefined).catch((err: Error) => ctx.log(`clearing the session store failed: ${err.message}`)),
+    status(): Partial<Status> {
+      const { problem, evicted } = channel.status;
+      return {
+        storeNote: channel.failure ?? problem,
+        evictionNote: evicted && `retention removed the ${evicted.exchanges} oldest exchanges to stay within ${evicted.bound}`,
+      };
+    },
+    commands: {
+      queryExchanges: (q) => {
+        live.remember(q.filter);
+        return channel.query('page', q);
+      },
+      countExchanges: (q) => channel.query('count', q),
+      getExchange: ({ id }) => {
+        const ex = ctx.find(id);
+        return ex ? detailOf(ex) : channel.query('detail', { id });
+      },
+      exportHar: (q) => channel.query('har', q),
+      listSessions: () => channel.query('sessions', undefined),
+      newSession: (q) => channel.query('newSession', q),
+      renameSession: (q) => channel.query('rename', q),
+      deleteSession: (q) => channel.query('delete', q),
+      filterSuggestions: (q) => channel.query('suggest', q),
+    },
+    stop: () => channel.stop(),
+  };
+}

@@ -1,0 +1,82 @@
+// SessionDb on its own: batches all or nothing, retention by count and by
+// bytes across sessions, meta changes, readers, and the sessions' own counts.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SessionDb } from '../../../electron/core/addons/sessions/sessionDb.js';
+import { countOf, pageOf, storedExchange } from '../../../electron/core/addons/sessions/sessionQueries.js';
+import { body, exchange } from '../../support/exchanges.js';
+
+const unbounded = { maxExchanges: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER };
+const ex = (i: number, size = 100) => exchange({ id: `ex-${i}`, url: `http://h${i % 3}.test/p/${i}`, startedAt: 1000 + i, resBody: body('x'.repeat(size)) });
+
+describe('SessionDb', () => {
+  it('writes a batch once: ids already stored are skipped, counts follow', () => {
+    const db = new SessionDb(null, unbounded);
+    db.write([ex(1), ex(2)]);
+    db.write([ex(2), ex(3)]);
+    expect(db.size.exchanges).toBe(3);
+    expect(db.sessions()[0]).toMatchObject({ exchanges: 3, current: true });
+    expect(countOf(db, {})).toEqual({ ok: true, matched: 3, total: 3 });
+    db.close();
+  });
+
+  it('a batch that fails leaves nothing of it behind', () => {
+    const db = new SessionDb(null, unbounded);
+    db.write([ex(1)]);
+    const broken = ex(2);
+    (broken.request as { method: unknown }).method = null;
+    expect(() => db.write([ex(3), broken])).toThrow();
+    expect(pageOf(db, {})).toMatchObject({ ok: true, rows: [{ id: 'ex-1' }] });
+    expect(db.size.exchanges).toBe(1);
+    db.close();
+  });
+
+  it('retention by count drops the oldest, across sessions, and reports what went', () => {
+    const db = new SessionDb(null, { maxExchanges: 100, maxBytes: Number.MAX_SAFE_INTEGER });
+    db.write(Array.from({ length: 60 }, (_, i) => ex(i)));
+    db.startSession('second');
+    db.write(Array.from({ length: 60 }, (_, i) => ex(100 + i)));
+    expect(db.size.exchanges).toBeLessThanOrEqual(100);
+    const gone = db.takeEvicted();
+    expect(gone.exchanges).toBe(120 - db.size.exchanges);
+    expect(storedExchange(db, 'ex-0')).toBeNull();
+    expect(storedExchange(db, 'ex-159')?.id).toBe('ex-159');
+    const [first, second] = db.sessions();
+    expect(first!.exchanges + second!.exchanges).toBe(db.size.exchanges);
+    expect(second!.exchanges).toBe(60);
+    db.close();
+  });
+
+  it('retention by bytes keeps the total under the bound', () => {
+    const db = new SessionDb(null, { maxExchanges: Number.MAX_SAFE_INTEGER, maxBytes: 50_000 });
+    for (let i = 0; i < 40; i++) db.write([ex(i, 4000)]);
+    expect(db.size.bytes).toBeLessThanOrEqual(50_000);
+    expect(db.size.exchanges).toBeGreaterThan(3);
+    expect(storedExchange(db, 'ex-39')).not.toBeNull();
+    db.close();
+  });
+
+  it('a meta change updates the delivery column the filter reads and the stored state', () => {
+    const db = new SessionDb(null, unbounded);
+    db.write([ex(1), ex(2)]);
+    db.write([], [{ id: 'ex-1', key: 'delivery', value: 'sent' }, { id: 'ex-2', key: 'tag', value: 'x' }]);
+    expect(pageOf(db, { filter: 'delivery=sent' })).toMatchObject({ ok: true, rows: [{ id: 'ex-1', delivery: 'sent' }] });
+    expect(storedExchange(db, 'ex-2')?.meta.tag).toBe('x');
+    db.close();
+  });
+
+  it('continues the current session on reopen (a restart is marked); a reader changes nothing', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sessiondb-')), 'sessions.db');
+    let db = new SessionDb(path, unbounded, { now: 1 });
+    db.write([ex(1)]);
+    db.close();
+    db = new SessionDb(path, unbounded, { reader: true });
+    expect(db.sessions()).toMatchObject([{ exchanges: 1, restarts: [] }]);
+    db.close();
+    db = new SessionDb(path, unbounded, { now: 2 });
+    expect(db.sessions()).toMatchObject([{ exchanges: 1, restarts: [2], current: true }]);
+    db.close();
+  });
+});
