@@ -31,7 +31,7 @@ export function ColumnsMenu() {
             })}
           </ul>
           <button type="button" onClick={reset}>
-            Default columns
+            Reset to defaults
           </button>
         </>
       )}

@@ -1,7 +1,9 @@
 // Keeps "matched of total" right while traffic arrives, without counting a
 // session again per event. An exchange is new when it is recorded after its
 // start was seen (`added`); its id is then remembered for a while, so its later
-// changes (delivery state) are not counted again. Whether a recorded row
+// changes (delivery state) are not counted again. A row on a cached page is not
+// proof that it was counted: a page fetched just after the store committed it
+// can arrive before the event saying so. Whether a recorded row
 // matches comes from the event's `matches` for this filter. When an event
 // cannot be accounted for (a row recorded whose start came before we listened,
 // a filter the core gave no matches for), the answer is: count again.
@@ -73,19 +75,21 @@ export class LiveCount {
       const wasInFlight = this.inFlight.delete(row.id);
       if (!ctx.inScope(row)) continue;
       const now = matchOf(row.id);
-      const before = ctx.cached(row.id) ? true : this.recorded.get(row.id);
-      if (before !== undefined) {
-        // A change to a row already counted: only its membership may move.
-        if (ctx.filter !== '' && (now === null || before === null)) recount = true;
-        else if (now !== before) {
-          matched += now ? 1 : -1;
-          shifted = true;
-        }
-      } else if (wasInFlight) {
+      const counted = this.recorded.has(row.id);
+      if (wasInFlight && !counted) {
+        // New, even if a page fetched since shows it: the store commits before the event is sent.
         total++;
         if (now === null) recount = true;
         else if (now) {
           matched++;
+          shifted = true;
+        }
+      } else if (counted || ctx.cached(row.id)) {
+        // A change to a row already counted (a cached one matched when fetched): only its membership may move.
+        const before = this.recorded.get(row.id) ?? (ctx.cached(row.id) ? true : null);
+        if (ctx.filter !== '' && (now === null || before === null)) recount = true;
+        else if (now !== before) {
+          matched += now ? 1 : -1;
           shifted = true;
         }
       } else recount = true;

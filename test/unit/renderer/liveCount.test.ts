@@ -64,3 +64,17 @@ describe('live count', () => {
     expect(r).toEqual({ counts: { matched: 0, total: 0 }, shifted: false, recount: false });
   });
 });
+
+describe('live count races', () => {
+  it('a row a page showed before its recorded event came is still new', () => {
+    const live = new LiveCount();
+    live.apply({ matched: 1, total: 1 }, start(summary('fast')), ctx());
+    const r = live.apply({ matched: 1, total: 1 }, record([summary('fast')]), ctx('', { cached: () => true }));
+    expect(r.counts).toEqual({ matched: 2, total: 2 });
+  });
+
+  it('a cached row changing that no event announced is a counted one: only its membership moves', () => {
+    const r = new LiveCount().apply({ matched: 2, total: 2 }, record([summary('old', { delivery: 'sent' })]), ctx('', { cached: () => true }));
+    expect(r).toEqual({ counts: { matched: 2, total: 2 }, shifted: false, recount: false });
+  });
+});
