@@ -155,6 +155,8 @@ test('sessions: a new one empties the grid, a past one opens with its rows', asy
   await expect(page.getByRole('note', { name: 'Viewed session' })).toHaveText('Viewing Before the fix · Back to current');
   await expect(count(page)).toHaveText('2 of 2');
   await expect(rows(page)).toHaveText([/\/first-a/, /\/first-b/]);
+  await rows(page).filter({ hasText: '/first-b' }).click();
+  await expect(page.getByRole('region', { name: 'Exchange detail' }).getByRole('heading', { level: 2 })).toHaveText(`GET ${upstream.httpUrl}/first-b`);
   // New traffic goes to the current session, not the one viewed.
   await send(app, '/second-more');
   await page.getByRole('button', { name: 'Back to current' }).click();
