@@ -24,24 +24,30 @@ export function traffic(): TrafficPager {
   return pager;
 }
 
-/** New sessions, renames, deletions and evictions: the list is replaced and the grid counted again. */
-function sessionsChanged(p: TrafficPager, sessions: SessionInfo[], refresh: () => void): void {
+/**
+ * The sessions list changed: a new current session (the grid viewing "current"
+ * now shows another result), a deletion (of the one viewed, maybe), a rename or
+ * an eviction (the result shrank under the grid).
+ */
+function sessionsChanged(p: TrafficPager, sessions: SessionInfo[], invalidateSoon: () => void): void {
+  const before = currentSession(useSessions.getState().sessions)?.id;
   useSessions.getState().load(sessions);
   const viewed = useTraffic.getState().query.session;
   if (viewed !== 'current' && !sessions.some((s) => s.id === viewed)) p.setQuery({ session: 'current' });
-  else refresh();
+  else if (viewed === 'current' && currentSession(sessions)?.id !== before) p.refresh();
+  else invalidateSoon();
 }
 
 export async function connect(transport: Transport): Promise<void> {
   current = transport;
   const p = new TrafficPager(transport.invoke, useTraffic, { currentSession: () => currentSession(useSessions.getState().sessions)?.id ?? null });
   pager = p;
-  const refreshSoon = throttle(() => p.refresh(), 500);
+  const invalidateSoon = throttle(() => p.invalidate(), 500);
   const pump = createEventPump({
     exchanges: (event) => p.onExchanges(event),
     deliveries: (records) => useDeliveries.getState().apply(records),
     status: (status) => useStatus.getState().setStatus(status),
-    sessions: (sessions) => sessionsChanged(p, sessions, refreshSoon),
+    sessions: (sessions) => sessionsChanged(p, sessions, invalidateSoon),
     cleared: () => p.refresh(),
   });
   transport.onEvents(pump);

@@ -90,14 +90,24 @@ export function TrafficGrid() {
 
   // Oldest first, new exchanges arrive at the bottom: a grid scrolled to the bottom stays there.
   const following = useRef(true);
+  const atBottom = (el: HTMLElement) => el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT / 2;
   const onScroll = () => {
-    const el = parent.current!;
-    following.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT / 2;
+    following.current = atBottom(parent.current!);
   };
   useLayoutEffect(() => {
-    if (following.current && sort === 'startedAt' && order === 'asc' && rowCount > 0) virtualizer.scrollToIndex(rowCount - 1, { align: 'end' });
+    following.current = atBottom(parent.current!);
+  }, []);
+  const lastCount = useRef(rowCount);
+  useLayoutEffect(() => {
+    const grew = rowCount > lastCount.current;
+    lastCount.current = rowCount;
+    if (grew && following.current && sort === 'startedAt' && order === 'asc') virtualizer.scrollToIndex(rowCount - 1, { align: 'end' });
   }, [rowCount, sort, order, virtualizer]);
+  // A new query starts at the top (a remounted grid is there already).
+  const shownGeneration = useRef(generation);
   useEffect(() => {
+    if (generation === shownGeneration.current) return;
+    shownGeneration.current = generation;
     virtualizer.scrollToOffset(0);
   }, [generation, virtualizer]);
 

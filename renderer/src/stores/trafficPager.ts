@@ -72,6 +72,18 @@ export class TrafficPager {
     this.reload();
   }
 
+  /**
+   * The result may have changed under the grid (retention evicted rows): counted
+   * again and the pages in view fetched again, without dropping what is on
+   * screen or in flight (evictions can come every batch under load).
+   */
+  invalidate(): void {
+    this.epoch++;
+    this.store.setState({ pages: markStale(this.s.pages) });
+    this.recountSoon();
+    this.staleSoon();
+  }
+
   setRange(range: Range): void {
     const s = this.s;
     if (range.start === s.range.start && range.end === s.range.end) return;

@@ -165,4 +165,18 @@ describe('traffic pager', () => {
     expect(core.calls.find((c) => c.command === 'queryExchanges')?.arg).toEqual({ session: 'current', filter: '', sort: 'status', order: 'desc', offset: 0, limit: 200 });
     expect(store.getState().generation).toBe(1);
   });
+
+  it('invalidated (rows evicted): counted and fetched again, the rows on screen kept meanwhile', async () => {
+    const core = standIn(many(300), filters);
+    const pager = new TrafficPager(core.invoke, store, { currentSession: () => 1 });
+    pager.refresh();
+    await core.settle();
+    core.rows.splice(0, 100); // retention took the oldest
+    pager.invalidate();
+    expect(rowAt(store.getState().pages, 0)?.id).toBe('r0');
+    expect(core.calls.map((c) => c.command).sort()).toEqual(['countExchanges', 'queryExchanges']);
+    await core.settle();
+    expect(store.getState().counts).toEqual({ matched: 200, total: 200 });
+    expect(rowAt(store.getState().pages, 0)?.id).toBe('r100');
+  });
 });
