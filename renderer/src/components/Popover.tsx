@@ -19,8 +19,13 @@ export function Popover({ label, title, panelLabel, className, children }: { lab
     document.addEventListener('mousedown', outside);
     return () => document.removeEventListener('mousedown', outside);
   }, [open]);
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key !== 'Escape' || !open) return;
+    e.stopPropagation();
+    close();
+  };
   return (
-    <div className={`popover-root ${className ?? ''}`} ref={root} onKeyDown={(e) => e.key === 'Escape' && open && (e.stopPropagation(), close())}>
+    <div className={`popover-root ${className ?? ''}`} ref={root} onKeyDown={onKeyDown}>
       <button ref={button} type="button" aria-label={title} title={title} aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
         {label}
       </button>
