@@ -142,6 +142,8 @@ export interface ExchangeQuery {
 }
 
 export type FilterProblem = { ok: false; error: string; column: number };
+/** An export bigger than the command carries (`proxyscope export-har` writes any size to a file). */
+export type TooLarge = { ok: false; error: string; tooLarge: true };
 
 export type QueryPage = { ok: true; rows: ExchangeSummary[] } | FilterProblem;
 /** matched: rows the filter selects; total: rows in the searched sessions. */
@@ -159,7 +161,7 @@ export interface Commands {
   retryDelivery(query: { exchangeId: string }): { ok: boolean; error?: string };
   exportCa(): { pem: string; path: string };
   /** HAR 1.2 of what a filter selects in a session (default: all of the current one), as JSON text. */
-  exportHar(query: { session?: ExchangeQuery['session']; filter?: string }): { ok: true; har: string; count: number } | FilterProblem;
+  exportHar(query: { session?: ExchangeQuery['session']; filter?: string }): { ok: true; har: string; count: number } | FilterProblem | TooLarge;
   /** A page of the stored exchanges, in the sort asked for. */
   queryExchanges(query: ExchangeQuery): QueryPage;
   /** How many a filter selects (counted apart from the page: a count can take longer than a page). */

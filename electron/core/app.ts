@@ -96,12 +96,6 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     ...(opts.addons ?? []),
     storeAddon({ maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes }),
     eventsAddon(),
-    forwardAddon({
-      outboxPath,
-      redactions: opts.redactions,
-      limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes },
-      onDelivery: (d) => deliveryListeners.forEach((l) => l(d)),
-    }),
     opts.sessionStore === false
       ? memoryOnlyAddon()
       : sessionsAddon({
@@ -110,6 +104,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
           memoryRetention: { maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes },
           newSession: opts.newSession ?? false,
         }),
+    // Before forward: its recorded hook reports deliveries held back until the exchange itself is reported.
     {
       name: 'listeners',
       recorded: (ex) => {
@@ -118,6 +113,12 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
         for (const l of exchangeListeners) l(summary);
       },
     },
+    forwardAddon({
+      outboxPath,
+      redactions: opts.redactions,
+      limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes },
+      onDelivery: (d) => deliveryListeners.forEach((l) => l(d)),
+    }),
   ]);
   const status = (): Status =>
     pipeline.status({ proxy: proxyUrl, caPath: ca.certPath, caExported, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null, storeNote: null, evictionNote: null });

@@ -80,7 +80,7 @@ export async function startHeadless(args: string[], env: NodeJS.ProcessEnv = {},
         if (listeners.has(check)) {
           listeners.delete(check);
           clearTimeout(timer);
-          reject(new Error(`process exited before ${what}; stderr: ${stderr.slice(-5).join(' | ')}`));
+          reject(new Error(`process exited before ${what}; stderr: ${stderr.slice(-25).join(' | ')}`));
         }
       });
     });

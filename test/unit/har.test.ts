@@ -1,7 +1,7 @@
 // HAR 1.2 export: decoded bodies with their decoded size, cookies parsed from headers.
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { harEntry } from '../../electron/core/har/export.js';
+import { harEntry, harText, toHar } from '../../electron/core/har/export.js';
 import { toState } from '../../electron/core/flow/state.js';
 import { body, exchange } from '../support/exchanges.js';
 
@@ -49,5 +49,20 @@ describe('HAR export', () => {
       { name: 'sid', value: 'abc', path: '/app', domain: 'example.test', expires: '2038-06-09T10:18:14.000Z', httpOnly: true, secure: true },
       { name: 'plain', value: '1' },
     ]);
+  });
+});
+
+describe('harText', () => {
+  const states = [exchange({ id: 'a' }), exchange({ id: 'b', url: 'http://h.test/b' })].map((ex) => toState(ex));
+  it('is the same document as toHar, entry by entry', () => {
+    const har = harText(states, Number.MAX_SAFE_INTEGER)!;
+    expect(har.count).toBe(2);
+    expect(JSON.parse(har.text)).toEqual(JSON.parse(JSON.stringify(toHar(states))));
+    expect(JSON.parse(harText([], 10)!.text)).toEqual(JSON.parse(JSON.stringify(toHar([]))));
+  });
+  it('gives up past the bound instead of building a string that cannot be carried', () => {
+    const one = JSON.stringify(harEntry(states[0]!)).length;
+    expect(harText(states, one + 1)).toBeNull();
+    expect(harText(states.slice(0, 1), one + 1)?.count).toBe(1);
   });
 });

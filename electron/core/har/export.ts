@@ -116,5 +116,28 @@ export function harEntry(s: ExchangeState) {
 }
 
 export function toHar(states: ExchangeState[]): object {
-  return { log: { version: '1.2', creator: { name: 'Proxyscope', version: APP_VERSION }, entries: states.map(harEntry) } };
+  return { log: { version: '1.2', creator: HAR_CREATOR, entries: states.map(harEntry) } };
+}
+
+const HAR_CREATOR = { name: 'Proxyscope', version: APP_VERSION };
+
+/** The largest HAR text a command answers with. */
+export const HAR_MAX_CHARS = 256 * 1024 * 1024;
+export const TOO_LARGE = 'this export is over 256 MiB of HAR: narrow the filter, or use `proxyscope export-har`, which writes any size to a file';
+
+/**
+ * The HAR text of the states, entry by entry; null once it would pass
+ * `maxChars` (a string that size must cross threads and a socket whole).
+ */
+export function harText(states: Iterable<ExchangeState>, maxChars: number): { text: string; count: number } | null {
+  const entries: string[] = [];
+  let chars = 0;
+  for (const s of states) {
+    const entry = JSON.stringify(harEntry(s));
+    chars += entry.length + 1;
+    if (chars > maxChars) return null;
+    entries.push(entry);
+  }
+  const head = JSON.stringify({ log: { version: '1.2', creator: HAR_CREATOR, entries: [] } }).slice(0, -'[]}}'.length);
+  return { text: `${head}[${entries.join(',')}]}}`, count: entries.length };
 }

@@ -4,9 +4,10 @@
 // No promise or closure per exchange: this runs on the proxy's busiest thread.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DeliverySummary } from '../api.js';
 import type { RunscopeSettings } from '../settings/schema.js';
+import { PendingAnswers, startWorker } from '../workerThreads.js';
 import type { DeliveryStatus, ForwardCopy, FromWorker, Queries, QueryName, ToWorker, WorkerInit } from './deliveryProtocol.js';
 import type { EnqueueResult } from './outbox.js';
 
@@ -51,10 +52,9 @@ export class DeliveryChannel<T> {
   /** Tags of the exchanges posted or about to be, by number. */
   private readonly pending = new Map<number, T>();
   private nextExchange = 0;
-  private readonly answers = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly answers = new PendingAnswers();
   private outgoing: ForwardCopy[] = [];
   private postTimer: NodeJS.Timeout | null = null;
-  private nextQuery = 1;
   private stopped: Promise<void> | null = null;
   private busy = false;
 
@@ -72,33 +72,15 @@ export class DeliveryChannel<T> {
   }
 
   static start<T>(init: WorkerInit, hooks: DeliveryHooks<T>): Promise<DeliveryChannel<T>> {
-    const worker = new Worker(workerUrl(), {
-      workerData: init,
+    return startWorker<FromWorker, DeliveryStatus, DeliveryChannel<T>>({
+      url: workerUrl(),
       name: 'proxyscope-delivery',
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    });
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`delivery worker not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-      const onMessage = (msg: FromWorker) => {
-        if (msg.type === 'log') hooks.log(msg.line);
-        if (msg.type === 'ready') done(null, msg.status);
-      };
-      const onError = (err: Error) => done(err);
-      const onExit = (code: number) => done(new Error(`delivery worker exited (${code}) before it was ready`));
-      const done = (err: Error | null, status?: DeliveryStatus) => {
-        clearTimeout(timer);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-        if (err) {
-          void worker.terminate();
-          reject(err);
-        } else resolve(new DeliveryChannel(worker, status!, hooks));
-      };
-      worker.on('message', onMessage);
-      worker.once('error', onError);
-      worker.once('exit', onExit);
-    });
+      workerData: init,
+      youngGenerationMb: WORKER_YOUNG_GENERATION_MB,
+      timeoutMs: READY_TIMEOUT_MS,
+      ready: (msg) => (msg.type === 'ready' ? msg.status : undefined),
+      early: (msg) => msg.type === 'log' && hooks.log(msg.line),
+    }, (worker, ready) => new DeliveryChannel<T>(worker, ready, hooks));
   }
 
   /** hooks.onQueued(tag, …) follows once the exchange's message is committed to the outbox, or not. */
@@ -125,11 +107,7 @@ export class DeliveryChannel<T> {
 
   query<K extends QueryName>(name: K, args: Queries[K]['args']): Promise<Queries[K]['result']> {
     if (this.failure) return Promise.reject(new Error(this.failure));
-    const id = this.nextQuery++;
-    return new Promise((resolve, reject) => {
-      this.answers.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.send({ type: 'query', id, name, args });
-    });
+    return this.answers.ask((id) => this.send({ type: 'query', id, name, args }));
   }
 
   /** Posts what is waiting, lets the worker commit it and close the outbox, then ends the thread. */
@@ -178,13 +156,9 @@ export class DeliveryChannel<T> {
         if (statusChanged && msg.deliveries.length === 0) this.hooks.onStatusChange();
         break;
       }
-      case 'answer': {
-        const waiter = this.answers.get(msg.id);
-        this.answers.delete(msg.id);
-        if (msg.error !== undefined) waiter?.reject(new Error(msg.error));
-        else waiter?.resolve(msg.value);
+      case 'answer':
+        this.answers.settle(msg);
         break;
-      }
       case 'log':
         this.hooks.log(msg.line);
         break;
@@ -212,7 +186,6 @@ export class DeliveryChannel<T> {
     const tags = [...this.pending.values()];
     this.pending.clear();
     for (const tag of tags) this.hooks.onQueued(tag, err);
-    for (const w of this.answers.values()) w.reject(err);
-    this.answers.clear();
+    this.answers.rejectAll(err);
   }
 }

@@ -45,7 +45,16 @@ export function forwardAddon(opts: ForwardOptions): Addon {
     release();
   };
 
+  // A message can be sent before its exchange is reported (another addon may
+  // still be making it durable): its deliveries wait, so nobody hears of a
+  // delivery before the exchange itself.
+  const unreported = new Map<string, DeliverySummary[]>();
   const delivered = (d: DeliverySummary) => {
+    const waiting = unreported.get(d.exchangeId);
+    if (waiting) waiting.push(d);
+    else report(d);
+  };
+  const report = (d: DeliverySummary) => {
     ctx.setMeta(d.exchangeId, DELIVERY_META, d.state);
     ctx.events.delivery(d);
     ctx.events.statusChanged();
@@ -72,7 +81,14 @@ export function forwardAddon(opts: ForwardOptions): Addon {
     done(ex, wait) {
       if (!forwardingEnabled(settings)) return;
       ex.meta[DELIVERY_META] = 'queued';
+      unreported.set(ex.id, []);
       channel.enqueue(forwardCopy(ex, settings.log_body, redactions), { ex, release: wait() });
+    },
+    recorded(ex) {
+      const waiting = unreported.get(ex.id);
+      if (!waiting) return;
+      unreported.delete(ex.id);
+      waiting.forEach(report);
     },
     status(): Partial<Status> {
       const d = channel.status;

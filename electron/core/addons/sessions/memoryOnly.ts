@@ -7,7 +7,7 @@ import { compileFilter, parseFilter } from '../../filter/index.js';
 import type { Exchange } from '../../flow/exchange.js';
 import { toState } from '../../flow/state.js';
 import { detailOf, summaryOf } from '../../flow/views.js';
-import { toHar } from '../../har/export.js';
+import { harText, HAR_MAX_CHARS, TOO_LARGE } from '../../har/export.js';
 import type { Addon, AddonContext } from '../../pipeline/addon.js';
 
 const OFF = 'the session store is off (--no-session-store): only the exchanges in memory are kept';
@@ -50,7 +50,9 @@ export function memoryOnlyAddon(): Addon {
       },
       exportHar: (q) => {
         const found = matching(q.filter);
-        return Array.isArray(found) ? { ok: true, har: JSON.stringify(toHar(found.map((ex) => toState(ex)))), count: found.length } : found;
+        if (!Array.isArray(found)) return found;
+        const har = harText(found.map((ex) => toState(ex)), HAR_MAX_CHARS);
+        return har ? { ok: true, har: har.text, count: har.count } : { ok: false, tooLarge: true, error: TOO_LARGE };
       },
       listSessions: () => [session()],
       newSession: () => {

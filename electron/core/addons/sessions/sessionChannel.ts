@@ -3,12 +3,12 @@
 // could not), and mirrors the store's status so status() stays synchronous.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { SessionInfo } from '../../api.js';
+import { PendingAnswers, startWorker } from '../../workerThreads.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { storedCopyOf, type FromSessionWorker, type SessionQueries, type SessionQueryName, type SessionWorkerInit, type StoreStatus, type ToSessionWorker } from './sessionProtocol.js';
 
-const READY_TIMEOUT_MS = 30_000;
 /** Ended exchanges wait this long (or until this many) and cross in one message: each crossing wakes the worker and costs it a commit. */
 const POST_DELAY_MS = 20;
 const POST_MAX_EXCHANGES = 512;
@@ -38,8 +38,7 @@ export class SessionChannel {
   private outgoing: Exchange[] = [];
   private meta: MetaChange[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private readonly answers = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private nextQuery = 1;
+  private readonly answers = new PendingAnswers();
   private stopped: Promise<void> | null = null;
 
   private constructor(private readonly worker: Worker, ready: StoreStatus, private readonly hooks: SessionHooks) {
@@ -52,31 +51,17 @@ export class SessionChannel {
   }
 
   static start(init: SessionWorkerInit, hooks: SessionHooks): Promise<SessionChannel> {
-    const worker = new Worker(workerUrl(), { workerData: init, name: 'proxyscope-sessions', resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`session worker not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-      const onMessage = (msg: FromSessionWorker) => {
-        if (msg.type === 'ready') {
-          msg.log.forEach((line) => hooks.log(line));
-          done(null, msg.status);
-        }
-      };
-      const onError = (err: Error) => done(err);
-      const onExit = (code: number) => done(new Error(`session worker exited (${code}) before it was ready`));
-      const done = (err: Error | null, status?: StoreStatus) => {
-        clearTimeout(timer);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-        if (err) {
-          void worker.terminate();
-          reject(err);
-        } else resolve(new SessionChannel(worker, status!, hooks));
-      };
-      worker.on('message', onMessage);
-      worker.once('error', onError);
-      worker.once('exit', onExit);
-    });
+    return startWorker<FromSessionWorker, StoreStatus, SessionChannel>({
+      url: workerUrl(),
+      name: 'proxyscope-sessions',
+      workerData: init,
+      youngGenerationMb: WORKER_YOUNG_GENERATION_MB,
+      ready: (msg) => {
+        if (msg.type !== 'ready') return undefined;
+        msg.log.forEach((line) => hooks.log(line));
+        return msg.status;
+      },
+    }, (worker, ready) => new SessionChannel(worker, ready, hooks));
   }
 
   /** `settled(null)` follows once the exchange is committed; `settled(reason)` if it could not be. */
@@ -102,11 +87,7 @@ export class SessionChannel {
   query<K extends SessionQueryName>(name: K, args: SessionQueries[K]['args']): Promise<SessionQueries[K]['result']> {
     if (this.failure) return Promise.reject(new Error(this.failure));
     this.post();
-    const id = this.nextQuery++;
-    return new Promise((resolve, reject) => {
-      this.answers.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.send({ type: 'query', id, name, args });
-    });
+    return this.answers.ask((id) => this.send({ type: 'query', id, name, args }));
   }
 
   stop(): Promise<void> {
@@ -152,13 +133,9 @@ export class SessionChannel {
         if (changed) this.hooks.onStatusChange();
         break;
       }
-      case 'answer': {
-        const waiter = this.answers.get(msg.id);
-        this.answers.delete(msg.id);
-        if (msg.error !== undefined) waiter?.reject(new Error(msg.error));
-        else waiter?.resolve(msg.value);
+      case 'answer':
+        this.answers.settle(msg);
         break;
-      }
       case 'sessions':
         this.hooks.onSessions(msg.sessions);
         break;
@@ -182,7 +159,6 @@ export class SessionChannel {
     const all = [...this.settled.values()];
     this.settled.clear();
     for (const s of all) s(reason);
-    for (const w of this.answers.values()) w.reject(new Error(reason));
-    this.answers.clear();
+    this.answers.rejectAll(new Error(reason));
   }
 }

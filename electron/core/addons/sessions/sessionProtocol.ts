@@ -2,7 +2,7 @@
 // (sessionWorker.ts). Exchanges cross as their state without body bytes plus
 // the bytes themselves: a structured clone copies a byte array in one go,
 // where base64 in JSON would cost both threads.
-import type { ExchangeDetail, ExchangeQuery, QueryCount, QueryPage, SessionInfo } from '../../api.js';
+import type { Commands, ExchangeDetail, ExchangeQuery, QueryCount, QueryPage, SessionInfo } from '../../api.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { toState, type ExchangeState } from '../../flow/state.js';
 import type { Retention } from './sessionDb.js';
@@ -36,7 +36,7 @@ export interface SessionQueries {
   page: { args: ExchangeQuery; result: QueryPage };
   count: { args: Pick<ExchangeQuery, 'session' | 'filter'>; result: QueryCount };
   detail: { args: { id: string }; result: ExchangeDetail | null };
-  har: { args: Pick<ExchangeQuery, 'session' | 'filter'>; result: { ok: true; har: string; count: number } | { ok: false; error: string; column: number } };
+  har: { args: Pick<ExchangeQuery, 'session' | 'filter'>; result: ReturnType<Commands['exportHar']> };
   sessions: { args: undefined; result: SessionInfo[] };
   newSession: { args: { name?: string }; result: SessionInfo };
   rename: { args: { id: number; name: string }; result: { ok: boolean; error?: string } };

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CapturedBody } from '../../flow/body.js';
 import { fromState, toState } from '../../flow/state.js';
 import { detailOf } from '../../flow/views.js';
-import { toHar } from '../../har/export.js';
+import { harText, HAR_MAX_CHARS, TOO_LARGE } from '../../har/export.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { openSessionDb, SessionDb } from './sessionDb.js';
 import type { FromSessionWorker, SessionQueries, SessionWorkerInit, StoreStatus, StoredCopy, ToSessionWorker } from './sessionProtocol.js';
@@ -91,6 +91,10 @@ function commit(): void {
   for (const g of groups) post({ type: 'written', first: g.first, count: g.exchanges.length, error, status: status() });
 }
 
+function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Generator<B> {
+  for (const a of items) yield f(a);
+}
+
 type Handlers = { [K in keyof SessionQueries]: (args: SessionQueries[K]['args']) => SessionQueries[K]['result'] };
 
 const changed = <T>(value: T): T => {
@@ -108,9 +112,8 @@ const queries: Handlers = {
   har: (q) => {
     const bad = filterProblem(q.filter);
     if (bad) return bad;
-    const states = [];
-    for (const ex of matching(store, q)) states.push(toState(ex));
-    return { ok: true, har: JSON.stringify(toHar(states)), count: states.length };
+    const har = harText(mapIterable(matching(store, q), (ex) => toState(ex)), HAR_MAX_CHARS);
+    return har ? { ok: true, har: har.text, count: har.count } : { ok: false, tooLarge: true, error: TOO_LARGE };
   },
   sessions: () => store.sessions(),
   newSession: ({ name }) => {
