@@ -163,9 +163,14 @@ test('sessions: a new one empties the grid, a past one opens with its rows', asy
   await expect(count(page)).toHaveText('2 of 2');
   await expect(rows(page)).toHaveText([/\/second(?!-)/, /\/second-more/]);
 
-  // A past session goes with its exchanges.
+  // A past session exported as HAR, then deleted with its exchanges.
   await page.getByRole('tab', { name: 'Sessions' }).click();
   const renamed = table.getByRole('row').filter({ hasText: 'Before the fix' });
+  const download = page.waitForEvent('download');
+  await renamed.getByRole('button', { name: 'Export HAR' }).click();
+  expect((await download).suggestedFilename()).toBe('proxyscope-Before-the-fix.har');
+  const har = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as { log: { entries: Array<{ request: { url: string } }> } };
+  expect(har.log.entries.map((e) => e.request.url)).toEqual([`${upstream.httpUrl}/first-a`, `${upstream.httpUrl}/first-b`]);
   await renamed.getByRole('button', { name: 'Delete' }).click();
   await renamed.getByRole('button', { name: 'Delete 2 exchanges' }).click();
   await expect(table.getByRole('row')).toHaveCount(2);
