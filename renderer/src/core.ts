@@ -1,42 +1,72 @@
 // The one connection to the core, chosen at start-up, plus wiring of its events into the stores.
+import type { SessionInfo } from '../../electron/core/api';
 import { useDeliveries } from './stores/deliveryStore';
 import { createEventPump } from './stores/eventPump';
+import { currentSession, useSessions } from './stores/sessionStore';
 import { useStatus } from './stores/statusStore';
+import { throttle } from './stores/throttle';
+import { TrafficPager } from './stores/trafficPager';
 import { useTraffic } from './stores/trafficStore';
 import { useSettings } from './stores/settingsStore';
 import type { Transport } from './transport';
 
 let current: Transport | null = null;
+let pager: TrafficPager | null = null;
 
 export function core(): Transport {
   if (!current) throw new Error('core transport not started');
   return current;
 }
 
+/** The traffic grid's pager (queries, pages, live counts). */
+export function traffic(): TrafficPager {
+  if (!pager) throw new Error('core transport not started');
+  return pager;
+}
+
+/**
+ * The sessions list changed: a new current session (the grid viewing "current"
+ * now shows another result), a deletion (of the one viewed, maybe), a rename or
+ * an eviction (the result shrank under the grid).
+ */
+function sessionsChanged(p: TrafficPager, sessions: SessionInfo[], invalidateSoon: () => void): void {
+  const before = currentSession(useSessions.getState().sessions)?.id;
+  useSessions.getState().load(sessions);
+  const viewed = useTraffic.getState().query.session;
+  if (viewed !== 'current' && !sessions.some((s) => s.id === viewed)) p.setQuery({ session: 'current' });
+  else if (viewed === 'current' && currentSession(sessions)?.id !== before) p.refresh();
+  else invalidateSoon();
+}
+
 export async function connect(transport: Transport): Promise<void> {
   current = transport;
+  const p = new TrafficPager(transport.invoke, useTraffic, { currentSession: () => currentSession(useSessions.getState().sessions)?.id ?? null });
+  pager = p;
+  const invalidateSoon = throttle(() => p.invalidate(), 500);
   const pump = createEventPump({
-    exchanges: (added, updated) => useTraffic.getState().apply(added, updated),
+    exchanges: (event) => p.onExchanges(event),
     deliveries: (records) => useDeliveries.getState().apply(records),
     status: (status) => useStatus.getState().setStatus(status),
-    cleared: () => useTraffic.getState().clear(),
+    sessions: (sessions) => sessionsChanged(p, sessions, invalidateSoon),
+    cleared: () => p.refresh(),
   });
   transport.onEvents(pump);
   transport.onConnection((connected) => {
     useStatus.getState().setConnected(connected);
-    if (connected) void loadAll(transport);
+    if (connected) void loadAll(transport, p);
   });
 }
 
-async function loadAll(t: Transport): Promise<void> {
-  const [status, settings, rows, deliveries] = await Promise.all([
+async function loadAll(t: Transport, p: TrafficPager): Promise<void> {
+  const [status, settings, sessions, deliveries] = await Promise.all([
     t.invoke('getStatus'),
     t.invoke('getSettings'),
-    t.invoke('listExchanges', {}),
+    t.invoke('listSessions'),
     t.invoke('listDeliveries', { limit: 10_000 }),
   ]);
   useStatus.getState().setStatus(status);
   useSettings.getState().setSaved(settings);
-  useTraffic.getState().load(rows);
+  useSessions.getState().load(sessions);
   useDeliveries.getState().load(deliveries);
+  p.refresh();
 }

@@ -58,6 +58,10 @@ test('configure, capture live, see what was sent, survive a collector outage', a
 
   // Live traffic: real HTTP and HTTPS requests through the proxy.
   await page.getByRole('tab', { name: 'Traffic' }).click();
+  // The URL column is not a default one: shown here, the rows are told apart by their query.
+  await page.getByRole('button', { name: 'Columns' }).click();
+  await page.getByRole('dialog', { name: 'Columns' }).getByRole('checkbox', { name: 'URL' }).check();
+  await page.getByRole('button', { name: 'Columns' }).click();
   const proxy = String(app.ready.proxy);
   await viaProxy(proxy, `${upstream.httpUrl}/json?e2e=http`);
   await viaProxy(proxy, `${upstream.httpsUrl}/json?e2e=https`, { ca });

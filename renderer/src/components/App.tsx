@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { CaView } from './CaView';
 import { DeliveriesView } from './DeliveriesView';
+import { SessionsView } from './SessionsView';
 import { SettingsForm } from './SettingsForm';
 import { StatusBar } from './StatusBar';
 import { TrafficView } from './TrafficView';
 
-const TABS = ['Traffic', 'Sent to Runscope', 'Settings', 'CA certificate'] as const;
+const TABS = ['Traffic', 'Sessions', 'Sent to Runscope', 'Settings', 'CA certificate'] as const;
 type Tab = (typeof TABS)[number];
 
 export function App() {
@@ -24,6 +25,7 @@ export function App() {
       </header>
       <main className="content" role="tabpanel" aria-label={tab}>
         {tab === 'Traffic' && <TrafficView />}
+        {tab === 'Sessions' && <SessionsView onOpen={() => setTab('Traffic')} />}
         {tab === 'Sent to Runscope' && <DeliveriesView />}
         {tab === 'Settings' && <SettingsForm />}
         {tab === 'CA certificate' && <CaView />}

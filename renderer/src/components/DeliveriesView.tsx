@@ -1,15 +1,12 @@
 import { useMemo } from 'react';
-import { core } from '../core';
+import { core, traffic } from '../core';
 import { newestDeliveries, useDeliveries } from '../stores/deliveryStore';
-import { useTraffic } from '../stores/trafficStore';
 
 const SHOWN = 500;
 
 export function DeliveriesView() {
   const byExchange = useDeliveries((s) => s.byExchange);
   const version = useDeliveries((s) => s.version);
-  const rows = useTraffic((s) => s.rows);
-  const index = useTraffic((s) => s.index);
   // byExchange changes in place; version says when it did.
   const list = useMemo(() => newestDeliveries(byExchange.values(), SHOWN), [byExchange, version]);
   return (
@@ -29,8 +26,8 @@ export function DeliveriesView() {
         </thead>
         <tbody>
           {list.map((d) => {
-            const at = index.get(d.exchangeId);
-            const row = at === undefined ? undefined : rows[at];
+            // Exchanges seen lately (in the grid or live) are named; older ones by id.
+            const row = traffic().summary(d.exchangeId);
             return (
               <tr key={d.exchangeId}>
                 <td>{row ? `${row.method} ${row.url}` : d.exchangeId}</td>

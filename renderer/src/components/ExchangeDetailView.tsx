@@ -27,10 +27,8 @@ function Headers({ title, headers }: { title: string; headers: HeaderPair[] }) {
 }
 
 export function ExchangeDetailView({ id }: { id: string }) {
-  const summary = useTraffic((s) => {
-    const at = s.index.get(id);
-    return at === undefined ? undefined : s.rows[at];
-  });
+  // The row as events last changed it: a new state or status means a new detail to fetch.
+  const summary = useTraffic((s) => (s.selectedId === id ? s.selected : null));
   const [detail, setDetail] = useState<ExchangeDetail | null>(null);
   const [missing, setMissing] = useState(false);
   useEffect(() => {
@@ -47,7 +45,7 @@ export function ExchangeDetailView({ id }: { id: string }) {
     };
   }, [id, summary?.state, summary?.status]);
 
-  if (missing) return <section className="detail">This exchange is no longer in memory.</section>;
+  if (missing) return <section className="detail">This exchange is no longer stored.</section>;
   if (!detail) return <section className="detail">Loading…</section>;
   return (
     <section className="detail" aria-label="Exchange detail">

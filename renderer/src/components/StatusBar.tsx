@@ -20,6 +20,8 @@ export function StatusBar() {
       {status.forwardingNote && <span className="warn">{status.forwardingNote}</span>}
       <span>Outbox {status.outboxDepth}</span>
       {status.lastDeliveryError && <span className="bad">Last delivery error: {status.lastDeliveryError}</span>}
+      {status.storeNote && <span className="bad">Session store: {status.storeNote}</span>}
+      {status.evictionNote && <span className="warn">{status.evictionNote}</span>}
     </footer>
   );
 }

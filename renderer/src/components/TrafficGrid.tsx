@@ -1,65 +1,147 @@
-// A virtualised role=grid: only the rows in view exist in the DOM, so 100k rows stay smooth.
+// A virtualised role=grid over a paged result: only the rows in view exist in
+// the DOM, and only the pages around them in memory (stores/trafficPager.ts).
+// Rows not fetched yet show as placeholders until their page arrives.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { ExchangeSummary } from '../../../electron/core/api';
+import { traffic } from '../core';
+import { useColumns, visible } from '../grid/columnPrefs';
+import { columnById, type ColumnDef } from '../grid/columns';
+import { restartMark } from '../grid/restartMarks';
+import { indexOfId, rowAt } from '../stores/pageCache';
+import { sessionNamed, useSessions } from '../stores/sessionStore';
 import { useTraffic } from '../stores/trafficStore';
-import { formatBytes, formatMs } from './format';
+import { formatTime } from './format';
+import { GridHeader } from './GridHeader';
 
 const ROW_HEIGHT = 26;
-const COLUMNS = ['Method', 'URL', 'Status', 'Size', 'Time', 'Runscope'];
+const NO_RESTARTS: readonly number[] = [];
 
-const Row = memo(function Row({ row, index, selected, top }: { row: ExchangeSummary; index: number; selected: boolean; top: number }) {
-  const select = useTraffic((s) => s.select);
+interface RowProps {
+  row: ExchangeSummary | undefined;
+  index: number;
+  columns: readonly ColumnDef[];
+  selected: boolean;
+  top: number;
+  /** The restart this row is the first exchange after, and on which side of it the divider goes. */
+  restart: { at: number; side: 'above' | 'below' } | null;
+}
+
+const Row = memo(function Row({ row, index, columns, selected, top, restart }: RowProps) {
+  const style = { transform: `translateY(${top}px)` };
+  if (!row) {
+    return (
+      <div role="row" aria-rowindex={index + 2} className="grid-row placeholder" style={style}>
+        <div role="gridcell" className="c-loading">…</div>
+      </div>
+    );
+  }
+  const select = () => traffic().select(row.id);
+  const title = restart ? `Proxyscope restarted at ${formatTime(restart.at)}, before this exchange` : undefined;
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
       tabIndex={selected ? 0 : -1}
-      className={`grid-row${selected ? ' selected' : ''}${row.state === 'failed' ? ' failed' : ''}`}
-      style={{ transform: `translateY(${top}px)` }}
-      onClick={() => select(row.id)}
-      onKeyDown={(e) => e.key === 'Enter' && select(row.id)}
+      title={title}
+      className={`grid-row${selected ? ' selected' : ''}${row.state === 'failed' ? ' failed' : ''}${restart ? ` restart-${restart.side}` : ''}`}
+      style={style}
+      onClick={select}
+      onKeyDown={(e) => e.key === 'Enter' && select()}
     >
-      <div role="gridcell" className="c-method">{row.method}</div>
-      <div role="gridcell" className="c-url" title={row.url}>{row.url}</div>
-      <div role="gridcell" className="c-status">{row.status ?? (row.state === 'pending' ? '…' : '-')}</div>
-      <div role="gridcell" className="c-size">{formatBytes(row.responseBytes)}</div>
-      <div role="gridcell" className="c-time">{formatMs(row.durationMs)}</div>
-      <div role="gridcell" className={`c-delivery d-${row.delivery ?? 'none'}`}>{row.delivery ?? 'not forwarded'}</div>
+      {restart && (
+        <span aria-hidden="true" className={`restart-label ${restart.side}`}>
+          Proxyscope restarted
+        </span>
+      )}
+      {columns.map((c) => {
+        const text = c.text(row);
+        return (
+          <div key={c.id} role="gridcell" className={`c-${c.id} ${c.tone?.(row) ?? ''}`} title={text}>
+            {text}
+          </div>
+        );
+      })}
     </div>
   );
 });
 
-export function TrafficGrid({ rows }: { rows: ExchangeSummary[] }) {
+const KEY_STEPS: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20, Home: -Infinity, End: Infinity };
+
+export function TrafficGrid() {
   const parent = useRef<HTMLDivElement>(null);
+  const rowCount = useTraffic((s) => s.rowCount);
+  const pages = useTraffic((s) => s.pages);
+  const generation = useTraffic((s) => s.generation);
   const selectedId = useTraffic((s) => s.selectedId);
-  const select = useTraffic((s) => s.select);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const { sort, order, session } = useTraffic((s) => s.query);
+  const prefs = useColumns((s) => s.prefs);
+  const columns = useMemo(() => visible(prefs).map(columnById), [prefs]);
+  const restarts = useSessions((s) => (sort === 'startedAt' ? sessionNamed(s.sessions, session)?.restarts : undefined)) ?? NO_RESTARTS;
+  const virtualizer = useVirtualizer({ count: rowCount, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index;
+  const last = items[items.length - 1]?.index;
+
+  useEffect(() => {
+    if (first !== undefined && last !== undefined) traffic().setRange({ start: first, end: last });
+  }, [first, last]);
+
+  // Oldest first, new exchanges arrive at the bottom: a grid scrolled to the bottom stays there.
+  const following = useRef(true);
+  const atBottom = (el: HTMLElement) => el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT / 2;
+  const onScroll = () => {
+    following.current = atBottom(parent.current!);
+  };
+  useLayoutEffect(() => {
+    following.current = atBottom(parent.current!);
+  }, []);
+  const lastCount = useRef(rowCount);
+  useLayoutEffect(() => {
+    const grew = rowCount > lastCount.current;
+    lastCount.current = rowCount;
+    if (grew && following.current && sort === 'startedAt' && order === 'asc') virtualizer.scrollToIndex(rowCount - 1, { align: 'end' });
+  }, [rowCount, sort, order, virtualizer]);
+  // A new query starts at the top (a remounted grid is there already).
+  const shownGeneration = useRef(generation);
+  useEffect(() => {
+    if (generation === shownGeneration.current) return;
+    shownGeneration.current = generation;
+    virtualizer.scrollToOffset(0);
+  }, [generation, virtualizer]);
 
   const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const step = KEY_STEPS[e.key];
+    if (step === undefined || rowCount === 0) return;
     e.preventDefault();
-    const at = rows.findIndex((r) => r.id === selectedId);
-    const next = Math.max(0, Math.min(rows.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)));
-    if (rows[next]) {
-      select(rows[next]!.id);
-      virtualizer.scrollToIndex(next);
-    }
+    const at = selectedId === null ? -1 : (indexOfId(pages, selectedId) ?? -1);
+    const next = Math.max(0, Math.min(rowCount - 1, at + step));
+    virtualizer.scrollToIndex(next);
+    const row = rowAt(pages, next);
+    if (row) traffic().select(row.id);
   };
 
+  const at = (i: number) => rowAt(pages, i);
   return (
-    <div role="grid" aria-label="Traffic" aria-rowcount={rows.length + 1} className="grid" onKeyDown={onKeyDown}>
-      <div role="row" aria-rowindex={1} className="grid-row grid-head">
-        {COLUMNS.map((c) => (
-          <div key={c} role="columnheader" className={`c-${c.toLowerCase()}`}>{c}</div>
-        ))}
-      </div>
-      <div ref={parent} className="grid-body" tabIndex={0}>
+    <div role="grid" aria-label="Traffic" aria-rowcount={rowCount + 1} className="grid" onKeyDown={onKeyDown}>
+      <GridHeader columns={columns} />
+      <div ref={parent} className="grid-body" tabIndex={0} onScroll={onScroll}>
         <div className="grid-spacer" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const row = rows[item.index]!;
-            return <Row key={row.id} row={row} index={item.index} selected={row.id === selectedId} top={item.start} />;
+          {items.map((item) => {
+            const row = at(item.index);
+            const mark = row ? restartMark(at, item.index, order, restarts) : null;
+            return (
+              <Row
+                key={row?.id ?? `placeholder-${item.index}`}
+                row={row}
+                index={item.index}
+                columns={columns}
+                selected={row !== undefined && row.id === selectedId}
+                top={item.start}
+                restart={mark === null ? null : { at: mark, side: order === 'asc' ? 'above' : 'below' }}
+              />
+            );
           })}
         </div>
       </div>

@@ -1,43 +1,84 @@
-import { useMemo } from 'react';
-import { core } from '../core';
-import { matchesFilter, useTraffic } from '../stores/trafficStore';
+import { useState } from 'react';
+import { core, traffic } from '../core';
+import { sessionNamed, useSessions } from '../stores/sessionStore';
+import { useTraffic } from '../stores/trafficStore';
+import { ColumnsMenu } from './ColumnsMenu';
+import { download, fileSafe } from './download';
 import { ExchangeDetailView } from './ExchangeDetailView';
+import { FilterBox } from './FilterBox';
 import { TrafficGrid } from './TrafficGrid';
 
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+const n = (v: number) => v.toLocaleString('en');
+
+function Count() {
+  const counts = useTraffic((s) => s.counts);
+  return (
+    <span className="count" aria-label="Exchanges shown" aria-live="polite">
+      {counts ? `${n(counts.matched)} of ${n(counts.total)}` : 'counting…'}
+    </span>
+  );
+}
+
+/** Shown while a past session is open in the grid. */
+function SessionBanner() {
+  const viewed = useTraffic((s) => s.query.session);
+  const name = useSessions((s) => (viewed === 'current' ? null : (sessionNamed(s.sessions, viewed)?.name ?? `session ${viewed}`)));
+  if (viewed === 'current') return null;
+  return (
+    <div className="banner" role="note" aria-label="Viewed session">
+      Viewing <strong>{name}</strong> ·{' '}
+      <button type="button" className="link" onClick={() => traffic().setQuery({ session: 'current' })}>
+        Back to current
+      </button>
+    </div>
+  );
+}
+
+export async function startNewSession(name?: string): Promise<void> {
+  await core().invoke('newSession', name ? { name } : {});
+  if (useTraffic.getState().query.session === 'current') traffic().refresh();
+  else traffic().setQuery({ session: 'current' });
 }
 
 export function TrafficView() {
-  const rows = useTraffic((s) => s.rows);
-  const filter = useTraffic((s) => s.filter);
-  const setFilter = useTraffic((s) => s.setFilter);
   const selectedId = useTraffic((s) => s.selectedId);
-  const visible = useMemo(() => (filter ? rows.filter((r) => matchesFilter(r, filter)) : rows), [rows, filter]);
+  const session = useTraffic((s) => s.query.session);
+  const filter = useTraffic((s) => s.query.filter);
+  const sessionName = useSessions((s) => sessionNamed(s.sessions, session)?.name);
+  const [note, setNote] = useState<string | null>(null);
 
   const exportHar = async () => {
-    const result = await core().invoke('exportHar', {});
-    if (result.ok) download('proxyscope.har', result.har, 'application/json');
+    const r = await core().invoke('exportHar', { session, filter });
+    if (!r.ok) return setNote(`Export refused: ${r.error}`);
+    download(`proxyscope-${fileSafe(sessionName ?? 'traffic')}.har`, r.har, 'application/json');
+    setNote(`Exported ${r.count} exchange${r.count === 1 ? '' : 's'}`);
   };
 
   return (
     <div className="traffic">
+      <SessionBanner />
       <div className="toolbar">
-        <label>
-          Filter <input type="search" value={filter} placeholder="URL text, method, status or delivery state" onChange={(e) => setFilter(e.target.value)} />
-        </label>
-        <span className="count" aria-live="polite">
-          {visible.length} of {rows.length} exchanges
-        </span>
-        <button onClick={() => void exportHar()}>Export HAR</button>
-        <button onClick={() => void core().invoke('clearTraffic')}>Clear</button>
+        <FilterBox />
+        <Count />
+        <ColumnsMenu />
+        <button type="button" onClick={() => void exportHar()}>
+          Export HAR
+        </button>
+        <button type="button" onClick={() => void startNewSession()}>
+          New session
+        </button>
+        {session === 'current' && (
+          <button type="button" onClick={() => void core().invoke('clearTraffic')}>
+            Clear
+          </button>
+        )}
+        {note && (
+          <span role="status" className="muted">
+            {note}
+          </span>
+        )}
       </div>
-      <TrafficGrid rows={visible} />
+      <TrafficGrid />
       {selectedId && <ExchangeDetailView key={selectedId} id={selectedId} />}
     </div>
   );

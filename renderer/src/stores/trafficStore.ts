@@ -1,56 +1,47 @@
-// Captured exchanges as the UI shows them. The list is never run through immer
-// or deep-copied per event: each animation frame applies its whole batch in one
-// set(), with an id → index map instead of array searches.
+// What the traffic grid shows: a window of pages onto one query's result (see
+// pageCache.ts) and its counts. State only: trafficPager.ts fills it.
 import { create } from 'zustand';
-import type { ExchangeSummary } from '../../../electron/core/api';
+import type { ExchangeSummary, FilterProblem, SortColumn } from '../../../electron/core/api';
+import type { Counts } from './liveCount';
+import type { Pages, Range } from './pageCache';
 
-export interface TrafficStore {
-  rows: ExchangeSummary[];
-  index: Map<string, number>;
-  selectedId: string | null;
+export interface TrafficQuery {
+  session: number | 'current';
+  /** Filter text that parsed: the grid keeps the last good one while the box holds an error. */
   filter: string;
-  load(rows: ExchangeSummary[]): void;
-  apply(added: ExchangeSummary[], updated: ExchangeSummary[]): void;
-  clear(): void;
-  select(id: string | null): void;
-  setFilter(filter: string): void;
+  sort: SortColumn;
+  order: 'asc' | 'desc';
 }
 
-export const useTraffic = create<TrafficStore>()((set, get) => ({
-  rows: [],
-  index: new Map(),
+export const DEFAULT_QUERY: TrafficQuery = { session: 'current', filter: '', sort: 'startedAt', order: 'asc' };
+
+export interface TrafficState {
+  query: TrafficQuery;
+  /** Bumped on each new query (not on a refresh of the same one): the grid goes back to the top. */
+  generation: number;
+  pages: Pages;
+  /** null while the query's rows are being counted. */
+  counts: Counts | null;
+  /** Rows the grid makes room for: the count, or what the pages show until it arrives. */
+  rowCount: number;
+  range: Range;
+  selectedId: string | null;
+  /** The selected row as last seen (its page may be gone). */
+  selected: ExchangeSummary | null;
+  /** The core refused the query's filter (the box's parse accepted it). */
+  problem: FilterProblem | null;
+}
+
+export const initialTraffic = (): TrafficState => ({
+  query: DEFAULT_QUERY,
+  generation: 0,
+  pages: new Map(),
+  counts: null,
+  rowCount: 0,
+  range: { start: 0, end: 40 },
   selectedId: null,
-  filter: '',
-  load(rows) {
-    set({ rows, index: new Map(rows.map((r, i) => [r.id, i])) });
-  },
-  apply(added, updated) {
-    if (added.length === 0 && updated.length === 0) return;
-    const { rows: current, index } = get();
-    const rows = current.slice();
-    // An update may arrive for a row this client has not seen (it connected late): add it.
-    for (const row of added.concat(updated)) {
-      const at = index.get(row.id);
-      if (at === undefined) {
-        index.set(row.id, rows.length);
-        rows.push(row);
-      } else rows[at] = row;
-    }
-    set({ rows, index });
-  },
-  clear() {
-    set({ rows: [], index: new Map(), selectedId: null });
-  },
-  select(selectedId) {
-    set({ selectedId });
-  },
-  setFilter(filter) {
-    set({ filter });
-  },
-}));
+  selected: null,
+  problem: null,
+});
 
-export function matchesFilter(row: ExchangeSummary, filter: string): boolean {
-  if (!filter) return true;
-  const f = filter.toLowerCase();
-  return row.url.toLowerCase().includes(f) || row.method.toLowerCase() === f || String(row.status ?? '') === f || (row.delivery ?? '') === f;
-}
+export const useTraffic = create<TrafficState>()(() => initialTraffic());

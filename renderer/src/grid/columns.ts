@@ -1,0 +1,39 @@
+// The traffic grid's columns: what each shows and sorts by. Widths live in
+// styles.css (.c-<id>); path and URL take the room that is left.
+import type { ExchangeSummary, SortColumn } from '../../../electron/core/api';
+import { formatBytes, formatMs, formatTime } from '../components/format';
+
+export interface ColumnDef {
+  id: SortColumn;
+  /** The header's text. */
+  label: string;
+  /** The name in the Columns menu, when the header's is too short to say it. */
+  name: string;
+  text(row: ExchangeSummary): string;
+  /** A class for the cell from the row's value (e.g. the delivery state's colour). */
+  tone?(row: ExchangeSummary): string;
+}
+
+const col = (id: SortColumn, label: string, text: ColumnDef['text'], more: Partial<ColumnDef> = {}): ColumnDef => ({ id, label, name: label, text, ...more });
+
+export const COLUMNS: readonly ColumnDef[] = [
+  col('method', 'Method', (r) => r.method),
+  col('host', 'Host', (r) => r.host),
+  col('path', 'Path', (r) => r.path),
+  col('url', 'URL', (r) => r.url),
+  col('status', 'Status', (r) => (r.status !== null ? String(r.status) : r.state === 'pending' ? '…' : '-'), { tone: (r) => (r.state === 'failed' ? 'bad' : '') }),
+  col('contentType', 'Type', (r) => r.contentType ?? '', { name: 'Content type' }),
+  col('requestBytes', 'Req. size', (r) => formatBytes(r.requestBytes), { name: 'Request size' }),
+  col('responseBytes', 'Size', (r) => formatBytes(r.responseBytes), { name: 'Response size' }),
+  col('durationMs', 'Time', (r) => formatMs(r.durationMs), { name: 'Duration' }),
+  col('startedAt', 'Started', (r) => formatTime(r.startedAt), { name: 'Started at' }),
+  col('delivery', 'Runscope', (r) => r.delivery ?? 'not forwarded', { name: 'Delivery state', tone: (r) => `d-${r.delivery ?? 'none'}` }),
+  col('httpVersion', 'HTTP', (r) => r.httpVersion, { name: 'HTTP version' }),
+];
+
+export const DEFAULT_ORDER: readonly SortColumn[] = ['method', 'host', 'path', 'status', 'contentType', 'responseBytes', 'durationMs', 'delivery', 'url', 'requestBytes', 'startedAt', 'httpVersion'];
+export const DEFAULT_HIDDEN: readonly SortColumn[] = ['url', 'requestBytes', 'startedAt', 'httpVersion'];
+
+const byId = new Map(COLUMNS.map((c) => [c.id, c]));
+export const columnById = (id: SortColumn): ColumnDef => byId.get(id)!;
+export const isColumnId = (id: unknown): id is SortColumn => typeof id === 'string' && byId.has(id as SortColumn);

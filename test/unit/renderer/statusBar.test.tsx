@@ -1,0 +1,22 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Status } from '../../../electron/core/api.js';
+import { StatusBar } from '../../../renderer/src/components/StatusBar.js';
+import { useStatus } from '../../../renderer/src/stores/statusStore.js';
+
+const status: Status = { proxy: 'http://127.0.0.1:8080', caPath: '/ca.pem', caExported: true, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null, storeNote: null, evictionNote: null };
+
+afterEach(cleanup);
+
+describe('status bar', () => {
+  it('shows the session store’s notes only when set', () => {
+    useStatus.setState({ connected: true, status });
+    const { rerender } = render(<StatusBar />);
+    expect(screen.getByRole('status', { name: 'Status' }).textContent).not.toMatch(/Session store|retention/);
+    useStatus.setState({ status: { ...status, storeNote: 'cannot write: disk full', evictionNote: 'retention removed the 10 oldest exchanges' } });
+    rerender(<StatusBar />);
+    expect(screen.getByRole('status', { name: 'Status' }).textContent).toContain('Session store: cannot write: disk full');
+    expect(screen.getByRole('status', { name: 'Status' }).textContent).toContain('retention removed the 10 oldest exchanges');
+  });
+});
