@@ -4,7 +4,7 @@
 import sqlite from 'node-sqlite3-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { filterSql, registerFilterFunctions } from '../../../electron/core/addons/sessions/filterSql.js';
-import { createSchema, createSession, insertExchange } from '../../../electron/core/addons/sessions/schema.js';
+import { createSchema, createSession, indexBodies, insertExchange } from '../../../electron/core/addons/sessions/schema.js';
 import { exchangeTarget } from '../../../electron/core/filter/exchangeTarget.js';
 import { compileFilter, MITM_CODES, parseFilter, type FilterNode } from '../../../electron/core/filter/index.js';
 import { toState } from '../../../electron/core/flow/state.js';
@@ -22,6 +22,8 @@ const r = rng(19);
 const exchanges = Array.from({ length: EXCHANGES }, (_, i) => randomExchange(r, i));
 db.exec('BEGIN');
 for (const ex of exchanges) insertExchange(db, session, ex);
+// Half the bodies indexed: body filters take both the index and the rows past it.
+indexBodies(db, EXCHANGES / 2);
 db.exec('COMMIT');
 const targets = exchanges.map(exchangeTarget);
 const corpus = corpusOf(targets);

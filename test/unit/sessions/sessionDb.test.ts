@@ -79,4 +79,32 @@ describe('SessionDb', () => {
     expect(db.sessions()).toMatchObject([{ exchanges: 1, restarts: [2], current: true }]);
     db.close();
   });
+
+  it('body search finds bodies before and after they are indexed, and forgets evicted ones', () => {
+    const db = new SessionDb(null, { maxExchanges: 100, maxBytes: Number.MAX_SAFE_INTEGER });
+    const said = (i: number, word: string) => exchange({ id: `w-${i}`, startedAt: i, resBody: body(`{"note":"${word} ${i}"}`) });
+    db.write(Array.from({ length: 50 }, (_, i) => said(i, i % 10 === 0 ? 'zanzibar' : 'plain')));
+    const found = () => (pageOf(db, { filter: 'resbody*=zanzibar', limit: 1000 }) as { rows: Array<{ id: string }> }).rows.map((r) => r.id);
+    const expected = ['w-0', 'w-10', 'w-20', 'w-30', 'w-40'];
+    expect(found()).toEqual(expected);
+    expect(db.indexBodies(30)).toBe(30);
+    expect(found()).toEqual(expected);
+    while (db.indexBodies(30) > 0);
+    expect(found()).toEqual(expected);
+    db.write(Array.from({ length: 100 }, (_, i) => said(100 + i, 'plain')));
+    expect(found()).toEqual([]);
+    expect(countOf(db, { filter: 'body*=plain' })).toMatchObject({ matched: db.size.exchanges });
+    db.close();
+  });
+
+  it('takes planner statistics once the store has grown by a quarter', () => {
+    const db = new SessionDb(null, unbounded);
+    db.write(Array.from({ length: 999 }, (_, i) => ex(i)));
+    expect(db.analyzeIfGrown()).toBe(false);
+    db.write([ex(1000)]);
+    expect(db.analyzeIfGrown()).toBe(true);
+    expect(db.analyzeIfGrown()).toBe(false);
+    expect(Number(db.db.get('SELECT COUNT(*) AS n FROM sqlite_stat1')?.n)).toBeGreaterThan(0);
+    db.close();
+  });
 });

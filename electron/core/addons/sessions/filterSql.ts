@@ -104,7 +104,7 @@ function likePattern(op: Exclude<TextOp, '~='>, value: string): string {
   return op === '=' ? v : op === '*=' ? `%${v}%` : op === '^=' ? `${v}%` : `%${v}`;
 }
 
-/** `expr LIKE ?`, with ESCAPE only when the value needs it (the FTS table answers LIKE from its index only without). */
+/** `expr LIKE ?`, with ESCAPE only when the value needs it. */
 function like(expr: string, op: Exclude<TextOp, '~='>, value: string, p: SQLiteValue[]): string {
   p.push(likePattern(op, value));
   return hasWildcard(value) ? `${expr} LIKE ? ESCAPE '\\'` : `${expr} LIKE ?`;
@@ -135,14 +135,14 @@ function textNode(node: TextNode, p: SQLiteValue[]): string {
 }
 
 /**
- * Bodies, through the FTS table. A plain LIKE there is answered from the trigram
- * index (and checked with LIKE's own semantics); a value with a LIKE wildcard
- * needs ESCAPE, which the index does not take, so a MATCH of the value as a
- * phrase narrows the rows first (trigram phrases fold more than LIKE, so it
- * keeps every row LIKE wants).
+ * Bodies. The text is in body_text; the trigram index (bodies) covers rows up
+ * to store.indexed. An ASCII value of 3+ characters is looked up there as a
+ * phrase (trigram phrases fold more than LIKE, so they keep every row LIKE
+ * wants), rows past the index are read, and LIKE decides on the text. Shorter
+ * values, regular expressions and other text read every body.
  */
 function body(cols: Array<'req' | 'res'>, op: TextOp, value: string, p: SQLiteValue[]): string {
-  const sub = (cond: string) => `(seq IN (SELECT rowid FROM bodies WHERE ${cond}))`;
+  const sub = (cond: string) => `(seq IN (SELECT seq FROM body_text WHERE ${cond}))`;
   if (op === '~=') {
     cols.forEach(() => p.push(value));
     return sub(cols.map((c) => `${c} REGEXP ?`).join(' OR '));
@@ -151,10 +151,11 @@ function body(cols: Array<'req' | 'res'>, op: TextOp, value: string, p: SQLiteVa
     cols.forEach(() => p.push(op, value));
     return sub(cols.map((c) => `filter_text(?, ?, ${c})`).join(' OR '));
   }
-  const narrow = hasWildcard(value) && value.length >= 3;
-  if (narrow) p.push(`{${cols.join(' ')}} : "${value.replace(/"/g, '""')}"`);
+  const indexed = value.length >= 3;
+  if (indexed) p.push(`{${cols.join(' ')}} : "${value.replace(/"/g, '""')}"`);
   const likes = cols.map((c) => like(c, op, value, p)).join(' OR ');
-  return sub(narrow ? `bodies MATCH ? AND (${likes})` : likes);
+  if (!indexed) return sub(likes);
+  return sub(`(seq IN (SELECT rowid FROM bodies WHERE bodies MATCH ?) OR seq > (SELECT value FROM store WHERE key = 'indexed')) AND (${likes})`);
 }
 
 function sideOf(side: HeaderNode['side']): string {
@@ -196,8 +197,14 @@ function numberNode(node: NumberNode, p: SQLiteValue[]): string {
   let sql: string;
   switch (node.op) {
     case '=':
-      p.push(node.min, node.max);
-      sql = `${expr} BETWEEN ? AND ?`;
+      // One value (status=404) as equality, so an index ending in started_at also gives the order.
+      if (node.min === node.max) {
+        p.push(node.min);
+        sql = `${expr} = ?`;
+      } else {
+        p.push(node.min, node.max);
+        sql = `${expr} BETWEEN ? AND ?`;
+      }
       break;
     case '>':
       p.push(node.max);

@@ -1,5 +1,5 @@
 // The session database (issue #19): one row per exchange with the columns a
-// filter compares, its headers one row each, its decoded bodies in an FTS5
+// filter compares, its headers one row each, its decoded bodies with an FTS5
 // trigram table, and the state (toState without body bytes, which are BLOB
 // columns) to read it back with fromState.
 // The derived columns come from exchangeTarget, so SQL and the in-memory
@@ -75,8 +75,13 @@ CREATE TABLE IF NOT EXISTS headers (
   PRIMARY KEY (name, exchange, side, pos)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS headers_exchange ON headers(exchange);
--- rowid = exchanges.seq. Trigram: LIKE '%abc%' is answered from the index for 3+ characters.
-CREATE VIRTUAL TABLE IF NOT EXISTS bodies USING fts5(req, res, tokenize = 'trigram');
+-- Decoded body text, seq = exchanges.seq, written with the exchange.
+CREATE TABLE IF NOT EXISTS body_text (seq INTEGER PRIMARY KEY, req TEXT, res TEXT);
+-- Its trigram index, rowid = seq, filled in the background (indexBodies) up to
+-- store.indexed: tokenising a body costs several times the rest of a write.
+-- Contentless: the text is body_text's; a match is a candidate, checked there.
+CREATE VIRTUAL TABLE IF NOT EXISTS bodies USING fts5(req, res, content = '', contentless_delete = 1, tokenize = 'trigram');
+INSERT OR IGNORE INTO store (key, value) VALUES ('indexed', 0);
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
@@ -178,7 +183,7 @@ const INSERT_EXCHANGE = `INSERT INTO exchanges (session, ${ROW_COLUMNS.join(', '
 // One statement for all of an exchange's headers, whatever their number: one cached statement, one call.
 const INSERT_HEADERS = `INSERT INTO headers (name, exchange, side, pos, value)
   SELECT j.value ->> 0, ?, j.value ->> 1, j.key, j.value ->> 2 FROM json_each(?) AS j`;
-const INSERT_BODIES = 'INSERT INTO bodies (rowid, req, res) VALUES (?, ?, ?)';
+const INSERT_BODIES = 'INSERT INTO body_text (seq, req, res) VALUES (?, ?, ?)';
 
 /** Writes one exchange (the caller batches them in a transaction, and counts it in its session); returns its seq and stored bytes. */
 export function insertExchange(db: SqlDb, sessionId: number, ex: Exchange): { seq: number; bytes: number } {
@@ -188,6 +193,18 @@ export function insertExchange(db: SqlDb, sessionId: number, ex: Exchange): { se
   if (headers.length > 0) db.run(INSERT_HEADERS, [seq, JSON.stringify(headers)]);
   db.run(INSERT_BODIES, [seq, requestBody, responseBody]);
   return { seq, bytes: row.bytes };
+}
+
+/** Adds the next `limit` bodies past store.indexed to the trigram index (the caller wraps it in a transaction); returns how many. */
+export function indexBodies(db: SqlDb, limit: number): number {
+  const rows = db.all("SELECT seq, req, res FROM body_text WHERE seq > (SELECT value FROM store WHERE key = 'indexed') ORDER BY seq LIMIT ?", [limit]) as Array<{
+    seq: number;
+    req: string | null;
+    res: string | null;
+  }>;
+  for (const r of rows) db.run('INSERT INTO bodies (rowid, req, res) VALUES (?, ?, ?)', [r.seq, r.req, r.res]);
+  if (rows.length > 0) db.run("UPDATE store SET value = ? WHERE key = 'indexed'", [rows[rows.length - 1]!.seq]);
+  return rows.length;
 }
 
 /** Reads a stored exchange back: its state, with the body bytes from their columns. */

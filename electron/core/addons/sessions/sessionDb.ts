@@ -12,7 +12,7 @@ import type { SessionInfo } from '../../api.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { Db } from '../../sqliteDb.js';
 import { registerFilterFunctions } from './filterSql.js';
-import { createSchema, createSession, insertExchange } from './schema.js';
+import { createSchema, createSession, indexBodies, insertExchange } from './schema.js';
 
 export interface Retention {
   maxExchanges: number;
@@ -147,8 +147,33 @@ export class SessionDb {
   /** Deletes exchanges (with their headers and bodies) by a condition on exchanges.seq / session. */
   private deleteRows(where: string, params: Array<number>): void {
     this.db.run(`DELETE FROM headers WHERE exchange IN (SELECT seq FROM exchanges WHERE ${where})`, params);
-    this.db.run(`DELETE FROM bodies WHERE rowid IN (SELECT seq FROM exchanges WHERE ${where})`, params);
+    this.db.run(`DELETE FROM bodies WHERE rowid IN (SELECT seq FROM exchanges WHERE ${where}) AND rowid <= (SELECT value FROM store WHERE key = 'indexed')`, params);
+    this.db.run(`DELETE FROM body_text WHERE seq IN (SELECT seq FROM exchanges WHERE ${where})`, params);
     this.db.run(`DELETE FROM exchanges WHERE ${where}`, params);
+  }
+
+  /** Indexes up to `limit` more bodies for body search; returns how many (0: all are indexed). */
+  indexBodies(limit: number): number {
+    let n = 0;
+    this.transaction(() => {
+      n = indexBodies(this.db, limit);
+    });
+    return n;
+  }
+
+  /**
+   * Refreshes the planner's statistics once the store has grown by a quarter
+   * since they were taken: without them SQLite picks, say, the status index
+   * and sorts every match for a first page that the time index reads in order.
+   * Sampled (analysis_limit), so it costs a fraction of a second at a million rows.
+   */
+  analyzeIfGrown(): boolean {
+    const at = Number(this.db.get("SELECT value FROM store WHERE key = 'analyzed'")?.value ?? 0);
+    const n = this.totals.exchanges;
+    if (n < 1000 || n < at * 1.25) return false;
+    this.db.exec('PRAGMA analysis_limit = 1000; ANALYZE;');
+    this.db.run("INSERT OR REPLACE INTO store (key, value) VALUES ('analyzed', ?)", [n]);
+    return true;
   }
 
   startSession(name: string | null, now = Date.now()): number {

@@ -89,11 +89,39 @@ function commit(): void {
     lastLogged = problem;
   }
   for (const g of groups) post({ type: 'written', first: g.first, count: g.exchanges.length, error, status: status() });
+  indexWhileIdle();
 }
 
 function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Generator<B> {
   for (const a of items) yield f(a);
 }
+
+/**
+ * Body search's index (and the planner's statistics) are built while no write waits, a few hundred bodies a
+ * step: a step holds the next commit back for tens of milliseconds at most.
+ */
+const INDEX_STEP = 200;
+let indexing = false;
+function indexWhileIdle(): void {
+  if (indexing) return;
+  indexing = true;
+  setImmediate(function step() {
+    if (pending.length > 0 || closed) {
+      indexing = false;
+      return;
+    }
+    let n = 0;
+    try {
+      n = store.indexBodies(INDEX_STEP);
+      if (n === 0) store.analyzeIfGrown();
+    } catch (err) {
+      post({ type: 'log', line: `session store: background indexing failed (${(err as Error).message}); body search reads the bodies instead` });
+    }
+    if (n > 0) setImmediate(step);
+    else indexing = false;
+  });
+}
+let closed = false;
 
 type Handlers = { [K in keyof SessionQueries]: (args: SessionQueries[K]['args']) => SessionQueries[K]['result'] };
 
@@ -151,6 +179,7 @@ port.on('message', (msg: ToSessionWorker) => {
       break;
     case 'stop':
       if (pending.length > 0) commit();
+      closed = true;
       store.close();
       post({ type: 'stopped' });
       port.close();
@@ -159,3 +188,4 @@ port.on('message', (msg: ToSessionWorker) => {
 });
 
 post({ type: 'ready', status: status(), log: startLog });
+indexWhileIdle();
