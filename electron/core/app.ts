@@ -165,6 +165,15 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       },
     }),
   };
+  // Events already due go out before a command's answer, so a renderer never
+  // hears of a row first in a page and only later in an event (nor the reverse).
+  for (const [name, handler] of Object.entries(handlers)) {
+    (handlers as Record<string, unknown>)[name] = async (arg: never) => {
+      const result = await (handler as (a: never) => unknown)(arg);
+      events.flush();
+      return result;
+    };
+  }
   const missing = Object.keys(commandArgSchemas).filter((name) => !(name in handlers));
   if (missing.length) throw new Error(`no addon answers ${missing.join(', ')}`);
 

@@ -41,19 +41,20 @@ export class EventBatcher {
     this.schedule();
   }
 
+  /** An exchange started in this batch and recorded in it too is in both lists. */
   exchangeUpdated(s: ExchangeSummary): void {
     if (this.listeners.size === 0) return;
     if (this.added.has(s.id)) this.added.set(s.id, s);
-    else this.updated.set(s.id, s);
+    this.updated.set(s.id, s);
     this.schedule();
   }
 
-  /** Exchange `id` (recorded in this batch) is selected by the filter `filter`. */
-  matched(filter: string, id: string): void {
+  /** Exchange `id`, recorded in this batch, is selected by the filter `filter` (null: it is not; the filter is still listed). */
+  matched(filter: string, id: string | null): void {
     if (this.listeners.size === 0) return;
-    const ids = this.matches.get(filter);
-    if (ids) ids.push(id);
-    else this.matches.set(filter, [id]);
+    let ids = this.matches.get(filter);
+    if (!ids) this.matches.set(filter, (ids = []));
+    if (id !== null) ids.push(id);
     this.schedule();
   }
 

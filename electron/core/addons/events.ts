@@ -5,6 +5,8 @@ import type { Addon, AddonContext } from '../pipeline/addon.js';
 
 export function eventsAddon(): Addon {
   let ctx: AddonContext;
+  // A change to an exchange not yet recorded is in its recorded summary: it is not reported apart, before it.
+  const recorded = new WeakSet<object>();
   return {
     name: 'events',
     start: (c) => {
@@ -14,12 +16,13 @@ export function eventsAddon(): Addon {
       if (ctx.events.listening) ctx.events.exchangeAdded(summaryOf(ex));
     },
     recorded: (ex) => {
+      recorded.add(ex);
       if (!ctx.events.listening) return;
       ctx.events.exchangeUpdated(summaryOf(ex));
       ctx.events.statusChanged();
     },
     metaChanged: (_change, ex) => {
-      if (ex && ctx.events.listening) ctx.events.exchangeUpdated(summaryOf(ex));
+      if (ex && recorded.has(ex) && ctx.events.listening) ctx.events.exchangeUpdated(summaryOf(ex));
     },
     cleared: () => ctx.events.clearedAll(),
   };

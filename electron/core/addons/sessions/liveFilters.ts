@@ -18,12 +18,10 @@ export class LiveFilters {
     this.filters.set(text, compileFilter(parsed.filter));
   }
 
-  /** The remembered filter texts that select `ex`. */
-  matching(ex: Exchange): string[] {
+  /** Each remembered filter text, and whether it selects `ex`. */
+  verdicts(ex: Exchange): Array<[text: string, matches: boolean]> {
     if (this.filters.size === 0) return [];
     const target = exchangeTarget(ex);
-    const out: string[] = [];
-    for (const [text, match] of this.filters) if (match(target)) out.push(text);
-    return out;
+    return [...this.filters].map(([text, match]) => [text, match(target)]);
   }
 }

@@ -39,7 +39,7 @@ export function sessionsAddon(opts: SessionsOptions): Addon {
     },
     recorded(ex) {
       if (!ctx.events.listening) return;
-      for (const text of live.matching(ex)) ctx.events.matched(text, ex.id);
+      for (const [text, matches] of live.verdicts(ex)) ctx.events.matched(text, matches ? ex.id : null);
     },
     metaChanged: (change) => channel.metaChanged(change),
     cleared: () => void channel.query('clear', undefined).catch((err: Error) => ctx.log(`clearing the session store failed: ${err.message}`)),
