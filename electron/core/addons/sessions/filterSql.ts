@@ -136,10 +136,10 @@ function textNode(node: TextNode, p: SQLiteValue[]): string {
 
 /**
  * Bodies. The text is in body_text; the trigram index (bodies) covers rows up
- * to store.indexed. An ASCII value of 3+ characters is looked up there as a
- * phrase (trigram phrases fold more than LIKE, so they keep every row LIKE
- * wants), rows past the index are read, and LIKE decides on the text. Shorter
- * values, regular expressions and other text read every body.
+ * to store.indexed. For an ASCII value of 3+ characters the index gives the
+ * rows holding its trigrams (folded, so every row LIKE wants is among them),
+ * rows past the index are read, and LIKE decides on the text. Shorter values,
+ * regular expressions and other text read every body.
  */
 function body(cols: Array<'req' | 'res'>, op: TextOp, value: string, p: SQLiteValue[]): string {
   const sub = (cond: string) => `(seq IN (SELECT seq FROM body_text WHERE ${cond}))`;
@@ -152,10 +152,18 @@ function body(cols: Array<'req' | 'res'>, op: TextOp, value: string, p: SQLiteVa
     return sub(cols.map((c) => `filter_text(?, ?, ${c})`).join(' OR '));
   }
   const indexed = value.length >= 3;
-  if (indexed) p.push(`{${cols.join(' ')}} : "${value.replace(/"/g, '""')}"`);
+  if (indexed) p.push(trigramQuery(value));
   const likes = cols.map((c) => like(c, op, value, p)).join(' OR ');
   if (!indexed) return sub(likes);
   return sub(`(seq IN (SELECT rowid FROM bodies WHERE bodies MATCH ?) OR seq > (SELECT value FROM store WHERE key = 'indexed')) AND (${likes})`);
+}
+
+/** An FTS5 query for the rows holding the value's trigrams: at most a dozen, spread along it, narrow as well as all. */
+export function trigramQuery(value: string): string {
+  const grams: string[] = [];
+  for (let i = 0; i + 3 <= value.length; i++) grams.push(value.slice(i, i + 3));
+  const picked = grams.length <= 12 ? grams : Array.from({ length: 12 }, (_, k) => grams[Math.round((k * (grams.length - 1)) / 11)]!);
+  return [...new Set(picked)].map((g) => `"${g.replace(/"/g, '""')}"`).join(' AND ');
 }
 
 function sideOf(side: HeaderNode['side']): string {

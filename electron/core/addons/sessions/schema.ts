@@ -79,8 +79,10 @@ CREATE INDEX IF NOT EXISTS headers_exchange ON headers(exchange);
 CREATE TABLE IF NOT EXISTS body_text (seq INTEGER PRIMARY KEY, req TEXT, res TEXT);
 -- Its trigram index, rowid = seq, filled in the background (indexBodies) up to
 -- store.indexed: tokenising a body costs several times the rest of a write.
--- Contentless: the text is body_text's; a match is a candidate, checked there.
-CREATE VIRTUAL TABLE IF NOT EXISTS bodies USING fts5(req, res, content = '', contentless_delete = 1, tokenize = 'trigram');
+-- Contentless and without positions (detail=none, half the size): the text is
+-- body_text's, and a row holding all of a value's trigrams is a candidate that
+-- LIKE then checks there.
+CREATE VIRTUAL TABLE IF NOT EXISTS bodies USING fts5(req, res, content = '', contentless_delete = 1, detail = none, tokenize = 'trigram');
 INSERT OR IGNORE INTO store (key, value) VALUES ('indexed', 0);
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
