@@ -5,7 +5,7 @@ import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { CONFIG_LABELS, type ConfigId } from './processes.js';
-import { pairedTables } from './reportPaired.js';
+import { pairedTables, storePairsSection } from './reportPaired.js';
 import { renderStoreSection } from './reportStore.js';
 import { median } from './shared.js';
 import type { Plan, Results } from './workloads.js';
@@ -301,6 +301,8 @@ export function render(R: Results, plan: Plan, machine: Machine, configs: Config
   for (const t of targets(R, plan)) L.push(`| ${t.target} | ${t.measured} | ${t.met === null ? '–' : t.met ? 'yes' : '**no**'} |`);
   L.push('');
 
+  const storePairs = storePairsSection(R, plan, machine, startedAt, quick);
+  if (storePairs) L.push(storePairs, '');
   if (R.store) L.push(renderStoreSection(R.store, machine, startedAt, quick), '');
 
   L.push('## How it was measured', '');

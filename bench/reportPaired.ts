@@ -1,7 +1,10 @@
 // The paired phase's tables: two configurations running side by side, their
-// req/s in alternating short runs and the ratio of each pair.
+// req/s in alternating short runs and the ratio of each pair. The store and
+// bare pairs (issue #19) form a section of their own, kept across runs that
+// did not measure them (reportStore.ts).
 import { CONFIG_LABELS } from './processes.js';
-import { fmt } from './report.js';
+import { fmt, type Machine } from './report.js';
+import { marked } from './reportStore.js';
 import { median } from './shared.js';
 import type { Plan, Results } from './workloads.js';
 
@@ -23,11 +26,13 @@ const PAIRED_TABLES = [
   },
 ] as const;
 
-/** One table per pair that ran: the two configurations' req/s and the test/base ratio, from alternating runs. */
-export function pairedTables(R: Results, plan: Plan): string[] {
+type PairName = (typeof PAIRED_TABLES)[number]['name'];
+
+/** One table per pair named that ran: the two configurations' req/s and the test/base ratio, from alternating runs. */
+export function pairedTables(R: Results, plan: Plan, names: PairName[] = ['fwd']): string[] {
   const L: string[] = [];
   const pairs = { fwd: ['ps-off', 'ps-fwd'], store: ['ps-nostore', 'ps-off'], bare: ['bare', 'ps-fwd'] } as const;
-  for (const t of PAIRED_TABLES) {
+  for (const t of PAIRED_TABLES.filter((x) => names.includes(x.name))) {
     const [base, test] = pairs[t.name];
     const cs = [1, 10, 50].filter((c) => R.values(`pair.${t.name}.c${c}.ratio`, test).length > 0);
     if (!cs.length) continue;
@@ -41,4 +46,19 @@ export function pairedTables(R: Results, plan: Plan): string[] {
     L.push('');
   }
   return L;
+}
+
+/** The store and bare pairs as the "Session store cost" section, or null when neither ran. */
+export function storePairsSection(R: Results, plan: Plan, machine: Machine, startedAt: Date, quick: boolean): string | null {
+  const tables = pairedTables(R, plan, ['store', 'bare']);
+  if (!tables.length) return null;
+  const L = ['## Session store cost and capture against bare http-mitm-proxy, paired runs (issue #19)', ''];
+  L.push(`Run ${startedAt.toISOString()} at commit ${machine.commit}${quick ? ' — **BENCH_QUICK smoke run: too short to quote**' : ''}: \`BENCH_PHASES=paired BENCH_CONFIGS=ps-off,ps-nostore,ps-fwd,bare npm run bench\` (or any run with the paired phase).`, '');
+  const ratios = [10, 50].map((c) => ({ c, r: R.values(`pair.store.c${c}.ratio`, 'ps-off') })).filter((x) => x.r.length);
+  if (ratios.length) {
+    const verdicts = ratios.map(({ c, r }) => `c=${c}: ${fmt(median(r), 3)} ${median(r) >= 0.9 ? '(met)' : '(**missed**)'}`);
+    L.push(`Target: capture with the session store ≥ 0.90 of the same build with \`--no-session-store\`. ${verdicts.join('; ')}.`, '');
+  }
+  L.push(...tables.map((line) => line.replace(/^## /, '### ')));
+  return marked('store-pairs', L.join('\n').trimEnd());
 }

@@ -1,14 +1,19 @@
-// The "Session store" section of the report (the store phase, storePhase.ts),
-// between markers so that a run which did not measure it keeps the last one,
-// and a store-only run replaces just this section of bench/results.md.
+// The "Session store" section of the report (the store phase, storePhase.ts).
+// Issue #19's sections sit between markers so that a run which did not measure
+// them keeps the last ones, and a store-only or paired-only run replaces just
+// its own section of bench/results.md.
 import { existsSync, readFileSync } from 'node:fs';
 import { fmt, type Machine } from './report.js';
 import { median } from './shared.js';
 import type { Timed } from './storeQueries.js';
 import type { StoreRun } from './storePhase.js';
 
-const BEGIN = '<!-- session-store -->';
-const END = '<!-- /session-store -->';
+/** The marked sections, in the order they are placed. */
+const SECTIONS = ['store-pairs', 'session-store'] as const;
+type SectionId = (typeof SECTIONS)[number];
+const begin = (id: SectionId) => `<!-- ${id} -->`;
+const end = (id: SectionId) => `<!-- /${id} -->`;
+export const marked = (id: SectionId, body: string) => `${begin(id)}\n${body}\n${end(id)}`;
 const MB = (bytes: number) => `${fmt(bytes / 1e6)} MB`;
 const ms = (t: Timed | undefined, which: keyof Timed = 'median') => (t ? fmt(t[which], 1) : '–');
 
@@ -28,7 +33,7 @@ function commandOf(s: StoreRun): string {
 type Verdict = [string, string, boolean | null];
 
 export function renderStoreSection(s: StoreRun, machine: Machine, startedAt: Date, quick: boolean): string {
-  const L: string[] = [BEGIN, `## Session store (issue #19): ${fmt(s.target)} exchanges captured and stored, then queried`, ''];
+  const L: string[] = [`## Session store (issue #19): ${fmt(s.target)} exchanges captured and stored, then queried`, ''];
   L.push(`Run ${startedAt.toISOString()} at commit ${machine.commit}${quick ? ' — **BENCH_QUICK smoke run: too short to quote**' : ''}: \`${commandOf(s)}\`.`, '');
   L.push(
     `One Proxyscope, forwarding off, session store on (${s.maxStoredBytes ? `\`--max-stored-bytes ${s.maxStoredBytes}\`` : 'default retention: 1,000,000 exchanges or 4 GiB'}), web UI on; wrk with \`bench/wrk-mix.lua\` at c=${s.connections}, ${s.paceRps ? `each connection pausing between requests to come near ${fmt(s.paceRps)} req/s in all` : 'closed loop (as fast as the proxy answers)'}. ` +
@@ -87,27 +92,35 @@ export function renderStoreSection(s: StoreRun, machine: Machine, startedAt: Dat
     for (const q of s.queries.filter((x) => missed.includes(x.filter))) L.push(`- \`${q.filter}\`: page: ${q.plans?.page ?? '–'}; count: ${q.plans?.count ?? '–'}`);
     L.push('');
   }
-  L.push(END);
-  return L.join('\n');
+  return marked('session-store', L.join('\n').trimEnd());
 }
 
-function sectionOf(markdown: string): string | null {
-  const a = markdown.indexOf(BEGIN);
-  const b = markdown.indexOf(END);
-  return a >= 0 && b > a ? markdown.slice(a, b + END.length) : null;
+function sectionOf(markdown: string, id: SectionId): string | null {
+  const a = markdown.indexOf(begin(id));
+  const b = markdown.indexOf(end(id));
+  return a >= 0 && b > a ? markdown.slice(a, b + end(id).length) : null;
 }
+
+/** Whether `markdown` holds a marked section (a run that measured part of issue #19). */
+export const hasMarkedSection = (markdown: string): boolean => SECTIONS.some((id) => sectionOf(markdown, id) !== null);
 
 /**
- * The store section of `fresh` if it has one, else the one in the file at `path`;
+ * Each marked section from `fresh` if it has it, else from the file at `path`;
  * the rest from the file (keepRest) or from `fresh`. Placed before "How it was measured".
  */
-export function mergeStoreSection(path: string, fresh: string, keepRest: boolean): string {
+export function mergeSections(path: string, fresh: string, keepRest: boolean): string {
   const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const section = sectionOf(fresh) ?? sectionOf(old);
   let rest = keepRest && old ? old : fresh;
-  const current = sectionOf(rest);
-  if (current) rest = rest.replace(current, '').replace(/\n{3,}/g, '\n\n');
-  if (!section) return rest;
+  const sections: string[] = [];
+  for (const id of SECTIONS) {
+    const section = sectionOf(fresh, id) ?? sectionOf(old, id);
+    const current = sectionOf(rest, id);
+    if (current) rest = rest.replace(current, '');
+    if (section) sections.push(section);
+  }
+  rest = rest.replace(/\n{3,}/g, '\n\n');
+  if (!sections.length) return rest;
+  const block = sections.join('\n\n');
   const at = rest.indexOf('## How it was measured');
-  return at >= 0 ? `${rest.slice(0, at)}${section}\n\n${rest.slice(at)}` : `${rest.trimEnd()}\n\n${section}\n`;
+  return at >= 0 ? `${rest.slice(0, at)}${block}\n\n${rest.slice(at)}` : `${rest.trimEnd()}\n\n${block}\n`;
 }

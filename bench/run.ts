@@ -24,7 +24,7 @@ import {
 } from './processes.js';
 import { describeMachine, render } from './report.js';
 import { createUpstreamCa } from './upstreamTls.js';
-import { mergeStoreSection } from './reportStore.js';
+import { hasMarkedSection, mergeSections } from './reportStore.js';
 import { storeSession } from './storePhase.js';
 import { exchangesSession, pairedSession, Results, steadySession, streamSession, type Bench, type Pair, type Plan } from './workloads.js';
 import { wrkVersion } from './wrk.js';
@@ -219,11 +219,11 @@ async function main(): Promise<void> {
   const partial = QUICK || DEFAULT_PHASES.some((p) => !phases.includes(p));
   const quoted = join(ROOT, 'bench', 'results.md');
   const out = partial ? join(ROOT, 'dist', 'bench', 'results-partial.md') : quoted;
-  // The store section is kept across runs that did not measure it, and replaced by a full-size run that did.
-  writeFileSync(out, partial ? markdown : mergeStoreSection(quoted, markdown, false));
-  if (partial && !QUICK && results.store) {
-    writeFileSync(quoted, mergeStoreSection(quoted, markdown, true));
-    log(`replaced the Session store section of ${quoted}`);
+  // Issue #19's sections are kept across runs that did not measure them, and replaced by a full-size run that did.
+  writeFileSync(out, partial ? markdown : mergeSections(quoted, markdown, false));
+  if (partial && !QUICK && hasMarkedSection(markdown)) {
+    writeFileSync(quoted, mergeSections(quoted, markdown, true));
+    log(`replaced the session store sections of ${quoted}`);
   }
   writeFileSync(join(ROOT, 'dist', 'bench', partial ? 'results-partial.json' : 'results.json'), JSON.stringify({ plan, machine, results, store: results.store }, null, 1));
   process.stdout.write(markdown);

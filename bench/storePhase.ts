@@ -3,7 +3,7 @@
 // (bench/wrk-mix.lua), its RSS sampled throughout; then the filters of
 // storeQueries.ts through its UI WebSocket, and, once it has stopped, offline
 // on the same sessions.db.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { memoryOf, sleep, startProxyscope, type ProxyEnvironment } from './processes.js';
 import { offlineQueries, STORE_FILTERS, wsQueries, type QueryTiming } from './storeQueries.js';
@@ -46,7 +46,7 @@ export interface StoreRun {
 const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : 0);
 const diskOf = (dir: string) => ({ db: sizeOf(join(dir, 'sessions.db')), wal: sizeOf(join(dir, 'sessions.db-wal')) });
 
-/** Ready when ids 'store' runs; env: BENCH_STORE_RATE, BENCH_STORE_MAX_BYTES, BENCH_STORE_MAX_S. */
+/** Env: BENCH_STORE_RATE (paced req/s), BENCH_STORE_MAX_BYTES (--max-stored-bytes), BENCH_STORE_MAX_S (wrk's and the wait's bound), BENCH_STORE_KEEP. */
 export async function storeSession(b: Bench, env: ProxyEnvironment): Promise<void> {
   const target = b.plan.storeExchanges;
   const paceRps = Math.max(0, Number(process.env.BENCH_STORE_RATE) || 0);
@@ -103,6 +103,8 @@ export async function storeSession(b: Bench, env: ProxyEnvironment): Promise<voi
       await p.stop();
       const diskAfterStop = diskOf(p.dataDir!);
       const offline = await offlineQueries(join(p.dataDir!, 'sessions.db'));
+      // BENCH_STORE_KEEP=/path/sessions.db: the database outlives the run's temporary folder, for a closer look.
+      if (process.env.BENCH_STORE_KEEP) renameSync(join(p.dataDir!, 'sessions.db'), process.env.BENCH_STORE_KEEP);
       const queries: QueryTiming[] = STORE_FILTERS.map(({ filter, kind }) => {
         const w = live.get(filter);
         const o = offline.results.get(filter);
