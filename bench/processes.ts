@@ -3,7 +3,7 @@
 // Long because every process a run starts, and how its CPU, memory and threads
 // are read, sits in one place, so a run's environment reads as one.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync } from 'node:fs';
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ import type { CollectorCount } from './collectorProcess.js';
 import type { Task, TaskResult } from './loadClient.js';
 import { BUCKET, TOKEN } from './shared.js';
 import type { UpstreamReady, UpstreamStart } from './upstream.js';
+
+export { cpuSecondsOf, memoryOf, threadTimesBetween, threadTimesOf, type ThreadTimes } from './procStats.js';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 /** The repository root (this file runs from dist/bench/). */
@@ -132,7 +134,7 @@ export class EventCounter {
   lastExchangeAt = 0;
   private rest = '';
   private waiters: Array<() => void> = [];
-  ready: { proxy: string; ca: string; forwarding: boolean } | null = null;
+  ready: { proxy: string; ca: string; forwarding: boolean; ui?: string } | null = null;
 
   feed(chunk: string): void {
     const text = this.rest + chunk;
@@ -206,6 +208,8 @@ export interface RunningProxy {
   ca: string[];
   pid: number | null;
   events: EventCounter | null;
+  /** Proxyscope's data dir. */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -217,11 +221,12 @@ export interface ProxyEnvironment {
   nodeFlags: string[];
 }
 
-export type ConfigId = 'direct' | 'ps-off' | 'ps-fwd' | 'ps-fwd-body' | 'mitmdump' | 'bare';
+export type ConfigId = 'direct' | 'ps-off' | 'ps-nostore' | 'ps-fwd' | 'ps-fwd-body' | 'mitmdump' | 'bare';
 
 export const CONFIG_LABELS: Record<ConfigId, string> = {
   direct: 'direct (no proxy)',
   'ps-off': 'Proxyscope, forwarding off',
+  'ps-nostore': 'Proxyscope, forwarding off, no session store',
   'ps-fwd': 'Proxyscope, forwarding on, log_body off',
   'ps-fwd-body': 'Proxyscope, forwarding on, log_body on',
   mitmdump: 'mitmdump',
@@ -236,10 +241,19 @@ function collectStderr(child: ChildProcess): () => string {
   return () => err;
 }
 
-async function startProxyscope(env: ProxyEnvironment, forwarding: 'off' | 'on' | 'body'): Promise<RunningProxy> {
+export interface ProxyscopeOptions {
+  forwarding: 'off' | 'on' | 'body';
+  /** Serve the web UI (its URL lands in `events.ready.ui`). */
+  ui?: boolean;
+  args?: string[];
+}
+
+export async function startProxyscope(env: ProxyEnvironment, opts: ProxyscopeOptions): Promise<RunningProxy> {
+  const { forwarding } = opts;
   const dataDir = mkdtempSync(join(env.tmp, 'proxyscope-'));
   // --quiet: running totals instead of a line per exchange, as mitmdump runs with -q.
-  const args = ['--headless', '--json', '--quiet', '--port', '0', '--no-ui', '--data-dir', dataDir, ...wordsFromEnv('BENCH_PROXYSCOPE_ARGS')];
+  const ui = opts.ui ? ['--ui-port', '0'] : ['--no-ui'];
+  const args = ['--headless', '--json', '--quiet', '--port', '0', ...ui, '--data-dir', dataDir, ...(opts.args ?? []), ...wordsFromEnv('BENCH_PROXYSCOPE_ARGS')];
   if (forwarding !== 'off') {
     args.push('--bucket', BUCKET, '--access-token', TOKEN, '--api-endpoint', env.collectorUrl, forwarding === 'body' ? '--log-body' : '--no-log-body');
   }
@@ -267,7 +281,9 @@ async function startProxyscope(env: ProxyEnvironment, forwarding: 'off' | 'on' |
     ca: [readFileSync(events.ready.ca, 'utf8')],
     pid: child.pid ?? null,
     events,
-    stop: () => stopChild(child, 10_000),
+    dataDir,
+    // A store that fell behind commits its backlog before it exits.
+    stop: () => stopChild(child, 120_000),
   };
 }
 
@@ -346,85 +362,16 @@ export function startConfig(id: ConfigId, env: ProxyEnvironment): Promise<Runnin
     case 'direct':
       return Promise.resolve({ proxy: null, ca: [readFileSync(env.upstreamCaPath, 'utf8')], pid: null, events: null, stop: async () => undefined });
     case 'ps-off':
-      return startProxyscope(env, 'off');
+      return startProxyscope(env, { forwarding: 'off' });
+    case 'ps-nostore':
+      return startProxyscope(env, { forwarding: 'off', args: ['--no-session-store'] });
     case 'ps-fwd':
-      return startProxyscope(env, 'on');
+      return startProxyscope(env, { forwarding: 'on' });
     case 'ps-fwd-body':
-      return startProxyscope(env, 'body');
+      return startProxyscope(env, { forwarding: 'body' });
     case 'mitmdump':
       return startMitmdump(env);
     case 'bare':
       return startBare(env);
   }
-}
-
-/** Resident set now and at its peak (VmRSS, VmHWM), in MB (10^6 bytes); null when the process is gone. */
-export function memoryOf(pid: number | null): { rss: number; peak: number } | null {
-  if (pid === null) return null;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rss: (kb('VmRSS') * 1024) / 1e6, peak: (kb('VmHWM') * 1024) / 1e6 };
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSecondsIn(statPath: string): number {
-  try {
-    const stat = readFileSync(statPath, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return NaN;
-  }
-}
-
-export function cpuSecondsOf(pid: number | null): number {
-  return pid === null ? NaN : cpuSecondsIn(`/proc/${pid}/stat`);
-}
-
-export interface ThreadTimes {
-  /** Seconds on a CPU. */
-  run: number;
-  /** Seconds runnable but waiting for a CPU. */
-  wait: number;
-}
-
-/**
- * Run and run-queue wait per thread name (the main thread, the delivery worker,
- * libuv's pool, V8's helpers) of a live process, from /proc/…/schedstat.
- */
-export function threadTimesOf(pid: number | null): Map<string, ThreadTimes> {
-  const byName = new Map<string, ThreadTimes>();
-  if (pid === null) return byName;
-  let tids: string[] = [];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return byName;
-  }
-  for (const tid of tids) {
-    try {
-      const [run = 0, wait = 0] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
-      let name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      if (tid === String(pid)) name = `main (${name})`;
-      else if (process.env.BENCH_PER_THREAD === '1') name = `${name}#${tid}`;
-      const t = byName.get(name) ?? { run: 0, wait: 0 };
-      byName.set(name, { run: t.run + run / 1e9, wait: t.wait + wait / 1e9 });
-    } catch {
-      /* the thread ended */
-    }
-  }
-  return byName;
-}
-
-/** What each thread name used between two threadTimesOf() snapshots. */
-export function threadTimesBetween(before: Map<string, ThreadTimes>, after: Map<string, ThreadTimes>): string {
-  return [...after]
-    .map(([name, t]) => ({ name, run: t.run - (before.get(name)?.run ?? 0), wait: t.wait - (before.get(name)?.wait ?? 0) }))
-    .filter((t) => t.run > 0.005)
-    .map((t) => `${t.name} ${t.run.toFixed(2)} s (waited ${t.wait.toFixed(2)} s)`)
-    .join(', ');
 }

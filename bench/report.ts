@@ -5,6 +5,8 @@ import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { CONFIG_LABELS, type ConfigId } from './processes.js';
+import { pairedTables, storePairsSection } from './reportPaired.js';
+import { renderStoreSection } from './reportStore.js';
 import { median } from './shared.js';
 import type { Plan, Results } from './workloads.js';
 
@@ -51,7 +53,7 @@ export function describeMachine(wrk: string | null, mitmdump: string | null): Ma
   };
 }
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–');
+export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–');
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–');
 
 interface Column {
@@ -136,7 +138,7 @@ function targets(R: Results, plan: Plan): Verdict[] {
       measured: known(on, off) ? `${fmt(on)} vs ${fmt(off)} req/s = ${signedPercent(on / off - 1)}` : 'not measured',
       met: known(on, off) ? on >= 0.9 * off : null,
     });
-    const pairs = R.values(`pair.c${c}.ratio`, 'ps-fwd');
+    const pairs = R.values(`pair.fwd.c${c}.ratio`, 'ps-fwd');
     if (pairs.length) {
       const r = median(pairs);
       out.push({
@@ -145,6 +147,16 @@ function targets(R: Results, plan: Plan): Verdict[] {
         met: r >= 0.9,
       });
     }
+  }
+  for (const c of [10, 50]) {
+    const pairs = R.values(`pair.store.c${c}.ratio`, 'ps-off');
+    if (!pairs.length) continue;
+    const r = median(pairs);
+    out.push({
+      target: `Session store costs ≤ 10 % req/s against the same build with --no-session-store (issue #19; c=${c}, forwarding off, paired runs)`,
+      measured: `${fmt(r, 3)}× (pairs from ${fmt(Math.min(...pairs), 3)} to ${fmt(Math.max(...pairs), 3)})`,
+      met: r >= 0.9,
+    });
   }
   const cost = m('hosts.cost', 'ps-fwd');
   out.push({
@@ -249,18 +261,7 @@ export function render(R: Results, plan: Plan, machine: Machine, configs: Config
     { title: 'p99 ms', key: 'https.p99', digits: 2 },
   ]), '');
 
-  const paired = plan.connections.filter((c) => R.values(`pair.c${c}.ratio`, 'ps-fwd').length > 0);
-  if (paired.length) {
-    L.push(`## Forwarding cost, paired runs (${plan.useWrk ? 'wrk' : 'Node client'}, 1 KiB; both proxies running, ${plan.pairs} pairs of ${plan.pairS} s runs per concurrency, off and on alternating)`, '');
-    L.push('The steady sessions above run forwarding off and on minutes apart; this machine\'s speed drifts over minutes, so the ratio of those medians swings. Here each on/off ratio comes from two runs seconds apart.', '');
-    L.push('| Connections | forwarding off req/s | forwarding on req/s | on/off (median of pairs) | lowest pair | highest pair |', '|---|---:|---:|---:|---:|---:|');
-    for (const c of paired) {
-      const pairs = R.values(`pair.c${c}.ratio`, 'ps-fwd');
-      L.push(`| ${c} | ${fmt(R.median(`pair.c${c}.rps`, 'ps-off'))} | ${fmt(R.median(`pair.c${c}.rps`, 'ps-fwd'))} | ${fmt(median(pairs), 3)} | ${fmt(Math.min(...pairs), 3)} | ${fmt(Math.max(...pairs), 3)} |`);
-    }
-    L.push('');
-  }
-
+  L.push(...pairedTables(R, plan));
   L.push(`## New HTTPS hosts: ${plan.newHosts} hostnames per repetition, one at a time, while another connection runs 200 req/s`, '');
   L.push('Control: before each repetition, the same sequence of fresh connections goes to the known host only, with the same background load; its background columns show what that traffic costs without any certificate work.', '');
   L.push(table(R, configs, [
@@ -295,10 +296,14 @@ export function render(R: Results, plan: Plan, machine: Machine, configs: Config
     ]), '');
   }
 
-  L.push('## Targets (issue #4), from this run', '');
+  L.push('## Targets (issues #4 and #19), from this run', '');
   L.push('| Target | Measured | Met |', '|---|---|:---:|');
   for (const t of targets(R, plan)) L.push(`| ${t.target} | ${t.measured} | ${t.met === null ? '–' : t.met ? 'yes' : '**no**'} |`);
   L.push('');
+
+  const storePairs = storePairsSection(R, plan, machine, startedAt, quick);
+  if (storePairs) L.push(storePairs, '');
+  if (R.store) L.push(renderStoreSection(R.store, machine, startedAt, quick), '');
 
   L.push('## How it was measured', '');
   L.push(

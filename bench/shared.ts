@@ -6,6 +6,8 @@ export const JSON_BYTES = 1024;
 export const BIG_BYTES = 100 * 1024;
 export const BUCKET = 'benchbucket';
 export const TOKEN = 'bench-token';
+/** In a few of the store phase's response bodies (one in 2,000), for its body queries. */
+export const RARE_WORD = 'zanzibar';
 
 export function median(values: number[]): number {
   if (values.length === 0) return NaN;

@@ -4,11 +4,14 @@
 import type { ClosedResult, NewHostsResult, RateResult, Route, StreamResult } from './loadClient.js';
 import { cpuSecondsOf, memoryOf, sleep, threadTimesBetween, threadTimesOf, type CollectorHandle, type ConfigId, type LoadClient, type RunningProxy } from './processes.js';
 import { KNOWN_HOST, median, newHostName } from './shared.js';
+import type { StoreRun } from './storePhase.js';
 import { runWrk, type WrkResult } from './wrk.js';
 
 export class Results {
   private readonly data = new Map<string, Map<ConfigId, number[]>>();
   readonly notes: string[] = [];
+  /** The store phase's run (storePhase.ts), when it ran. */
+  store: StoreRun | null = null;
 
   add(key: string, config: ConfigId, value: number): void {
     if (!Number.isFinite(value)) return;
@@ -50,6 +53,8 @@ export interface Plan {
   newHosts: number;
   streamBytes: number;
   exchanges: number;
+  /** The store phase: exchanges captured and stored (BENCH_STORE_EXCHANGES). */
+  storeExchanges: number;
   idleS: number;
   useWrk: boolean;
   /** Paired forwarding-cost runs: pairs per concurrency, seconds per run. */
@@ -107,7 +112,7 @@ async function drained(p: RunningProxy, timeoutMs: number): Promise<boolean> {
  * measured run, of this proxy or of another. Every proxy gets the same wait, so
  * neither side of a pair starts while the other is still busy.
  */
-async function settled(p: RunningProxy): Promise<void> {
+export async function settled(p: RunningProxy): Promise<void> {
   if (p.pid === null) return;
   const windowMs = 200;
   const deadline = performance.now() + 10_000;
@@ -220,32 +225,43 @@ export async function steadySession(b: Bench, id: ConfigId, p: RunningProxy): Pr
   R.add('steady.cpuS', id, cpuSecondsOf(p.pid) - cpu0);
 }
 
+/** Two configurations compared in alternating short runs; `test` is reported against `base`. */
+export interface Pair {
+  /** Key prefix in Results: pair.NAME.cC.rps / .ratio. */
+  name: string;
+  base: ConfigId;
+  test: ConfigId;
+  connections: number[];
+}
+
 /**
- * Forwarding off and on, both proxies running, in alternating short runs (off-on,
- * on-off, …): each on/off ratio comes from two runs seconds apart, not the minutes
+ * Both proxies running, in alternating short runs (base-test, test-base, …):
+ * each test/base ratio comes from two runs seconds apart, not the minutes
  * between two configurations' steady sessions, over which this machine's speed drifts.
  */
-export async function pairedSession(b: Bench, off: RunningProxy, on: RunningProxy): Promise<void> {
+export async function pairedSession(b: Bench, pair: Pair, base: RunningProxy, test: RunningProxy): Promise<void> {
   const { plan, results: R } = b;
-  for (const p of [off, on]) {
+  for (const p of [base, test]) {
     await httpLoad(b, p, '/json', 10, 1); // warm-up: connections, JIT
     await drained(p, 60_000);
   }
-  for (const c of plan.connections) {
+  for (const c of pair.connections) {
     for (let i = 0; i < plan.pairs; i++) {
-      const rps = { off: NaN, on: NaN };
-      const threads = { off: '', on: '' };
-      for (const which of i % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-        const p = which === 'off' ? off : on;
+      const rps = { base: NaN, test: NaN };
+      const threads = { base: '', test: '' };
+      for (const which of i % 2 === 0 ? (['base', 'test'] as const) : (['test', 'base'] as const)) {
+        const p = which === 'base' ? base : test;
         const before = threadTimesOf(p.pid);
         rps[which] = (await httpLoad(b, p, '/json', c, plan.pairS)).rps;
         threads[which] = threadTimesBetween(before, threadTimesOf(p.pid));
         if (!(await drained(p, 120_000))) b.log(`  paired c=${c}: outbox did not drain within 120 s`);
       }
-      R.add(`pair.c${c}.rps`, 'ps-off', rps.off);
-      R.add(`pair.c${c}.rps`, 'ps-fwd', rps.on);
-      R.add(`pair.c${c}.ratio`, 'ps-fwd', rps.on / rps.off);
-      b.log(`  paired c=${c} #${i + 1}: off ${rps.off.toFixed(0)}, on ${rps.on.toFixed(0)} req/s, on/off ${(rps.on / rps.off).toFixed(3)}; threads off: ${threads.off}; on: ${threads.on}`);
+      R.add(`pair.${pair.name}.c${c}.rps`, pair.base, rps.base);
+      R.add(`pair.${pair.name}.c${c}.rps`, pair.test, rps.test);
+      R.add(`pair.${pair.name}.c${c}.ratio`, pair.test, rps.test / rps.base);
+      b.log(
+        `  paired ${pair.name} c=${c} #${i + 1}: ${pair.base} ${rps.base.toFixed(0)}, ${pair.test} ${rps.test.toFixed(0)} req/s, ratio ${(rps.test / rps.base).toFixed(3)}; threads ${pair.base}: ${threads.base}; ${pair.test}: ${threads.test}`,
+      );
     }
   }
 }
