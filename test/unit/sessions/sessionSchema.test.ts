@@ -9,7 +9,6 @@ import { createSchema, createSession, exchangeOfRow, insertExchange } from '../.
 import { exchangeTarget } from '../../../electron/core/filter/exchangeTarget.js';
 import { compileFilter, parseFilter } from '../../../electron/core/filter/index.js';
 import type { Exchange } from '../../../electron/core/flow/exchange.js';
-import { fromState, type ExchangeState } from '../../../electron/core/flow/state.js';
 import { Db } from '../../../electron/core/sqliteDb.js';
 import { body, exchange, exchangeFields } from '../../support/exchanges.js';
 import { randomExchange, rng } from './randomTraffic.js';
