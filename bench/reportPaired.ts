@@ -58,6 +58,8 @@ export function storePairsSection(R: Results, plan: Plan, machine: Machine, star
   if (ratios.length) {
     const verdicts = ratios.map(({ c, r }) => `c=${c}: ${fmt(median(r), 3)} ${median(r) >= 0.9 ? '(met)' : '(**missed**)'}`);
     L.push(`Target: capture with the session store ≥ 0.90 of the same build with \`--no-session-store\`. ${verdicts.join('; ')}.`, '');
+    const lag = ratios.map(({ c }) => `c=${c}: ${fmt(median(R.values(`pair.store.c${c}.catchUpS`, 'ps-off')), 1)} s`);
+    L.push(`Each run is followed by a wait until the store has reported every exchange wrk got (so its writing does not spill into the next run); after a ${plan.pairS} s run it reported the last one, median: ${lag.join('; ')}.`, '');
   }
   L.push(...tables.map((line) => line.replace(/^## /, '### ')));
   return marked('store-pairs', L.join('\n').trimEnd());

@@ -25,7 +25,8 @@ if (!source) throw new Error('usage: storeWriteCost.js SESSIONS_DB [count] [batc
 const count = Number(countArg);
 const batch = Number(batchArg);
 
-const { Database } = (await import('node-sqlite3-wasm')) as unknown as { Database: DatabaseClass };
+// A CommonJS package: its exports arrive as the default export.
+const { Database } = (await import('node-sqlite3-wasm')).default as unknown as { Database: DatabaseClass };
 const schema = (await import(pathToFileURL(join(ROOT, 'dist', 'electron', 'core', 'addons', 'sessions', 'schema.js')).href)) as { SCHEMA: string };
 
 const src = new Database(source);

@@ -241,26 +241,40 @@ export interface Pair {
  */
 export async function pairedSession(b: Bench, pair: Pair, base: RunningProxy, test: RunningProxy): Promise<void> {
   const { plan, results: R } = b;
+  // Proxyscope reports an exchange once stored: until it has reported every response wrk got,
+  // the store is still writing, and that work must not land in the other side's next run.
+  const sent = new Map<RunningProxy, number>();
+  const caughtUp = async (p: RunningProxy, requests: number) => {
+    sent.set(p, (sent.get(p) ?? 0) + requests);
+    const e = p.events;
+    if (e && !(await e.until(() => e.exchanges >= sent.get(p)!, 120_000))) b.log(`  paired: ${e.exchanges} of ${sent.get(p)} exchanges reported within 120 s`);
+  };
   for (const p of [base, test]) {
-    await httpLoad(b, p, '/json', 10, 1); // warm-up: connections, JIT
+    await caughtUp(p, (await httpLoad(b, p, '/json', 10, 1)).requests); // warm-up: connections, JIT
     await drained(p, 60_000);
   }
   for (const c of pair.connections) {
     for (let i = 0; i < plan.pairs; i++) {
       const rps = { base: NaN, test: NaN };
       const threads = { base: '', test: '' };
+      const catchUp = { base: NaN, test: NaN };
       for (const which of i % 2 === 0 ? (['base', 'test'] as const) : (['test', 'base'] as const)) {
         const p = which === 'base' ? base : test;
         const before = threadTimesOf(p.pid);
-        rps[which] = (await httpLoad(b, p, '/json', c, plan.pairS)).rps;
+        const r = await httpLoad(b, p, '/json', c, plan.pairS);
+        rps[which] = r.rps;
+        const t0 = performance.now();
+        await caughtUp(p, r.requests);
+        catchUp[which] = (performance.now() - t0) / 1000;
         threads[which] = threadTimesBetween(before, threadTimesOf(p.pid));
         if (!(await drained(p, 120_000))) b.log(`  paired c=${c}: outbox did not drain within 120 s`);
       }
+      R.add(`pair.${pair.name}.c${c}.catchUpS`, pair.test, catchUp.test);
       R.add(`pair.${pair.name}.c${c}.rps`, pair.base, rps.base);
       R.add(`pair.${pair.name}.c${c}.rps`, pair.test, rps.test);
       R.add(`pair.${pair.name}.c${c}.ratio`, pair.test, rps.test / rps.base);
       b.log(
-        `  paired ${pair.name} c=${c} #${i + 1}: ${pair.base} ${rps.base.toFixed(0)}, ${pair.test} ${rps.test.toFixed(0)} req/s, ratio ${(rps.test / rps.base).toFixed(3)}; threads ${pair.base}: ${threads.base}; ${pair.test}: ${threads.test}`,
+        `  paired ${pair.name} c=${c} #${i + 1}: ${pair.base} ${rps.base.toFixed(0)}, ${pair.test} ${rps.test.toFixed(0)} req/s, ratio ${(rps.test / rps.base).toFixed(3)}; ${pair.test} reported its last exchange ${catchUp.test.toFixed(1)} s after wrk ended; threads ${pair.base}: ${threads.base}; ${pair.test}: ${threads.test}`,
       );
     }
   }
