@@ -3,7 +3,7 @@
 // response bodies written through SessionDb in batches of `batch` (as the
 // session worker does), then their bodies indexed as the worker does while
 // idle. Prints µs per exchange for each, and disk per exchange.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -50,6 +50,6 @@ t = performance.now();
 while (db.indexBodies(200) > 0);
 const indexUs = ((performance.now() - t) / count) * 1000;
 db.close();
-const bytes = statSync(path).size + statSync(`${path}-wal`).size;
+const bytes = statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
 console.log(`${count} exchanges, batches of ${batch}: write ${writeUs.toFixed(0)} µs each, body index ${indexUs.toFixed(0)} µs each, ${(bytes / count / 1024).toFixed(1)} KiB on disk each`);
 rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,13 @@ import { storedCopyOf, type FromSessionWorker, type SessionQueries, type Session
 /** Ended exchanges wait this long (or until this many) and cross in one message: each crossing wakes the worker and costs it a commit. */
 const POST_DELAY_MS = 20;
 const POST_MAX_EXCHANGES = 512;
+/**
+ * Exchanges posted and not yet committed, at most. Past it the store has
+ * fallen far behind the traffic: new exchanges are reported without being
+ * stored (and counted in the status), so memory stays bounded and traffic is
+ * never held up by the disk.
+ */
+const MAX_IN_FLIGHT = 20_000;
 /** The worker allocates little JS memory (rows live in SQLite's WASM heap): a small young generation is enough. */
 const WORKER_YOUNG_GENERATION_MB = 16;
 
@@ -32,6 +39,8 @@ export class SessionChannel {
   status: StoreStatus;
   /** Set when the worker died: exchanges are reported without being stored. */
   failure: string | null = null;
+  /** Exchanges reported without being stored because the store was too far behind. */
+  skipped = 0;
   private readonly settled = new Map<number, (error: string | null) => void>();
   private next = 0;
   /** Copied when posted, so what other addons set in meta meanwhile is in the copy. */
@@ -69,6 +78,11 @@ export class SessionChannel {
     if (this.failure || this.stopped) {
       const reason = this.failure ?? 'the session store is stopped';
       queueMicrotask(() => settled(reason));
+      return;
+    }
+    if (this.settled.size >= MAX_IN_FLIGHT) {
+      if (this.skipped++ === 0) this.hooks.onStatusChange();
+      queueMicrotask(() => settled('the session store is too far behind'));
       return;
     }
     this.settled.set(this.next++, settled);

@@ -64,10 +64,20 @@ const durableProblem: string | null = problem;
 /** The problem last logged: a failing disk is logged when it starts failing and when it recovers, not per batch. */
 let lastLogged: string | null = problem;
 
+/** Exchanges per transaction at most: a backlog is committed in steps, so the WAL and SQLite's memory stay bounded. */
+const COMMIT_MAX_EXCHANGES = 2000;
+
 function commit(): void {
   commitScheduled = false;
-  const groups = pending;
-  pending = [];
+  if (closed || pending.length === 0) return;
+  let n = 0;
+  let take = 0;
+  while (take < pending.length && (take === 0 || n + pending[take]!.exchanges.length <= COMMIT_MAX_EXCHANGES)) n += pending[take++]!.exchanges.length;
+  const groups = pending.splice(0, take);
+  if (pending.length > 0) {
+    commitScheduled = true;
+    setImmediate(commit);
+  }
   let error: string | null = null;
   try {
     store.write(
@@ -156,7 +166,7 @@ const queries: Handlers = {
 
 function answer(msg: Extract<ToSessionWorker, { type: 'query' }>): void {
   // Writes that arrived before the query are committed first: a query sees every exchange already reported.
-  if (pending.length > 0) commit();
+  while (pending.length > 0) commit();
   try {
     const value = (queries[msg.name] as (a: unknown) => unknown)(msg.args);
     post({ type: 'answer', id: msg.id, value });
@@ -178,7 +188,7 @@ port.on('message', (msg: ToSessionWorker) => {
       answer(msg);
       break;
     case 'stop':
-      if (pending.length > 0) commit();
+      while (pending.length > 0) commit();
       closed = true;
       store.close();
       post({ type: 'stopped' });

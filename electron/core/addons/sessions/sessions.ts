@@ -46,7 +46,10 @@ export function sessionsAddon(opts: SessionsOptions): Addon {
     status(): Partial<Status> {
       const { problem, evicted } = channel.status;
       return {
-        storeNote: channel.failure ?? problem,
+        storeNote:
+          channel.failure ??
+          problem ??
+          (channel.skipped > 0 ? `the session store fell behind the traffic: ${channel.skipped} exchanges were shown but not stored` : null),
         evictionNote: evicted && `retention removed the ${evicted.exchanges} oldest exchanges to stay within ${evicted.bound}`,
       };
     },
