@@ -18,7 +18,7 @@ const POST_MAX_EXCHANGES = 512;
  * stored (and counted in the status), so memory stays bounded and traffic is
  * never held up by the disk.
  */
-const MAX_IN_FLIGHT = 20_000;
+const MAX_IN_FLIGHT = 5_000;
 /** The worker allocates little JS memory (rows live in SQLite's WASM heap): a small young generation is enough. */
 const WORKER_YOUNG_GENERATION_MB = 16;
 
