@@ -1,6 +1,18 @@
 // What the delivery and session channels share about their worker threads:
 // starting one and waiting for its ready message, and answers to numbered queries.
+import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+
+/** A worker script next to the calling module (`import.meta.url`), or in the build when that module runs from source (vitest). */
+export function workerScriptUrl(file: string, moduleUrl: string): URL {
+  const sibling = new URL(`./${file}`, moduleUrl);
+  const path = fileURLToPath(sibling);
+  if (existsSync(path)) return sibling;
+  const at = path.lastIndexOf(`${sep}electron${sep}`);
+  return pathToFileURL(`${path.slice(0, at)}${sep}dist${path.slice(at)}`);
+}
 
 export interface WorkerStart<Msg, Ready> {
   url: URL;

@@ -2,12 +2,10 @@
 // batches, tells the owner about each one once the worker has committed it (or
 // could not), and mirrors the worker's status so status() stays synchronous.
 // No promise or closure per exchange: this runs on the proxy's busiest thread.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { DeliverySummary } from '../api.js';
 import type { RunscopeSettings } from '../settings/schema.js';
-import { PendingAnswers, startWorker } from '../workerThreads.js';
+import { PendingAnswers, startWorker, workerScriptUrl } from '../workerThreads.js';
 import type { DeliveryStatus, ForwardCopy, FromWorker, Queries, QueryName, ToWorker, WorkerInit } from './deliveryProtocol.js';
 import type { EnqueueResult } from './outbox.js';
 
@@ -28,12 +26,6 @@ const POST_MAX_EXCHANGES = 256;
  */
 const WORKER_YOUNG_GENERATION_MB = 24;
 
-function workerUrl(): URL {
-  const sibling = new URL('./deliveryWorker.js', import.meta.url);
-  if (existsSync(fileURLToPath(sibling))) return sibling;
-  // Under vitest this module runs from its TypeScript source; the worker runs the build.
-  return new URL('../../../dist/electron/core/runscope/deliveryWorker.js', import.meta.url);
-}
 
 export interface DeliveryHooks<T> {
   /** The exchange enqueued with `tag` is committed ('queued'), refused by the bound ('full'), or lost (an Error). */
@@ -73,7 +65,7 @@ export class DeliveryChannel<T> {
 
   static start<T>(init: WorkerInit, hooks: DeliveryHooks<T>): Promise<DeliveryChannel<T>> {
     return startWorker<FromWorker, DeliveryStatus, DeliveryChannel<T>>({
-      url: workerUrl(),
+      url: workerScriptUrl('deliveryWorker.js', import.meta.url),
       name: 'proxyscope-delivery',
       workerData: init,
       youngGenerationMb: WORKER_YOUNG_GENERATION_MB,

@@ -1,11 +1,9 @@
 // The proxy thread's side of the session worker: posts ended exchanges in
 // batches, calls each one's `settled` once the worker has committed it (or
 // could not), and mirrors the store's status so status() stays synchronous.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { SessionInfo } from '../../api.js';
-import { PendingAnswers, startWorker } from '../../workerThreads.js';
+import { PendingAnswers, startWorker, workerScriptUrl } from '../../workerThreads.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { storedCopyOf, type FromSessionWorker, type SessionQueries, type SessionQueryName, type SessionWorkerInit, type StoreStatus, type ToSessionWorker } from './sessionProtocol.js';
 
@@ -22,12 +20,6 @@ const MAX_IN_FLIGHT = 5_000;
 /** The worker allocates little JS memory (rows live in SQLite's WASM heap): a small young generation is enough. */
 const WORKER_YOUNG_GENERATION_MB = 16;
 
-function workerUrl(): URL {
-  const sibling = new URL('./sessionWorker.js', import.meta.url);
-  if (existsSync(fileURLToPath(sibling))) return sibling;
-  // Under vitest this module runs from its TypeScript source; the worker runs the build.
-  return new URL('../../../../dist/electron/core/addons/sessions/sessionWorker.js', import.meta.url);
-}
 
 export interface SessionHooks {
   log(line: string): void;
@@ -61,7 +53,7 @@ export class SessionChannel {
 
   static start(init: SessionWorkerInit, hooks: SessionHooks): Promise<SessionChannel> {
     return startWorker<FromSessionWorker, StoreStatus, SessionChannel>({
-      url: workerUrl(),
+      url: workerScriptUrl('sessionWorker.js', import.meta.url),
       name: 'proxyscope-sessions',
       workerData: init,
       youngGenerationMb: WORKER_YOUNG_GENERATION_MB,
