@@ -108,6 +108,8 @@ export interface Status {
   storeNote: string | null;
   /** Set once retention evicted old exchanges: how many, and the bound that made room. */
   evictionNote: string | null;
+  /** Stored bodies not yet indexed for body search (indexing runs in the background; until then they are read). */
+  bodiesUnindexed: number;
 }
 
 /** A session of the session store (sessions.db in the data dir). */

@@ -122,7 +122,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     }),
   ]);
   const status = (): Status =>
-    pipeline.status({ proxy: proxyUrl, caPath: ca.certPath, caExported, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null, storeNote: null, evictionNote: null });
+    pipeline.status({ proxy: proxyUrl, caPath: ca.certPath, caExported, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null, storeNote: null, evictionNote: null, bodiesUnindexed: 0 });
   const events = new EventBatcher(status);
   await pipeline.start({ settings: () => settings, log, events });
 

@@ -5,7 +5,7 @@ import type { Status } from '../../../electron/core/api.js';
 import { StatusBar } from '../../../renderer/src/components/StatusBar.js';
 import { useStatus } from '../../../renderer/src/stores/statusStore.js';
 
-const status: Status = { proxy: 'http://127.0.0.1:8080', caPath: '/ca.pem', caExported: true, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null, storeNote: null, evictionNote: null };
+const status: Status = { proxy: 'http://127.0.0.1:8080', caPath: '/ca.pem', caExported: true, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null, storeNote: null, evictionNote: null, bodiesUnindexed: 0 };
 
 afterEach(cleanup);
 
@@ -18,5 +18,14 @@ describe('status bar', () => {
     rerender(<StatusBar />);
     expect(screen.getByRole('status', { name: 'Status' }).textContent).toContain('Session store: cannot write: disk full');
     expect(screen.getByRole('status', { name: 'Status' }).textContent).toContain('retention removed the 10 oldest exchanges');
+  });
+
+  it('says how far body indexing is behind, once it is a thousand bodies or more', () => {
+    useStatus.setState({ connected: true, status: { ...status, bodiesUnindexed: 999 } });
+    const { rerender } = render(<StatusBar />);
+    expect(screen.getByRole('status', { name: 'Status' }).textContent).not.toMatch(/Indexing/);
+    useStatus.setState({ status: { ...status, bodiesUnindexed: 25000 } });
+    rerender(<StatusBar />);
+    expect(screen.getByRole('status', { name: 'Status' }).textContent).toContain('Indexing bodies for search: 25,000 to go');
   });
 });

@@ -1,10 +1,10 @@
 // SessionDb on its own: batches all or nothing, retention by count and by
 // bytes across sessions, meta changes, readers, and the sessions' own counts.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SessionDb } from '../../../electron/core/addons/sessions/sessionDb.js';
+import { openSessionDb, OtherSchemaError, SessionDb } from '../../../electron/core/addons/sessions/sessionDb.js';
 import { countOf, pageOf, storedExchange } from '../../../electron/core/addons/sessions/sessionQueries.js';
 import { body, exchange } from '../../support/exchanges.js';
 
@@ -105,6 +105,22 @@ describe('SessionDb', () => {
     expect(db.analyzeIfGrown()).toBe(true);
     expect(db.analyzeIfGrown()).toBe(false);
     expect(Number(db.db.get('SELECT COUNT(*) AS n FROM sqlite_stat1')?.n)).toBeGreaterThan(0);
+    db.close();
+  });
+
+  it('moves a file of another schema aside and starts a fresh one; a reader refuses it, naming both versions', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sessiondb-')), 'sessions.db');
+    const old = new SessionDb(path, unbounded);
+    old.write([ex(1)]);
+    old.db.exec('PRAGMA user_version = 1');
+    old.close();
+    expect(() => new SessionDb(path, unbounded, { reader: true })).toThrow(OtherSchemaError);
+    expect(() => new SessionDb(path, unbounded, { reader: true })).toThrow(/schema 1, this version of Proxyscope writes 2/);
+    const { db, movedAside, reason } = openSessionDb(path, unbounded, { now: Date.UTC(2026, 0, 2) });
+    expect(movedAside).toBe(`${path}.schema1-2026-01-02T00-00-00-000Z`);
+    expect(reason).toBe('was written by another version of Proxyscope');
+    expect(existsSync(movedAside!)).toBe(true);
+    expect(db.size.exchanges).toBe(0);
     db.close();
   });
 });

@@ -166,27 +166,29 @@ export function trigramQuery(value: string): string {
   return [...new Set(picked)].map((g) => `"${g.replace(/"/g, '""')}"`).join(' AND ');
 }
 
-function sideOf(side: HeaderNode['side']): string {
-  return side === 'request' ? ` AND side = ${REQUEST_SIDE}` : side === 'response' ? ` AND side = ${RESPONSE_SIDE}` : '';
-}
-
-const headerValue: Column = { expr: 'value', style: 'nocase', nullable: false };
+// Headers are the row's JSONB array of [name lower-cased, side, value] (schema.ts).
+const headerValue: Column = { expr: '(h.value ->> 2)', style: 'nocase', nullable: false };
 // Names are stored lower-cased; HTTP names are ASCII tokens, for which a line
 // with the name in lower case compares as the one with it as sent (the matcher
 // lower-cases the line, or its regular expression ignores case).
-const headerLine: Column = { expr: "(name || ': ' || value)", style: 'nocase', nullable: false };
+const headerLine: Column = { expr: "((h.value ->> 0) || ': ' || (h.value ->> 2))", style: 'nocase', nullable: false };
+const someHeader = (cond: string) => `(EXISTS (SELECT 1 FROM json_each(exchanges.headers) AS h WHERE ${cond}))`;
+
+function sideOf(side: HeaderNode['side']): string | null {
+  return side === 'request' ? `(h.value ->> 1) = ${REQUEST_SIDE}` : side === 'response' ? `(h.value ->> 1) = ${RESPONSE_SIDE}` : null;
+}
 
 function header(node: HeaderNode, p: SQLiteValue[]): string {
   const side = sideOf(node.side);
-  const sub = (cond: string) => `(seq IN (SELECT exchange FROM headers WHERE ${cond}))`;
+  const conds: string[] = side === null ? [] : [side];
   if (node.name === null) {
-    if (node.op === 'present') return side === '' ? '(seq IN (SELECT exchange FROM headers))' : sub(side.slice(5));
-    const cond = text(headerLine, node.op, node.value, p);
-    return sub(`${cond}${side}`);
+    if (node.op === 'present') return side === null ? '(json_array_length(exchanges.headers) > 0)' : someHeader(side);
+    return someHeader([text(headerLine, node.op, node.value, p), ...conds].join(' AND '));
   }
   p.push(node.name);
-  if (node.op === 'present') return sub(`name = ?${side}`);
-  return sub(`name = ?${side} AND ${text(headerValue, node.op, node.value, p)}`);
+  conds.unshift('(h.value ->> 0) = ?');
+  if (node.op !== 'present') conds.push(text(headerValue, node.op, node.value, p));
+  return someHeader(conds.join(' AND '));
 }
 
 /** Bare text: contained in the URL, method, status or a header value of either side (not bodies). */
@@ -195,7 +197,7 @@ function search(value: string, p: SQLiteValue[]): string {
     text(textColumns.url, '*=', value, p),
     text(textColumns.method, '*=', value, p),
     text({ expr: 'CAST(status AS TEXT)', style: 'nocase', nullable: true }, '*=', value, p),
-    `(seq IN (SELECT exchange FROM headers WHERE ${text(headerValue, '*=', value, p)}))`,
+    someHeader(text(headerValue, '*=', value, p)),
   ];
   return `(${parts.join(' OR ')})`;
 }

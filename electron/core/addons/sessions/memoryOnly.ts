@@ -32,7 +32,7 @@ export function memoryOnlyAddon(): Addon {
     start: (c) => {
       ctx = c;
     },
-    status: () => ({ storeNote: OFF, evictionNote: null }),
+    status: () => ({ storeNote: OFF, evictionNote: null, bodiesUnindexed: 0 }),
     commands: {
       queryExchanges: (q) => {
         const found = matching(q.filter);

@@ -1,5 +1,5 @@
 // The session database (issue #19): one row per exchange with the columns a
-// filter compares, its headers one row each, its decoded bodies with an FTS5
+// filter compares (its headers as one JSONB array), its decoded bodies with an FTS5
 // trigram table, and the state (toState without body bytes, which are BLOB
 // columns) to read it back with fromState.
 // The derived columns come from exchangeTarget, so SQL and the in-memory
@@ -13,7 +13,7 @@ import { fromState, toState, type ExchangeState } from '../../flow/state.js';
 /** What the schema needs of a database: node-sqlite3-wasm's Database, or the Db wrapper (sqliteDb.ts). */
 export type SqlDb = Pick<Database, 'exec' | 'run' | 'all'>;
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // Columns a filter compares case-insensitively as stored are COLLATE NOCASE, so
 // `=` on them can use their index; host and protocol are stored lower-cased (as
@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS exchanges (
   pending INTEGER NOT NULL,
   http_version TEXT NOT NULL,
   bytes INTEGER NOT NULL,
+  -- JSONB [[name lower-cased, side, value], …]: header filters read it with json_each.
+  -- One value in the row rather than a row per header, which doubled the cost of a write.
+  headers BLOB NOT NULL,
   state TEXT NOT NULL,
   req_body BLOB NOT NULL,
   res_body BLOB
@@ -65,16 +68,6 @@ CREATE INDEX IF NOT EXISTS exchanges_status ON exchanges(session, status, starte
 CREATE INDEX IF NOT EXISTS exchanges_duration ON exchanges(session, duration_ms);
 CREATE INDEX IF NOT EXISTS exchanges_res_size ON exchanges(session, res_size);
 CREATE INDEX IF NOT EXISTS exchanges_req_size ON exchanges(session, req_size);
--- Clustered by name: header[NAME] reads one range, with the values in it.
-CREATE TABLE IF NOT EXISTS headers (
-  name TEXT NOT NULL,
-  exchange INTEGER NOT NULL,
-  side INTEGER NOT NULL,
-  pos INTEGER NOT NULL,
-  value TEXT NOT NULL COLLATE NOCASE,
-  PRIMARY KEY (name, exchange, side, pos)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS headers_exchange ON headers(exchange);
 -- Decoded body text, seq = exchanges.seq, written with the exchange.
 CREATE TABLE IF NOT EXISTS body_text (seq INTEGER PRIMARY KEY, req TEXT, res TEXT);
 -- Its trigram index, rowid = seq, filled in the background (indexBodies) up to
@@ -125,12 +118,14 @@ export interface ExchangeRow {
   http_version: string;
   /** What the exchange takes in the store, roughly: state, bodies and their text. */
   bytes: number;
+  /** JSON of ExchangeRecord.headers, stored as JSONB. */
+  headers: string;
   state: string;
   req_body: Uint8Array;
   res_body: Uint8Array | null;
 }
 
-/** Everything written for one exchange: its row, header rows [name lower-cased, side, value], body texts. */
+/** Everything written for one exchange: its row, its headers [name lower-cased, side, value], body texts. */
 export interface ExchangeRecord {
   row: ExchangeRow;
   headers: Array<[string, number, string]>;
@@ -170,6 +165,7 @@ export function rowOf(ex: Exchange): ExchangeRecord {
       pending: t.pending ? 1 : 0,
       http_version: ex.request.httpVersion,
       bytes,
+      headers: JSON.stringify(headers),
       state,
       req_body: reqBody,
       res_body: resBody,
@@ -180,19 +176,15 @@ export function rowOf(ex: Exchange): ExchangeRecord {
   };
 }
 
-const ROW_COLUMNS = ['id', 'started_at', 'method', 'url', 'host', 'path', 'query', 'protocol', 'status', 'content_type', 'req_size', 'res_size', 'duration_ms', 'delivery', 'error', 'pending', 'http_version', 'bytes', 'state', 'req_body', 'res_body'] as const;
-const INSERT_EXCHANGE = `INSERT INTO exchanges (session, ${ROW_COLUMNS.join(', ')}) VALUES (?${', ?'.repeat(ROW_COLUMNS.length)})`;
-// One statement for all of an exchange's headers, whatever their number: one cached statement, one call.
-const INSERT_HEADERS = `INSERT INTO headers (name, exchange, side, pos, value)
-  SELECT j.value ->> 0, ?, j.value ->> 1, j.key, j.value ->> 2 FROM json_each(?) AS j`;
+const ROW_COLUMNS = ['id', 'started_at', 'method', 'url', 'host', 'path', 'query', 'protocol', 'status', 'content_type', 'req_size', 'res_size', 'duration_ms', 'delivery', 'error', 'pending', 'http_version', 'bytes', 'headers', 'state', 'req_body', 'res_body'] as const;
+const INSERT_EXCHANGE = `INSERT INTO exchanges (session, ${ROW_COLUMNS.join(', ')}) VALUES (?${ROW_COLUMNS.map((c) => (c === 'headers' ? ', jsonb(?)' : ', ?')).join('')})`;
 const INSERT_BODIES = 'INSERT INTO body_text (seq, req, res) VALUES (?, ?, ?)';
 
 /** Writes one exchange (the caller batches them in a transaction, and counts it in its session); returns its seq and stored bytes. */
 export function insertExchange(db: SqlDb, sessionId: number, ex: Exchange): { seq: number; bytes: number } {
-  const { row, headers, requestBody, responseBody } = rowOf(ex);
+  const { row, requestBody, responseBody } = rowOf(ex);
   const values: SQLiteValue[] = [sessionId, ...ROW_COLUMNS.map((c) => row[c])];
   const seq = Number(db.run(INSERT_EXCHANGE, values).lastInsertRowid);
-  if (headers.length > 0) db.run(INSERT_HEADERS, [seq, JSON.stringify(headers)]);
   db.run(INSERT_BODIES, [seq, requestBody, responseBody]);
   return { seq, bytes: row.bytes };
 }

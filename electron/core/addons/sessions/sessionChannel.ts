@@ -11,10 +11,17 @@ import { storedCopyOf, type FromSessionWorker, type SessionQueries, type Session
 const POST_DELAY_MS = 20;
 const POST_MAX_EXCHANGES = 512;
 /**
- * Exchanges posted and not yet committed, at most. Past it the store has
- * fallen far behind the traffic: new exchanges are reported without being
- * stored (and counted in the status), so memory stays bounded and traffic is
- * never held up by the disk.
+ * Backpressure. With this many exchanges posted and not yet committed, the
+ * traffic is faster than the store (on 2 cores, thousands a second): new
+ * requests wait until the store has caught up, for HOLD_MAX_MS at most, so
+ * every exchange is stored and memory stays bounded.
+ */
+const HOLD_AT = 2_000;
+const HOLD_MAX_MS = 2_000;
+/**
+ * In flight at most. Reached only when holding did not help (the worker is
+ * stuck, say, on a long query): new exchanges are then reported without being
+ * stored, and counted in the status, rather than grow memory or stall traffic.
  */
 const MAX_IN_FLIGHT = 5_000;
 /** The worker allocates little JS memory (rows live in SQLite's WASM heap): a small young generation is enough. */
@@ -33,6 +40,9 @@ export class SessionChannel {
   failure: string | null = null;
   /** Exchanges reported without being stored because the store was too far behind. */
   skipped = 0;
+  /** Times new requests were held until the store caught up. */
+  holds = 0;
+  private caughtUp: { promise: Promise<void>; resolve: () => void } | null = null;
   private readonly settled = new Map<number, (error: string | null) => void>();
   private next = 0;
   /** Copied when posted, so what other addons set in meta meanwhile is in the copy. */
@@ -63,6 +73,25 @@ export class SessionChannel {
         return msg.status;
       },
     }, (worker, ready) => new SessionChannel(worker, ready, hooks));
+  }
+
+  /** Null when the store keeps up; else a promise to wait on before letting a new request go on. */
+  backlog(): Promise<void> | null {
+    if (this.settled.size < HOLD_AT) return null;
+    if (this.caughtUp) return this.caughtUp.promise;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    const timer = setTimeout(() => this.resume(), HOLD_MAX_MS);
+    this.caughtUp = { promise, resolve: () => (clearTimeout(timer), resolve()) };
+    this.holds++;
+    this.hooks.onStatusChange();
+    return promise;
+  }
+
+  private resume(): void {
+    const c = this.caughtUp;
+    this.caughtUp = null;
+    c?.resolve();
   }
 
   /** `settled(null)` follows once the exchange is committed; `settled(reason)` if it could not be. */
@@ -136,6 +165,13 @@ export class SessionChannel {
           this.settled.delete(n);
           settled?.(msg.error);
         }
+        if (this.caughtUp && this.settled.size < HOLD_AT) this.resume();
+        if (changed) this.hooks.onStatusChange();
+        break;
+      }
+      case 'status': {
+        const changed = JSON.stringify(msg.status) !== JSON.stringify(this.status);
+        this.status = msg.status;
         if (changed) this.hooks.onStatusChange();
         break;
       }
@@ -166,5 +202,6 @@ export class SessionChannel {
     this.settled.clear();
     for (const s of all) s(reason);
     this.answers.rejectAll(new Error(reason));
+    this.resume();
   }
 }

@@ -12,7 +12,7 @@ import type { SessionInfo } from '../../api.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { Db } from '../../sqliteDb.js';
 import { registerFilterFunctions } from './filterSql.js';
-import { createSchema, createSession, indexBodies, insertExchange } from './schema.js';
+import { createSchema, createSession, indexBodies, insertExchange, SCHEMA_VERSION } from './schema.js';
 
 export interface Retention {
   maxExchanges: number;
@@ -57,6 +57,8 @@ export class SessionDb {
       this.db.exec('PRAGMA locking_mode=EXCLUSIVE;');
       this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8000;');
       registerFilterFunctions(this.db);
+      const version = Number(this.db.get('PRAGMA user_version')?.user_version ?? 0);
+      if (version !== 0 && version !== SCHEMA_VERSION) throw new OtherSchemaError(version);
       createSchema(this.db);
       this.totals = this.db.get('SELECT COALESCE(SUM(exchanges), 0) AS exchanges, COALESCE(SUM(bytes), 0) AS bytes FROM sessions') as typeof this.totals;
       const now = opts.now ?? Date.now();
@@ -144,12 +146,17 @@ export class SessionDb {
     });
   }
 
-  /** Deletes exchanges (with their headers and bodies) by a condition on exchanges.seq / session. */
+  /** Deletes exchanges (with their bodies) by a condition on exchanges.seq / session. */
   private deleteRows(where: string, params: Array<number>): void {
-    this.db.run(`DELETE FROM headers WHERE exchange IN (SELECT seq FROM exchanges WHERE ${where})`, params);
     this.db.run(`DELETE FROM bodies WHERE rowid IN (SELECT seq FROM exchanges WHERE ${where}) AND rowid <= (SELECT value FROM store WHERE key = 'indexed')`, params);
     this.db.run(`DELETE FROM body_text WHERE seq IN (SELECT seq FROM exchanges WHERE ${where})`, params);
     this.db.run(`DELETE FROM exchanges WHERE ${where}`, params);
+  }
+
+  /** Stored bodies past body search's index (about: evicted rows leave gaps in seq). */
+  unindexed(): number {
+    const row = this.db.get("SELECT COALESCE((SELECT MAX(seq) FROM body_text), 0) - (SELECT value FROM store WHERE key = 'indexed') AS n");
+    return Math.max(0, Number(row?.n ?? 0));
   }
 
   /** Indexes up to `limit` more bodies for body search; returns how many (0: all are indexed). */
@@ -256,19 +263,29 @@ export function sessionName(at: number): string {
 
 export const isCorruption = (err: unknown): boolean => CORRUPT.test(String((err as Error)?.message ?? err));
 
+/** A file with another schema than this build's: moved aside like a corrupt one, not converted. */
+export class OtherSchemaError extends Error {
+  constructor(readonly version: number) {
+    super(`sessions.db has schema ${version}, this version of Proxyscope writes ${SCHEMA_VERSION}`);
+  }
+}
+
 /**
- * Opens the store; a file SQLite says is corrupt is moved aside (with its WAL)
- * to `sessions.db.corrupt-<time>` and a fresh one started: `movedAside` names it.
+ * Opens the store; a file SQLite says is corrupt, or one of another schema, is
+ * moved aside (with its WAL) to `sessions.db.corrupt-<time>` or
+ * `sessions.db.schema<N>-<time>` and a fresh one started: `movedAside` names it.
  */
-export function openSessionDb(path: string, retention: Retention, opts: SessionDbOptions = {}): { db: SessionDb; movedAside: string | null } {
+export function openSessionDb(path: string, retention: Retention, opts: SessionDbOptions = {}): { db: SessionDb; movedAside: string | null; reason?: string } {
   try {
     return { db: new SessionDb(path, retention, opts), movedAside: null };
   } catch (err) {
-    if (!isCorruption(err)) throw err;
-    const aside = `${path}.corrupt-${new Date(opts.now ?? Date.now()).toISOString().replace(/[:.]/g, '-')}`;
+    const other = err instanceof OtherSchemaError;
+    if (!other && !isCorruption(err)) throw err;
+    const at = new Date(opts.now ?? Date.now()).toISOString().replace(/[:.]/g, '-');
+    const aside = `${path}.${other ? `schema${err.version}` : 'corrupt'}-${at}`;
     renameSync(path, aside);
     if (existsSync(`${path}-wal`)) renameSync(`${path}-wal`, `${aside}-wal`);
     rmSync(`${path}.lock`, { recursive: true, force: true });
-    return { db: new SessionDb(path, retention, opts), movedAside: aside };
+    return { db: new SessionDb(path, retention, opts), movedAside: aside, reason: other ? 'was written by another version of Proxyscope' : 'was corrupt' };
   }
 }

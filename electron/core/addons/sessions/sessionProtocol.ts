@@ -30,6 +30,8 @@ export interface StoreStatus {
   problem: string | null;
   /** Exchanges evicted by retention since the start, and the bound that did it. */
   evicted: { exchanges: number; bytes: number; bound: string } | null;
+  /** Stored bodies not yet in body search's index (searched by reading them meanwhile). */
+  unindexed: number;
 }
 
 export interface SessionQueries {
@@ -59,4 +61,6 @@ export type FromSessionWorker =
   | { type: 'answer'; id: number; value?: unknown; error?: string }
   | { type: 'sessions'; sessions: SessionInfo[] }
   | { type: 'log'; line: string }
+  /** The status changed between writes (background indexing went on). */
+  | { type: 'status'; status: StoreStatus }
   | { type: 'stopped' };

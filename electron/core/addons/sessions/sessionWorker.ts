@@ -33,9 +33,9 @@ let evicted: StoreStatus['evicted'] = null;
 /** A file we cannot open must not stop capture: keep a bounded store in memory and say so. */
 function open(): SessionDb {
   try {
-    const { db, movedAside } = openSessionDb(init.path, init.retention, { newSession: init.newSession });
+    const { db, movedAside, reason } = openSessionDb(init.path, init.retention, { newSession: init.newSession });
     if (movedAside) {
-      problem = `the session store was corrupt: moved aside to ${movedAside}; a new one was started`;
+      problem = `the session store ${reason}: moved aside to ${movedAside}; a new one was started`;
       startLog.push(problem);
     }
     return db;
@@ -47,7 +47,7 @@ function open(): SessionDb {
 }
 
 const store = open();
-const status = (): StoreStatus => ({ problem, evicted });
+const status = (): StoreStatus => ({ problem, evicted, unindexed: store.unindexed() });
 const bound = `${init.retention.maxExchanges} exchanges or ${init.retention.maxBytes} bytes`;
 
 function exchangeOf(copy: StoredCopy): Exchange {
@@ -107,29 +107,45 @@ function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Generator<B> {
 }
 
 /**
- * Body search's index (and the planner's statistics) are built while no write waits, a few hundred bodies a
- * step: a step holds the next commit back for tens of milliseconds at most.
+ * Body search's index (and the planner's statistics) are built a few hundred bodies a step, between commits.
+ * Indexing a body costs more than writing it, so while exchanges keep arriving it takes at most a tenth of
+ * the time (the rest of the machine is the proxy's); once none came for a second it runs flat out. Body
+ * filters read the rows past the index directly, so a lagging index slows them, never changes them.
  */
 const INDEX_STEP = 200;
+const INDEX_SHARE_UNDER_LOAD = 0.1;
+const QUIET_MS = 1000;
+let lastWriteAt = 0;
+let statusPostedAt = 0;
+/** Under load, when the next step may start. */
+let nextStepAt = 0;
 let indexing = false;
 function indexWhileIdle(): void {
   if (indexing) return;
   indexing = true;
-  setImmediate(function step() {
-    if (pending.length > 0 || closed) {
-      indexing = false;
-      return;
-    }
-    let n = 0;
-    try {
-      n = store.indexBodies(INDEX_STEP);
-      if (n === 0) store.analyzeIfGrown();
-    } catch (err) {
-      post({ type: 'log', line: `session store: background indexing failed (${(err as Error).message}); body search reads the bodies instead` });
-    }
-    if (n > 0) setImmediate(step);
-    else indexing = false;
-  });
+  const now = Date.now();
+  setTimeout(indexStep, now - lastWriteAt >= QUIET_MS ? 0 : Math.max(0, nextStepAt - now));
+}
+function indexStep(): void {
+  indexing = false;
+  // A commit waiting goes first, and calls indexWhileIdle again when done.
+  if (pending.length > 0 || closed) return;
+  let n = 0;
+  const started = Date.now();
+  try {
+    n = store.indexBodies(INDEX_STEP);
+    if (n === 0) store.analyzeIfGrown();
+  } catch (err) {
+    post({ type: 'log', line: `session store: background indexing failed (${(err as Error).message}); body search reads the bodies instead` });
+  }
+  const took = Date.now() - started;
+  nextStepAt = Date.now() + (took * (1 - INDEX_SHARE_UNDER_LOAD)) / INDEX_SHARE_UNDER_LOAD;
+  if (n > 0) indexWhileIdle();
+  // Between writes the status goes out when indexing is done, and once a second while it runs.
+  if (n > 0 && (n < INDEX_STEP || Date.now() - statusPostedAt >= 1000)) {
+    statusPostedAt = Date.now();
+    post({ type: 'status', status: status() });
+  }
 }
 let closed = false;
 
@@ -178,6 +194,7 @@ function answer(msg: Extract<ToSessionWorker, { type: 'query' }>): void {
 port.on('message', (msg: ToSessionWorker) => {
   switch (msg.type) {
     case 'write':
+      lastWriteAt = Date.now();
       pending.push(msg);
       if (!commitScheduled) {
         commitScheduled = true;

@@ -1,6 +1,7 @@
 // The sessions addon: every ended exchange goes to the session store
 // (sessions.db, written by the session worker) and is reported only once it is
-// committed there. It answers the commands that read the store: pages, counts,
+// committed there; when the store falls far behind, new requests wait for it
+// (sessionChannel.ts). It answers the commands that read the store: pages, counts,
 // details, HAR export, the sessions list. If the store cannot be written the
 // exchange is reported anyway (capture never waits on a broken disk) and the
 // status says so.
@@ -33,6 +34,10 @@ export function sessionsAddon(opts: SessionsOptions): Addon {
         { log: c.log, onStatusChange: () => c.events.statusChanged(), onSessions: (s) => c.events.sessions(s) },
       );
     },
+    intercept() {
+      const backlog = channel.backlog();
+      return backlog ? { hold: backlog.then(() => undefined) } : undefined;
+    },
     done(ex, wait) {
       const release = wait();
       channel.write(ex, release);
@@ -49,7 +54,12 @@ export function sessionsAddon(opts: SessionsOptions): Addon {
         storeNote:
           channel.failure ??
           problem ??
-          (channel.skipped > 0 ? `the session store fell behind the traffic: ${channel.skipped} exchanges were shown but not stored` : null),
+          (channel.skipped > 0
+            ? `the session store fell behind the traffic: ${channel.skipped} exchanges were shown but not stored`
+            : channel.holds > 0
+              ? `traffic came faster than the session store could write it: new requests waited for it ${channel.holds} times (every exchange is stored)`
+              : null),
+        bodiesUnindexed: channel.status.unindexed,
         evictionNote: evicted && `retention removed the ${evicted.exchanges} oldest exchanges to stay within ${evicted.bound}`,
       };
     },
