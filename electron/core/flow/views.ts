@@ -7,6 +7,10 @@ import { urlParts } from './urlParts.js';
 
 /** Forwarding records its state under this meta key; the summary shows it. */
 export const DELIVERY_META = 'delivery';
+/** Set (true) by a rule before the exchange ends: it is stored and shown, not forwarded. */
+export const FORWARD_SKIP_META = 'forward.skip';
+/** Set by a rule before the exchange ends: the bucket its message goes to instead of the settings' bucket. */
+export const FORWARD_BUCKET_META = 'forward.bucket';
 
 /** `text/html; charset=utf-8` → `text/html`; null when absent. */
 export function mediaType(contentType: string | undefined): string | null {
