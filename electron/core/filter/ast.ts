@@ -16,7 +16,7 @@ export type NumberOp = '=' | '>' | '>=' | '<' | '<=';
  * forwarded; `body` is either side's decoded body text.
  */
 export type TextField = 'method' | 'url' | 'host' | 'path' | 'query' | 'protocol' | 'type' | 'body' | 'reqbody' | 'resbody' | 'delivery';
-export type NumberField = 'status' | 'size' | 'reqsize' | 'duration';
+export type NumberField = 'status' | 'size' | 'reqsize' | 'duration' | 'port';
 export type HeaderSide = 'request' | 'response' | 'either';
 
 /** Matches everything (the empty filter). */

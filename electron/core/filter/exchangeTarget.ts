@@ -35,6 +35,7 @@ class ExchangeTarget implements FilterTarget {
   readonly path: string;
   readonly query: string;
   readonly protocol: string;
+  readonly port: number;
   readonly status: number | null;
   readonly requestSize: number;
   readonly responseSize: number | null;
@@ -52,7 +53,7 @@ class ExchangeTarget implements FilterTarget {
     this.method = request.method;
     this.url = request.url;
     this.host = hostName(request.host);
-    ({ protocol: this.protocol, path: this.path, query: this.query } = urlParts(request.url));
+    ({ protocol: this.protocol, port: this.port, path: this.path, query: this.query } = urlParts(request.url));
     this.status = response?.status ?? null;
     this.requestSize = request.body.size;
     this.responseSize = response === null ? null : response.body.size;

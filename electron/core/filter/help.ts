@@ -29,7 +29,7 @@ export const FILTER_HELP: FilterHelp = {
     { op: '^=', help: 'starts with' },
     { op: '$=', help: 'ends with' },
     { op: '~=', help: 'matches a regular expression (without case)' },
-    { op: '> >= < <=', help: 'numbers only: status, size, reqsize, duration' },
+    { op: '> >= < <=', help: 'numbers only: status, size, reqsize, duration, port' },
   ],
   units: [
     { fields: 'size, reqsize', units: 'b, kb (k), mb (m), gb (g); 1024-based' },

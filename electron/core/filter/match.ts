@@ -107,6 +107,7 @@ const numberFields: Record<NumberNode['field'], (t: FilterTarget) => number | nu
   size: (t) => t.responseSize,
   reqsize: (t) => t.requestSize,
   duration: (t) => t.durationMs,
+  port: (t) => t.port,
 };
 
 function numberPredicate(node: NumberNode): FilterPredicate {

@@ -16,6 +16,8 @@ export interface FilterTarget {
   readonly query: string;
   /** The URL's scheme: `http`, `https` (later `ws`, `wss`). */
   readonly protocol: string;
+  /** The URL's port, or its scheme's (80, 443); 0 when neither says. */
+  readonly port: number;
   /** null: no response (yet). */
   readonly status: number | null;
   /** The response's Content-Type; null when there is no response or it has none. */

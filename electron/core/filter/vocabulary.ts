@@ -27,6 +27,7 @@ const fields: Record<string, FieldDef> = {
   path: { kind: 'text', field: 'path', help: 'URL path, without the query' },
   query: { kind: 'text', field: 'query', help: 'URL query, without the ?' },
   protocol: { kind: 'text', field: 'protocol', help: 'http or https' },
+  port: { kind: 'number', field: 'port', units: null, unitNames: '', classes: false, help: 'port, from the URL or its scheme (80, 443)' },
   status: { kind: 'number', field: 'status', units: null, unitNames: '', classes: true, help: 'response status; classes like 4xx' },
   type: { kind: 'text', field: 'type', help: 'response content type; type=json means it contains json (js: javascript)' },
   header: { kind: 'header', side: 'either', help: 'a header of either side; header[NAME] alone: it is present' },

@@ -89,9 +89,13 @@ describe('exchangeTarget', () => {
   });
 
   it('splits URLs as sent and strips ports from hosts', () => {
-    expect(urlParts('http://h')).toEqual({ protocol: 'http', path: '/', query: '' });
-    expect(urlParts('http://h?x=1')).toEqual({ protocol: 'http', path: '/', query: 'x=1' });
-    expect(urlParts('https://h/a/../b%20c?q#f')).toEqual({ protocol: 'https', path: '/a/../b%20c', query: 'q' });
+    expect(urlParts('http://h')).toEqual({ protocol: 'http', port: 80, path: '/', query: '' });
+    expect(urlParts('http://h?x=1')).toEqual({ protocol: 'http', port: 80, path: '/', query: 'x=1' });
+    expect(urlParts('https://h/a/../b%20c?q#f')).toEqual({ protocol: 'https', port: 443, path: '/a/../b%20c', query: 'q' });
+    expect(urlParts('https://u:p@h:8443/x')).toMatchObject({ port: 8443, path: '/x' });
+    expect(urlParts('http://[::1]:9/x')).toMatchObject({ port: 9 });
+    expect(urlParts('https://[::1]/x')).toMatchObject({ port: 443 });
+    expect(urlParts('ftp://h/x')).toMatchObject({ port: 0 });
     expect([hostName('Example.com:80'), hostName('[::1]:8080'), hostName('example.com')]).toEqual(['example.com', '[::1]', 'example.com']);
   });
 });

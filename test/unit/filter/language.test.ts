@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileFilter, FILTER_HELP, FIELD_NAMES, FLAG_NAMES, parseFilter, type FilterNode, type FilterTarget } from '../../../electron/core/filter/index.js';
 
-const base: Omit<FilterTarget, 'method' | 'url' | 'host' | 'path' | 'query' | 'protocol'> = {
+const base: Omit<FilterTarget, 'method' | 'url' | 'host' | 'path' | 'query' | 'protocol' | 'port'> = {
   status: null,
   contentType: null,
   requestHeaders: [],
@@ -28,6 +28,7 @@ const targets: Record<string, FilterTarget> = {
     path: '/v1/users',
     query: 'id=42&sort=desc',
     protocol: 'https',
+    port: 443,
     status: 200,
     contentType: 'application/json; charset=utf-8',
     requestHeaders: [['Host', 'api.example.com'], ['Accept', 'application/json'], ['User-Agent', 'curl/8.0'], ['X-Request-Id', 'abc-123']],
@@ -46,6 +47,7 @@ const targets: Record<string, FilterTarget> = {
     path: '/login',
     query: '',
     protocol: 'http',
+    port: 8080,
     status: 404,
     contentType: 'text/html',
     requestHeaders: [['Host', 'localhost:8080'], ['Content-Type', 'application/x-www-form-urlencoded'], ['Authorization', 'Bearer t0ken']],
@@ -66,6 +68,7 @@ const targets: Record<string, FilterTarget> = {
     path: '/img/logo.png',
     query: '',
     protocol: 'https',
+    port: 443,
     requestHeaders: [['Host', 'cdn.example.org'], ['Accept', 'image/*']],
     pending: true,
   },
@@ -78,6 +81,7 @@ const targets: Record<string, FilterTarget> = {
     path: '/v1/items/7',
     query: 'dry=1',
     protocol: 'https',
+    port: 8443,
     requestHeaders: [['Host', 'api.example.com:8443'], ['Content-Type', 'application/json']],
     requestBody: '{"name":"widget"}',
     requestSize: 17,
@@ -94,6 +98,7 @@ const targets: Record<string, FilterTarget> = {
     path: '/photo.png',
     query: '',
     protocol: 'https',
+    port: 443,
     status: 500,
     contentType: 'image/png',
     responseHeaders: [['Content-Type', 'image/png']],
@@ -113,6 +118,7 @@ const targets: Record<string, FilterTarget> = {
     path: '/app.js',
     query: 'v=2',
     protocol: 'https',
+    port: 443,
     status: 304,
     contentType: 'text/javascript',
     responseHeaders: [['Content-Type', 'text/javascript']],
@@ -252,6 +258,11 @@ const table: Array<[string, string]> = [
   ['reqsize=24', 'B'],
   ['reqsize>=1kb', 'E'],
   ['reqsize<20', 'ACDF'],
+  // ports: from the URL, else the scheme's
+  ['port=443', 'ACEF'],
+  ['port!=443', 'BD'],
+  ['port>=8000', 'BD'],
+  ['host=api.example.com port=8443', 'D'],
   // durations and units
   ['duration>1s', 'BD'],
   ['duration>=2.5s', 'BD'],

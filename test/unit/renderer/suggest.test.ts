@@ -16,7 +16,7 @@ describe('filter suggestions', () => {
   it('the operators once the word names a field, numbers’ for numbers', () => {
     expect(labels('status')).toEqual(['status=', 'status!=', 'status>', 'status>=', 'status<', 'status<=']);
     expect(labels('method').slice(0, 3)).toEqual(['method=', 'method!=', 'method*=']);
-    expect(at('status')?.items[3]!.detail).toBe('numbers only: status, size, reqsize, duration');
+    expect(at('status')?.items[3]!.detail).toBe('numbers only: status, size, reqsize, duration, port');
   });
 
   it('values after field op: asked of the core for host, method, status, type; delivery from the language', () => {

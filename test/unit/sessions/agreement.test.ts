@@ -83,7 +83,7 @@ const expectedUses = [
   'and', 'or', 'not', 'search', 'flag:error', 'flag:pending', 'flag:response',
   ...['method', 'url', 'host', 'path', 'query', 'protocol', 'body', 'reqbody', 'resbody'].flatMap((f) => TEXT_OPS.map((op) => `text:${f}:${op}`)),
   'text:type:*=', 'text:type:~=', 'text:delivery:=',
-  ...['status', 'size', 'reqsize', 'duration'].flatMap((f) => ['=', '>', '>=', '<', '<='].map((op) => `number:${f}:${op}`)),
+  ...['status', 'size', 'reqsize', 'duration', 'port'].flatMap((f) => ['=', '>', '>=', '<', '<='].map((op) => `number:${f}:${op}`)),
   ...['request', 'response', 'either'].flatMap((side) => [`header:${side}:named:present`, ...TEXT_OPS.flatMap((op) => [`header:${side}:named:${op}`, `header:${side}:line:${op}`])]),
 ];
 

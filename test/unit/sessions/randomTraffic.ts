@@ -159,6 +159,7 @@ function cut(r: Rng, s: string): string {
 }
 
 const REGEXES = ['^get$', 'api\\.', '(json|html)', '\\d{3}', '.', '^$', '[a-z]+_[a-z]', 'é', 'Σ', '^/v1/', 'users?', 'hello.*world', 'ß', '\\bERROR\\b', '^x-request-id: ', 'set-cookie: b=', '.+', 'line.break', 'ς'];
+const PORT_VALUES = ['80', '443', '8443', '9', '8080', '0'];
 const STATUS_VALUES = ['200', '404', '4xx', '5XX', '20x', '2xx', '418', '0', '999'];
 const SIZE_VALUES = ['0', '1', '8', '10b', '1k', '1.5kb', '0.01k', '64', '1m', '1gb', '.5k'];
 const DURATION_VALUES = ['0', '1', '12', '250.5', '1s', '1.5s', '1m', '999ms', '0.001s', '60000', '2m'];
@@ -197,9 +198,9 @@ function term(r: Rng, c: Corpus): string {
   }
   if (kind < 0.5) return `delivery${pick(r, ['=', '!=', '=='])}${recase(r, pick(r, ['queued', 'sent', 'retrying', 'failed', 'none']))}`;
   if (kind < 0.68) {
-    const field = pick(r, ['status', 'status', 'size', 'reqsize', 'duration']);
+    const field = pick(r, ['status', 'status', 'size', 'reqsize', 'duration', 'port']);
     const op = pick(r, ['=', '!=', '>', '>=', '<', '<=']);
-    const values = field === 'status' ? STATUS_VALUES : field === 'duration' ? DURATION_VALUES : SIZE_VALUES;
+    const values = field === 'status' ? STATUS_VALUES : field === 'duration' ? DURATION_VALUES : field === 'port' ? PORT_VALUES : SIZE_VALUES;
     return `${recase(r, field)}${op}${pick(r, values)}`;
   }
   if (kind < 0.85) {

@@ -59,6 +59,7 @@ const numberColumns: Record<NumberNode['field'], { expr: string; nullable: boole
   size: { expr: 'res_size', nullable: true },
   reqsize: { expr: 'req_size', nullable: false },
   duration: { expr: 'duration_ms', nullable: true },
+  port: { expr: 'port', nullable: false },
 };
 
 /** SQL for each flag of vocabulary.ts; a test checks that every flag has one. */

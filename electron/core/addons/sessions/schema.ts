@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS exchanges (
   path TEXT NOT NULL COLLATE NOCASE,
   query TEXT NOT NULL COLLATE NOCASE,
   protocol TEXT NOT NULL,
+  port INTEGER NOT NULL,
   status INTEGER,
   content_type TEXT COLLATE NOCASE,
   req_size INTEGER NOT NULL,
@@ -107,6 +108,7 @@ export interface ExchangeRow {
   path: string;
   query: string;
   protocol: string;
+  port: number;
   status: number | null;
   content_type: string | null;
   req_size: number;
@@ -155,6 +157,7 @@ export function rowOf(ex: Exchange): ExchangeRecord {
       path: sqlText(t.path),
       query: sqlText(t.query),
       protocol: sqlText(t.protocol),
+      port: t.port,
       status: t.status,
       content_type: sqlTextOrNull(t.contentType),
       req_size: t.requestSize,
@@ -176,7 +179,7 @@ export function rowOf(ex: Exchange): ExchangeRecord {
   };
 }
 
-const ROW_COLUMNS = ['id', 'started_at', 'method', 'url', 'host', 'path', 'query', 'protocol', 'status', 'content_type', 'req_size', 'res_size', 'duration_ms', 'delivery', 'error', 'pending', 'http_version', 'bytes', 'headers', 'state', 'req_body', 'res_body'] as const;
+const ROW_COLUMNS = ['id', 'started_at', 'method', 'url', 'host', 'path', 'query', 'protocol', 'port', 'status', 'content_type', 'req_size', 'res_size', 'duration_ms', 'delivery', 'error', 'pending', 'http_version', 'bytes', 'headers', 'state', 'req_body', 'res_body'] as const;
 const INSERT_EXCHANGE = `INSERT INTO exchanges (session, ${ROW_COLUMNS.join(', ')}) VALUES (?${ROW_COLUMNS.map((c) => (c === 'headers' ? ', jsonb(?)' : ', ?')).join('')})`;
 const INSERT_BODIES = 'INSERT INTO body_text (seq, req, res) VALUES (?, ?, ?)';
 
