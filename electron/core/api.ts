@@ -1,5 +1,7 @@
 // The contract between the renderer and the core: commands + events, types only.
 // Both transports (Electron IPC and the headless WebSocket) carry exactly this.
+import type { Rule, RuleAction, RuleInput } from './rules/ruleSchema.js';
+import type { RuleProblem } from './rules/validateRules.js';
 
 /** Where one exchange's message to Runscope stands (outbox row state). */
 export type DeliveryState = 'queued' | 'sent' | 'retrying' | 'failed';
@@ -74,6 +76,7 @@ export interface SettingsView {
   api_endpoint: string;
   timeout: number;
   keepalive: number;
+  redact_credentials: boolean;
 }
 
 /**
@@ -87,6 +90,7 @@ export interface SettingsInput {
   api_endpoint?: string;
   timeout?: number;
   keepalive?: number;
+  redact_credentials?: boolean;
 }
 
 export type SettingsField = keyof SettingsInput;
@@ -110,6 +114,8 @@ export interface Status {
   evictionNote: string | null;
   /** Stored bodies not yet indexed for body search (indexing runs in the background; until then they are read). */
   bodiesUnindexed: number;
+  /** Set when the saved rules could not be used (moved aside); cleared when rules are saved. */
+  rulesNote?: string | null;
 }
 
 /** A session of the session store (sessions.db in the data dir). */
@@ -176,7 +182,22 @@ export interface Commands {
   deleteSession(query: { id: number }): { ok: boolean; error?: string };
   /** Values seen in the traffic, for the filter box's suggestions. */
   filterSuggestions(query: { field: 'host' | 'method' | 'status' | 'type'; prefix?: string }): string[];
+  /** The active rules, and where they come from (saved, or a --rules file for this run). */
+  getRules(): RulesView;
+  /** Checks and saves a whole list of rules (then active); refused as a whole, naming each rule and field at fault. */
+  saveRules(query: { rules: unknown[] }): SaveRulesResult;
 }
+
+export type { Rule, RuleAction, RuleInput, RuleProblem };
+
+export interface RulesView {
+  rules: Rule[];
+  /** Where the active rules come from: saved in the data dir, or a --rules file for this run. */
+  source: 'saved' | 'file';
+  file: string | null;
+}
+
+export type SaveRulesResult = { ok: true; view: RulesView } | { ok: false; problems: RuleProblem[] };
 
 export type CommandName = keyof Commands;
 export type CommandArg<K extends CommandName> = Parameters<Commands[K]> extends [infer A] ? A : undefined;
@@ -193,7 +214,21 @@ export type CoreEvent =
   | { type: 'sessions'; sessions: SessionInfo[] }
   | { type: 'deliveries'; records: DeliverySummary[] }
   | { type: 'status'; status: Status }
+  /** Alert rules that matched finished exchanges (rate-limited per rule). */
+  | { type: 'alerts'; alerts: RuleAlert[] }
   | { type: 'cleared' };
+
+/** An alert rule matched a finished exchange. */
+export interface RuleAlert {
+  rule: string;
+  id: string;
+  method: string;
+  url: string;
+  status: number | null;
+  /** Matches of this rule not alerted since its previous alert (over its rate). */
+  suppressed: number;
+  at: number;
+}
 
 /** What the core implements: each command may answer synchronously or not. */
 export type CommandHandlers = {

@@ -46,6 +46,9 @@ export const commandArgSchemas = {
   renameSession: z.object({ id: sessionId, name: sessionName }).strict(),
   deleteSession: z.object({ id: sessionId }).strict(),
   filterSuggestions: z.object({ field: z.enum(['host', 'method', 'status', 'type']), prefix: z.string().max(200).optional() }).strict(),
+  getRules: z.undefined(),
+  // Each rule is checked by the rules' own validation, which names the rule and field.
+  saveRules: z.object({ rules: z.array(z.unknown()).max(1000) }).strict(),
 } satisfies Record<CommandName, z.ZodType>;
 
 function isCommandName(name: unknown): name is CommandName {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CommandHandlers, CoreService, DeliverySummary, ExchangeSummary, Status } from './api.js';
+import type { CommandHandlers, CoreService, DeliverySummary, ExchangeSummary, RuleAlert, Status } from './api.js';
 import { commandArgSchemas } from './apiSchemas.js';
 import { appCommands } from './commandHandlers.js';
 import { startControlEndpoint } from './control/controlEndpoint.js';
@@ -12,11 +12,14 @@ import { limitHeapGrowth } from './heapGrowth.js';
 import { eventsAddon } from './addons/events.js';
 import { forwardAddon } from './addons/forward/forward.js';
 import type { Redaction } from './addons/forward/forwardCopy.js';
+import { rulesAddon } from './addons/rules/rules.js';
 import { memoryOnlyAddon } from './addons/sessions/memoryOnly.js';
 import { sessionsAddon } from './addons/sessions/sessions.js';
 import { storeAddon } from './addons/store/store.js';
 import type { Addon } from './pipeline/addon.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import type { Rule } from './rules/ruleSchema.js';
+import { RulesStorage } from './rules/rulesStorage.js';
 import { loadOrCreateCa } from './proxy/ca.js';
 import { startProxy } from './proxy/proxy.js';
 import { CAPTURE_DEFAULTS, captureLimitsSchema, type CaptureLimits } from './settings/captureLimits.js';
@@ -43,6 +46,8 @@ export interface StartAppOptions {
   sessionStore?: boolean;
   /** Steps that remove secrets from what is forwarded, before it is durable. */
   redactions?: Redaction[];
+  /** --rules FILE: these rules for the run instead of the saved ones. */
+  rules?: { rules: Rule[]; file: string } | null;
   log?: (line: string) => void;
 }
 
@@ -54,6 +59,8 @@ export interface App {
   /** An exchange finished and, when forwarding, its message is on disk. */
   onExchange(listener: (s: ExchangeSummary) => void): void;
   onDelivery(listener: (d: DeliverySummary) => void): void;
+  /** An alert rule matched (rate-limited per rule). */
+  onAlert(listener: (a: RuleAlert) => void): void;
   stop(): Promise<void>;
 }
 
@@ -91,10 +98,14 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   let caExported = existsSync(caExportedMarker);
   const exchangeListeners: Array<(s: ExchangeSummary) => void> = [];
   const deliveryListeners: Array<(d: DeliverySummary) => void> = [];
+  const alertListeners: Array<(a: RuleAlert) => void> = [];
+  // First: its request rules decide before anyone records, its redactions come before any copy is kept.
+  const rules = rulesAddon({ storage: new RulesStorage(opts.dataDir), override: opts.rules ?? null, onAlert: (a) => alertListeners.forEach((l) => l(a)) });
   let proxyUrl = '';
 
   const pipeline = new Pipeline([
     ...(opts.addons ?? []),
+    rules,
     storeAddon({ maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes }),
     eventsAddon(),
     opts.sessionStore === false
@@ -116,7 +127,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     },
     forwardAddon({
       outboxPath,
-      redactions: opts.redactions,
+      redactions: [(state) => rules.forwardRedaction(state), ...(opts.redactions ?? [])],
       limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes },
       onDelivery: (d) => deliveryListeners.forEach((l) => l(d)),
     }),
@@ -193,6 +204,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     forwarding: () => forwardingEnabled(settings),
     onExchange: (l) => exchangeListeners.push(l),
     onDelivery: (l) => deliveryListeners.push(l),
+    onAlert: (l) => alertListeners.push(l),
     stop: () =>
       (stopping ??= (async () => {
         await control.close();

@@ -22,6 +22,7 @@ export function settingsView(s: RunscopeSettings): SettingsView {
     api_endpoint: s.api_endpoint,
     timeout: s.timeout,
     keepalive: s.keepalive,
+    redact_credentials: s.redact_credentials,
   };
 }
 

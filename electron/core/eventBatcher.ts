@@ -1,6 +1,6 @@
 // Coalesces core events into one batch per frame (~16 ms) for every subscriber,
 // so a flood of exchanges costs the UI one update per frame.
-import type { CoreEvent, DeliverySummary, ExchangeSummary, SessionInfo, Status } from './api.js';
+import type { CoreEvent, DeliverySummary, ExchangeSummary, RuleAlert, SessionInfo, Status } from './api.js';
 
 export class EventBatcher {
   private listeners = new Set<(events: CoreEvent[]) => void>();
@@ -9,6 +9,7 @@ export class EventBatcher {
   private deliveries = new Map<string, DeliverySummary>();
   private matches = new Map<string, string[]>();
   private sessionList: SessionInfo[] | null = null;
+  private alertList: RuleAlert[] = [];
   private statusDirty = false;
   private cleared = false;
   private timer: NodeJS.Timeout | null = null;
@@ -70,6 +71,12 @@ export class EventBatcher {
     this.schedule();
   }
 
+  alert(a: RuleAlert): void {
+    if (this.listeners.size === 0) return;
+    this.alertList.push(a);
+    this.schedule();
+  }
+
   statusChanged(): void {
     if (this.listeners.size === 0) return;
     this.statusDirty = true;
@@ -97,6 +104,8 @@ export class EventBatcher {
     if (this.sessionList) events.push({ type: 'sessions', sessions: this.sessionList });
     if (this.deliveries.size) events.push({ type: 'deliveries', records: [...this.deliveries.values()] });
     if (this.statusDirty) events.push({ type: 'status', status: this.currentStatus() });
+    if (this.alertList.length) events.push({ type: 'alerts', alerts: this.alertList });
+    this.alertList = [];
     this.added = new Map();
     this.updated = new Map();
     this.deliveries = new Map();
@@ -126,6 +135,7 @@ export class EventBatcher {
     this.deliveries.clear();
     this.matches.clear();
     this.sessionList = null;
+    this.alertList = [];
     this.statusDirty = false;
     this.cleared = false;
   }

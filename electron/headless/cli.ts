@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
   let app: App;
   let ui: UiServer | null = null;
   try {
-    app = await startApp({ dataDir: opts.dataDir, port: opts.port, host: opts.host, overrides: opts.overrides, limits: opts.limits, newSession: opts.newSession, sessionStore: opts.sessionStore, log: out.warn });
+    app = await startApp({ dataDir: opts.dataDir, port: opts.port, host: opts.host, overrides: opts.overrides, limits: opts.limits, newSession: opts.newSession, sessionStore: opts.sessionStore, rules: opts.rules, log: out.warn });
   } catch (err) {
     process.stderr.write(`proxyscope: ${(err as Error).message}\n`);
     return err instanceof SettingsError ? 2 : 1;
@@ -97,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   let stopTotals: () => void = () => undefined;
+  // Alerts are printed even with --quiet: they are what the user asked to hear about.
+  app.onAlert((a) => out.alert(a));
   if (opts.quiet) stopTotals = printTotals(app, out, opts.json ? 100 : 1000);
   else {
     app.onExchange((s) => out.exchange(s));

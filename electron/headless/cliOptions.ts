@@ -1,8 +1,11 @@
 // Parses and validates the headless command line. Every refusal names its flag.
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { CAPTURE_DEFAULTS, type CaptureLimits } from '../core/settings/captureLimits.js';
 import { mergeSettings, RUNSCOPE_DEFAULTS, type RunscopeSettings } from '../core/settings/schema.js';
+import type { Rule } from '../core/rules/ruleSchema.js';
+import { describeProblem, parseRulesFile } from '../core/rules/validateRules.js';
 import { defaultDataDir } from './defaultDataDir.js';
 
 export interface CliOptions {
@@ -18,9 +21,24 @@ export interface CliOptions {
   limits: Partial<CaptureLimits>;
   newSession: boolean;
   sessionStore: boolean;
+  /** --rules FILE: the rules for this run instead of the saved ones; null without the flag. */
+  rules: { rules: Rule[]; file: string } | null;
 }
 
 export class UsageError extends Error {}
+
+/** Reads and checks a rules file; a problem is a usage error naming the file, the rule and the field. */
+export function rulesFromFile(file: string): Rule[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--rules ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const parsed = parseRulesFile(text);
+  if (!parsed.ok) throw new UsageError(`--rules ${file}: ${parsed.problems.map(describeProblem).join('; ')}`);
+  return parsed.rules;
+}
 
 const FLAG_OF: Record<string, string> = {
   bucket: '--bucket',
@@ -29,6 +47,7 @@ const FLAG_OF: Record<string, string> = {
   api_endpoint: '--api-endpoint',
   timeout: '--timeout',
   keepalive: '--keepalive',
+  redact_credentials: '--no-redact-credentials',
 };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -61,6 +80,8 @@ export function buildCommand(): Command {
     .option('--api-endpoint <url>', `Runscope API endpoint (default ${RUNSCOPE_DEFAULTS.api_endpoint})`)
     .option('--timeout <ms>', `per-attempt deadline for a POST to the API (default ${RUNSCOPE_DEFAULTS.timeout})`)
     .option('--keepalive <ms>', `idle life of a pooled API connection (default ${RUNSCOPE_DEFAULTS.keepalive})`)
+    .option('--no-redact-credentials', 'forward Authorization, Proxy-Authorization, Cookie and Set-Cookie values as they were (default: [redacted])')
+    .option('--rules <file>', 'rules for this run, JSON {"version":1,"rules":[…]} (instead of the saved ones)')
     .option('--ui-port <n>', 'port of the web UI (0 picks a free one)', '8081')
     .option('--no-ui', 'do not serve the web UI')
     .option('--max-body-bytes <n>', 'bytes kept per captured body', String(CAPTURE_DEFAULTS.maxBodyBytes))
@@ -105,6 +126,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (o.apiEndpoint !== undefined) overrides.api_endpoint = o.apiEndpoint;
   if (o.timeout !== undefined) overrides.timeout = numeric(String(o.timeout));
   if (o.keepalive !== undefined) overrides.keepalive = numeric(String(o.keepalive));
+  if (argv.includes('--no-redact-credentials')) overrides.redact_credentials = false;
   const checked = mergeSettings({ ...RUNSCOPE_DEFAULTS }, overrides);
   if (!checked.ok) {
     const [field, message] = Object.entries(checked.errors)[0]!;
@@ -126,6 +148,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     overrides: overrides as Partial<RunscopeSettings>,
     newSession: Boolean(o.newSession),
     sessionStore: o.sessionStore !== false,
+    rules: o.rules === undefined ? null : { rules: rulesFromFile(String(o.rules)), file: resolve(String(o.rules)) },
     limits: {
       maxBodyBytes: integer('--max-body-bytes', String(o.maxBodyBytes), { min: 0, max: big }),
       storeMaxExchanges: integer('--store-max-exchanges', String(o.storeMaxExchanges), { min: 1, max: big }),

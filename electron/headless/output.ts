@@ -1,5 +1,5 @@
 // What the headless CLI prints: NDJSON with --json (stdout holds nothing else), else human lines.
-import type { DeliverySummary, ExchangeSummary } from '../core/api.js';
+import type { DeliverySummary, ExchangeSummary, RuleAlert } from '../core/api.js';
 
 export interface ReadyInfo {
   proxy: string;
@@ -58,6 +58,11 @@ export function createOutput(json: boolean) {
         return line({ event: 'delivery', id: d.exchangeId, state: d.state, attempts: d.attempts, httpStatus: d.httpStatus, error: d.lastError });
       }
       human(`  runscope ${d.exchangeId}: ${d.state} after ${d.attempts} attempt(s)${d.lastError ? ` (${d.lastError})` : ''}`);
+    },
+    alert(a: RuleAlert) {
+      const held = a.suppressed > 0 ? ` (${a.suppressed} more matched since the last alert)` : '';
+      if (json) return line({ event: 'alert', rule: a.rule, id: a.id, method: a.method, url: a.url, status: a.status, suppressed: a.suppressed });
+      human(`ALERT ${a.rule}: ${a.method} ${a.url} -> ${a.status ?? '-'}${held}`);
     },
     totals(t: Totals) {
       if (json) return line({ event: 'totals', exchanges: t.exchanges, sent: t.sent, failed: t.failed });

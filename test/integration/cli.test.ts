@@ -100,6 +100,35 @@ describe('proxyscope --headless --json', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('refuses a bad --rules file with exit 2, naming the file, the rule and the field', async () => {
+    const dir = tmp('cli-rules-');
+    const file = join(dir, 'rules.json');
+    writeFileSync(file, JSON.stringify({ rules: [{ name: 'ok', match: '', action: { type: 'no-forward' } }, { name: 'fake', match: 'status=500', action: { type: 'mock' } }] }));
+    const r = await runCli(['--headless', '--data-dir', dir, '--rules', file]).done;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--rules ${file}: rule 2 ("fake"): match: mock decides when the request headers arrive`);
+    const missing = await runCli(['--headless', '--data-dir', dir, '--rules', join(dir, 'none.json')]).done;
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read it (ENOENT)');
+  });
+
+  it('runs with --rules: a mock answers and an alert rule prints an alert line, with --quiet too', async () => {
+    const dir = tmp('cli-rules-');
+    const file = join(dir, 'rules.json');
+    // The alert first: a mock ends the matching, so rules after it would not see the mocked exchange.
+    const rules = [
+      { name: 'client errors', match: 'status>=400', action: { type: 'alert' } },
+      { name: 'teapot', match: 'host=tea.invalid', action: { type: 'mock', status: 418, body: 'short' } },
+    ];
+    writeFileSync(file, JSON.stringify({ version: 1, rules }));
+    const p = await startHeadless(['--port', '0', '--no-ui', '--quiet', '--data-dir', dir, '--rules', file]);
+    const res = await viaProxy(String(p.ready.proxy), 'http://tea.invalid/pot');
+    expect(res.status).toBe(418);
+    const alert = await p.waitFor((e) => e.event === 'alert');
+    expect(alert).toMatchObject({ event: 'alert', rule: 'client errors', url: 'http://tea.invalid/pot', status: 418, suppressed: 0 });
+    expect(await p.exit()).toBe(0);
+  });
+
   it('binds a non-loopback address only with --allow-remote, and warns', async () => {
     const refused = await runCli(['--headless', '--host', '0.0.0.0', '--data-dir', tmp('cli-')]).done;
     expect(refused.code).toBe(2);

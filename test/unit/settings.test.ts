@@ -5,15 +5,17 @@ const base: RunscopeSettings = { ...RUNSCOPE_DEFAULTS };
 
 describe('Runscope settings', () => {
   it('has Kong defaults', () => {
-    expect(RUNSCOPE_DEFAULTS).toEqual({ bucket: '', access_token: '', log_body: false, api_endpoint: 'https://api.runscope.com', timeout: 10000, keepalive: 30 });
+    // Kong's six, plus Proxyscope's own credential redaction (on).
+    expect(RUNSCOPE_DEFAULTS).toEqual({ bucket: '', access_token: '', log_body: false, api_endpoint: 'https://api.runscope.com', timeout: 10000, keepalive: 30, redact_credentials: true });
   });
 
   it('accepts a full valid update', () => {
-    const r = mergeSettings(base, { bucket: 'b1', access_token: 'tok', log_body: true, api_endpoint: 'http://127.0.0.1:9/runscope/', timeout: 5, keepalive: 1000 });
-    expect(r).toEqual({ ok: true, settings: { bucket: 'b1', access_token: 'tok', log_body: true, api_endpoint: 'http://127.0.0.1:9/runscope/', timeout: 5, keepalive: 1000 } });
+    const r = mergeSettings(base, { bucket: 'b1', access_token: 'tok', log_body: true, api_endpoint: 'http://127.0.0.1:9/runscope/', timeout: 5, keepalive: 1000, redact_credentials: false });
+    expect(r).toEqual({ ok: true, settings: { bucket: 'b1', access_token: 'tok', log_body: true, api_endpoint: 'http://127.0.0.1:9/runscope/', timeout: 5, keepalive: 1000, redact_credentials: false } });
   });
 
   const bad: Array<[keyof RunscopeSettings, unknown]> = [
+    ['redact_credentials', 'yes'],
     ['timeout', 0],
     ['timeout', -5],
     ['timeout', 1.5],

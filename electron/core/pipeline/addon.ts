@@ -12,6 +12,8 @@ export interface Answer {
   reason?: string;
   headers: HeaderPair[];
   body: Buffer | string;
+  /** Set when the answer stands in for a failure (a rule that could not do its work): recorded as the exchange's error. */
+  error?: string;
 }
 
 /**

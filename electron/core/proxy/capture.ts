@@ -91,6 +91,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
     const body = Buffer.from(a.body);
     const reason = a.reason ?? STATUS_CODES[a.status] ?? '';
     ex.response = { status: a.status, reason, headers: packPairs(a.headers), body: new CapturedBody(opts.maxBodyBytes) };
+    if (a.error) ex.error = a.error;
     ex.timings.responseStartedAt = nowMs();
     hooks.run('responseHeaders', ex);
     ex.response.body.push(body);

@@ -9,6 +9,7 @@ export const RUNSCOPE_DEFAULTS = {
   api_endpoint: 'https://api.runscope.com',
   timeout: 10_000,
   keepalive: 30,
+  redact_credentials: true,
 } as const;
 
 export interface RunscopeSettings {
@@ -18,6 +19,8 @@ export interface RunscopeSettings {
   api_endpoint: string;
   timeout: number;
   keepalive: number;
+  /** Proxyscope's own, beyond Kong's plugin: Authorization, Proxy-Authorization, Cookie and Set-Cookie values leave as [redacted]. */
+  redact_credentials: boolean;
 }
 
 export const FIELD_MESSAGES = {
@@ -27,6 +30,7 @@ export const FIELD_MESSAGES = {
   api_endpoint: 'api_endpoint is not a url (expected http:// or https://)',
   timeout: 'timeout must be a positive integer (ms)',
   keepalive: 'keepalive must be a positive integer (ms)',
+  redact_credentials: 'redact_credentials must be true or false',
 } as const satisfies Record<keyof RunscopeSettings, string>;
 
 const MAX_MS = 24 * 60 * 60 * 1000;
@@ -54,6 +58,7 @@ export const runscopeSettingsSchema = z
     api_endpoint: z.string({ error: FIELD_MESSAGES.api_endpoint }).trim().refine(isHttpUrl, { error: FIELD_MESSAGES.api_endpoint }),
     timeout: ms('timeout'),
     keepalive: ms('keepalive'),
+    redact_credentials: z.boolean({ error: FIELD_MESSAGES.redact_credentials }),
   })
   .strict();
 

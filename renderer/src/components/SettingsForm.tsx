@@ -27,7 +27,7 @@ export function SettingsForm() {
 
   useEffect(() => {
     if (saved) {
-      setDraft({ bucket: saved.bucket, accessToken: '', logBody: saved.log_body, apiEndpoint: saved.api_endpoint, timeout: String(saved.timeout), keepalive: String(saved.keepalive) });
+      setDraft({ bucket: saved.bucket, accessToken: '', logBody: saved.log_body, apiEndpoint: saved.api_endpoint, timeout: String(saved.timeout), keepalive: String(saved.keepalive), redactCredentials: saved.redact_credentials });
     }
   }, [saved]);
 
@@ -47,6 +47,7 @@ export function SettingsForm() {
         api_endpoint: draft.apiEndpoint,
         timeout: Number(draft.timeout),
         keepalive: Number(draft.keepalive),
+        redact_credentials: draft.redactCredentials,
       },
       (input) => core().invoke('saveSettings', input),
     );
@@ -72,6 +73,14 @@ export function SettingsForm() {
       </Field>
       <Field id="log-body" label="Log bodies" error={errors.log_body}>
         <input id="log-body" type="checkbox" checked={draft.logBody} onChange={(e) => set({ logBody: e.target.checked })} />
+      </Field>
+      <Field
+        id="redact-credentials"
+        label="Redact credentials when forwarding"
+        error={errors.redact_credentials}
+        hint="Authorization, Proxy-Authorization, Cookie and Set-Cookie values are sent to Runscope as [redacted]. Kong's plugin sent them as they were."
+      >
+        <input id="redact-credentials" type="checkbox" checked={draft.redactCredentials} onChange={(e) => set({ redactCredentials: e.target.checked })} aria-describedby="redact-credentials-hint" />
       </Field>
       <Field id="api-endpoint" label="API endpoint" error={errors.api_endpoint}>
         <input id="api-endpoint" value={draft.apiEndpoint} onChange={(e) => set({ apiEndpoint: e.target.value })} aria-invalid={Boolean(errors.api_endpoint)} aria-describedby={describe('api-endpoint', 'api_endpoint')} />

@@ -6,6 +6,7 @@ export interface SettingsDraft {
   apiEndpoint: string;
   timeout: string;
   keepalive: string;
+  redactCredentials: boolean;
 }
 
 export function checkDraft(d: SettingsDraft): Partial<Record<string, string>> {

@@ -9,7 +9,7 @@ import { connect } from '../../../renderer/src/core.js';
 import { useSettings } from '../../../renderer/src/stores/settingsStore.js';
 import type { Transport } from '../../../renderer/src/transport.js';
 
-const stored: SettingsView = { bucket: 'b1', accessTokenLast4: null, log_body: false, api_endpoint: 'https://api.runscope.com', timeout: 10000, keepalive: 30 };
+const stored: SettingsView = { bucket: 'b1', accessTokenLast4: null, log_body: false, api_endpoint: 'https://api.runscope.com', timeout: 10000, keepalive: 30, redact_credentials: true };
 let sent: SettingsInput[] = [];
 let answer: (input: SettingsInput) => SaveSettingsResult;
 

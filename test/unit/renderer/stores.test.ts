@@ -101,7 +101,7 @@ describe('settings store', () => {
     const refused = await useSettings.getState().save({ timeout: -1 }, async () => ({ ok: false, errors: { timeout: 'timeout must be a positive integer (ms)' } }));
     expect(refused).toBe(false);
     expect(useSettings.getState().errors).toEqual({ timeout: 'timeout must be a positive integer (ms)' });
-    const view = { bucket: 'b', accessTokenLast4: 'abcd', log_body: false, api_endpoint: 'https://api.runscope.com', timeout: 5, keepalive: 30 };
+    const view = { bucket: 'b', accessTokenLast4: 'abcd', log_body: false, api_endpoint: 'https://api.runscope.com', timeout: 5, keepalive: 30, redact_credentials: true };
     expect(await useSettings.getState().save({ timeout: 5 }, async () => ({ ok: true, settings: view }))).toBe(true);
     expect(useSettings.getState()).toMatchObject({ saved: view, errors: {}, notice: 'Saved' });
   });

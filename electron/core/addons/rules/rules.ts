@@ -1,0 +1,190 @@
+// The rules addon (issue #20): runs the user's rules on each exchange. Request
+// rules (no-record, delay, mock) decide in `intercept`, before anyone records
+// the exchange; the rest (no-forward, bucket, redact, alert) on the finished
+// exchange, in `done` and `recorded`. It runs first, so a redaction
+// "everywhere" is made before any other addon keeps a copy.
+import { readFile } from 'node:fs/promises';
+import { STATUS_CODES } from 'node:http';
+import type { HeaderPair, RuleAlert, RulesView, Status } from '../../api.js';
+import { exchangeTarget } from '../../filter/exchangeTarget.js';
+import type { Exchange } from '../../flow/exchange.js';
+import { fromState, toState, type ExchangeState } from '../../flow/state.js';
+import { FORWARD_BUCKET_META, FORWARD_SKIP_META } from '../../flow/views.js';
+import type { Addon, AddonContext, Answer, Decision } from '../../pipeline/addon.js';
+import { credentialsSpec, redactState, type RedactionSpec } from '../../rules/redact.js';
+import type { Rule, RuleAction } from '../../rules/ruleSchema.js';
+import type { RulesStorage } from '../../rules/rulesStorage.js';
+import { validateRules } from '../../rules/validateRules.js';
+import { AlertLimiter } from './alertLimiter.js';
+import { compileRules, connectTarget, type Compiled, type CompiledRule } from './compiledRules.js';
+
+/** Meta keys the rules set on an exchange, shown with it. */
+export const RULES_META = 'rules';
+export const MOCK_META = 'rule.mock';
+
+export interface RulesOptions {
+  storage: RulesStorage;
+  /** --rules FILE: these instead of the saved ones, for this run. */
+  override?: { rules: Rule[]; file: string } | null;
+  onAlert?: (a: RuleAlert) => void;
+}
+
+export interface RulesAddon extends Addon {
+  /** The passthrough rule that takes this CONNECT, or null to decrypt it. */
+  passthroughFor(host: string, port: number): string | null;
+  /** For the forward addon: the redactions of what is forwarded (credentials, and the rules' own). */
+  forwardRedaction(state: ExchangeState): ExchangeState;
+}
+
+type Of<T extends RuleAction['type']> = Extract<RuleAction, { type: T }>;
+
+function mockAnswer(rule: CompiledRule<Of<'mock'>>, body: Buffer): Answer {
+  const headers: HeaderPair[] = Object.entries(rule.action.headers);
+  if (!headers.some(([n]) => n.toLowerCase() === 'content-length')) headers.push(['content-length', String(body.length)]);
+  return { status: rule.action.status, reason: STATUS_CODES[rule.action.status] ?? '', headers, body };
+}
+
+/** A rule that cannot do its work answers 502 naming itself; the exchange records why. */
+function failedAnswer(rule: CompiledRule, why: string): Answer {
+  const error = `rule ${JSON.stringify(rule.name)}: ${why}`;
+  return { status: 502, reason: 'Bad Gateway', headers: [['content-type', 'text/plain; charset=utf-8']], body: `Proxyscope ${error}\n`, error };
+}
+
+async function mockDecision(rule: CompiledRule<Of<'mock'>>): Promise<Decision> {
+  if (rule.action.file === undefined) return { answer: mockAnswer(rule, Buffer.from(rule.action.body ?? '')) };
+  try {
+    return { answer: mockAnswer(rule, await readFile(rule.action.file)) };
+  } catch (err) {
+    return { answer: failedAnswer(rule, `mock file ${rule.action.file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`) };
+  }
+}
+
+const noteRule = (ex: Exchange, name: string) => {
+  const prior = ex.meta[RULES_META];
+  ex.meta[RULES_META] = typeof prior === 'string' && prior !== '' ? `${prior}, ${name}` : name;
+};
+
+export function rulesAddon(opts: RulesOptions): RulesAddon {
+  let ctx: AddonContext;
+  let view: RulesView = { rules: [], source: 'saved', file: null };
+  let compiled: Compiled = compileRules([]);
+  let redactCredentials = true;
+  let warning: string | null = null;
+  const limiter = new AlertLimiter();
+  /** Index of the mock that answered an exchange: rules after it do not apply. */
+  const endedAt = new WeakMap<Exchange, number>();
+  /** Forward redactions of exchanges between done and recorded. */
+  const forwardSpecs = new Map<string, RedactionSpec[]>();
+
+  const use = (next: RulesView) => {
+    compiled = compileRules(next.rules);
+    view = next;
+    limiter.forget(new Set(next.rules.map((r) => r.name)));
+  };
+  const applies = (ex: Exchange, r: CompiledRule) => r.index < (endedAt.get(ex) ?? Infinity);
+
+  function intercept(ex: Exchange): Decision {
+    if (compiled.request.length === 0) return undefined;
+    const target = exchangeTarget(ex);
+    let delayMs = 0;
+    let answer: Promise<Decision> | null = null;
+    for (const rule of compiled.request) {
+      if (!rule.matches(target)) continue;
+      const a = rule.action;
+      if (a.type === 'no-record') return { drop: true };
+      noteRule(ex, rule.name);
+      if (a.type === 'delay') delayMs += a.ms;
+      else if (a.type === 'mock') {
+        ex.meta[MOCK_META] = rule.name;
+        endedAt.set(ex, rule.index);
+        answer = mockDecision(rule as CompiledRule<Of<'mock'>>);
+        break;
+      }
+    }
+    if (delayMs === 0) return answer ? { hold: answer } : undefined;
+    const waited = new Promise<void>((resolve) => setTimeout(resolve, delayMs));
+    return { hold: waited.then(() => answer ?? undefined) };
+  }
+
+  function done(ex: Exchange): void {
+    if (compiled.end.length === 0) return;
+    const target = exchangeTarget(ex);
+    const specs: RedactionSpec[] = [];
+    const everywhere: RedactionSpec[] = [];
+    for (const rule of compiled.end) {
+      if (!applies(ex, rule) || !rule.matches(target)) continue;
+      const a = rule.action;
+      if (a.type === 'alert') continue;
+      noteRule(ex, rule.name);
+      if (a.type === 'no-forward') ex.meta[FORWARD_SKIP_META] = true;
+      else if (a.type === 'bucket') ex.meta[FORWARD_BUCKET_META] ??= a.bucket;
+      else if (a.type === 'redact') (a.where === 'everywhere' ? everywhere : specs).push(a);
+    }
+    if (everywhere.length > 0) {
+      let state = toState(ex);
+      for (const spec of everywhere) state = redactState(state, spec);
+      const back = fromState(state);
+      ex.request = back.request;
+      ex.response = back.response;
+    }
+    if (specs.length > 0) forwardSpecs.set(ex.id, specs);
+  }
+
+  function recorded(ex: Exchange): void {
+    forwardSpecs.delete(ex.id);
+    if (compiled.end.length === 0) return;
+    let target: ReturnType<typeof exchangeTarget> | null = null;
+    for (const rule of compiled.end) {
+      if (rule.action.type !== 'alert' || !applies(ex, rule)) continue;
+      target ??= exchangeTarget(ex);
+      if (!rule.matches(target)) continue;
+      const suppressed = limiter.take(rule.name, rule.action.perSecond);
+      if (suppressed === null) continue;
+      const alert: RuleAlert = { rule: rule.name, id: ex.id, method: target.method, url: target.url, status: target.status, suppressed, at: Date.now() };
+      if (rule.action.notify) ctx.events.alert(alert);
+      opts.onAlert?.(alert);
+    }
+  }
+
+  return {
+    name: 'rules',
+    async start(c) {
+      ctx = c;
+      if (opts.override) use({ rules: opts.override.rules, source: 'file', file: opts.override.file });
+      else {
+        const loaded = await opts.storage.load();
+        if (loaded.warning) c.log((warning = loaded.warning));
+        use({ rules: loaded.rules, source: 'saved', file: null });
+      }
+    },
+    configure(settings) {
+      redactCredentials = settings.redact_credentials;
+    },
+    intercept,
+    done,
+    recorded,
+    passthroughFor(host, port) {
+      if (compiled.connect.length === 0) return null;
+      const target = connectTarget(host, port);
+      return compiled.connect.find((r) => r.matches(target))?.name ?? null;
+    },
+    forwardRedaction(state) {
+      let out = redactCredentials ? redactState(state, credentialsSpec) : state;
+      for (const spec of forwardSpecs.get(state.id) ?? []) out = redactState(out, spec);
+      return out;
+    },
+    status: (): Partial<Status> => (warning ? { rulesNote: warning } : {}),
+    commands: {
+      getRules: () => view,
+      saveRules: async ({ rules }) => {
+        const checked = validateRules(rules);
+        if (!checked.ok) return { ok: false, problems: checked.problems };
+        await opts.storage.save(checked.rules);
+        warning = null;
+        use({ rules: checked.rules, source: 'saved', file: null });
+        ctx.events.statusChanged();
+        return { ok: true, view };
+      },
+    },
+  };
+}
