@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BATCH_MAX_CHARS, batchesOf } from '../../electron/core/runscope/forwarder.js';
 import type { DueMessage } from '../../electron/core/runscope/outbox.js';
 
-const msg = (id: number, bytes = 10): DueMessage => ({ id, exchangeId: `e${id}`, body: 'x'.repeat(bytes), attempts: 0, createdAt: 0 });
+const msg = (id: number, bytes = 10): DueMessage => ({ id, exchangeId: `e${id}`, body: 'x'.repeat(bytes), bucket: null, attempts: 0, createdAt: 0 });
 const ids = (batches: DueMessage[][]) => batches.map((b) => b.map((m) => m.id));
 
 describe('batchesOf', () => {
