@@ -3,7 +3,7 @@
 // collector. The exchange is reported only once its copy is on disk.
 import type { DeliverySummary, Status } from '../../api.js';
 import type { Exchange } from '../../flow/exchange.js';
-import { DELIVERY_META } from '../../flow/views.js';
+import { DELIVERY_META, FORWARD_SKIP_META } from '../../flow/views.js';
 import type { Addon, AddonContext } from '../../pipeline/addon.js';
 import { LoadGauge } from '../../proxy/loadGauge.js';
 import { DeliveryChannel } from '../../runscope/deliveryChannel.js';
@@ -79,7 +79,8 @@ export function forwardAddon(opts: ForwardOptions): Addon {
     },
     requestHeaders: () => load.exchangeStarted(),
     done(ex, wait) {
-      if (!forwardingEnabled(settings)) return;
+      // A rule's skip: stored and reported as any exchange, with no message and no delivery state.
+      if (!forwardingEnabled(settings) || ex.meta[FORWARD_SKIP_META] === true) return;
       ex.meta[DELIVERY_META] = 'queued';
       unreported.set(ex.id, []);
       channel.enqueue(forwardCopy(ex, settings.log_body, redactions), { ex, release: wait() });
