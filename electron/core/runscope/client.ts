@@ -1,5 +1,5 @@
-// One POST of one message, or of several as a JSON array, to a Runscope-compatible
-// collector. Never throws: every attempt ends in outcomes the outbox records.
+// One POST of one message, or of several as a JSON array, to one bucket of a
+// Runscope-compatible collector. Never throws: every attempt ends in outcomes the outbox records.
 import { Pool } from 'undici';
 import type { RunscopeSettings } from '../settings/schema.js';
 

@@ -1,8 +1,9 @@
 // Drains the outbox into the collector in the background, several messages per
-// POST when several are due, and holds back while user traffic keeps the proxy
-// busy (up to the catch-up depth). A transient failure
+// POST when several are due for the same bucket, and holds back while user
+// traffic keeps the proxy busy (up to the catch-up depth). A transient failure
 // holds back the whole queue (one probe per backoff step) rather than letting
-// every queued message retry on its own timer.
+// every queued message retry on its own timer: every bucket is on the same
+// collector. A 401 or 403 pauses them all too, as the token is the same.
 import type { DeliverySummary } from '../api.js';
 import { forwardingEnabled, parseBucketKey, type RunscopeSettings } from '../settings/schema.js';
 import type { AttemptResult, RunscopeClient } from './client.js';
@@ -200,20 +201,21 @@ export class Forwarder {
   }
 
   /**
-   * Fails a message that was not POSTed; it stays in flight until that is
-   * committed, so the next pump does not hand it out again, and the pump after
-   * it takes the messages it kept out.
+   * Fails a message that was not POSTed. It stays in flight until that is
+   * committed, so the next pump does not hand it out again; once committed, a
+   * pump takes the messages it may have kept out of this one. (If the write
+   * fails, the message waits for the next pump something else starts.)
    */
   private fail(m: DueMessage, error: string, now: number): void {
     this.inFlight.add(m.id);
-    void this.opts.outbox
-      .record(m, { kind: 'failed', error, httpStatus: null }, now)
-      .then((summary) => summary && this.opts.onDelivery(summary))
-      .catch(() => undefined)
-      .finally(() => {
+    this.opts.outbox.record(m, { kind: 'failed', error, httpStatus: null }, now).then(
+      (summary) => {
         this.inFlight.delete(m.id);
+        if (summary) this.opts.onDelivery(summary);
         this.kick();
-      });
+      },
+      () => this.inFlight.delete(m.id),
+    );
   }
 
   /** Records the outcome of one POST to `bucket`: `results[i]` is the result for `batch[i]`. */
