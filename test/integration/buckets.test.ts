@@ -66,7 +66,7 @@ describe('a bucket per message', () => {
   it("messages for two buckets queued together arrive each at its own bucket's path, one POST per bucket; a bad bucket fails its message alone", async () => {
     const sink = await collector(['main', 'other']);
     const { ch, deliveries } = await channel(outboxPath(), settingsFor(sink, 'main'));
-    const copies = [copy('d1'), copy('o1', 'other'), copy('d2'), copy('o2', 'other'), copy('bad', 'a\nb'), copy('nowhere', 'nowhere'), copy('d3')];
+    const copies = [copy('d1'), copy('o1', 'other'), copy('d2'), copy('o2', 'other'), copy('bad', 'a\nb'), copy('empty', ''), copy('nowhere', 'nowhere'), copy('d3')];
     copies.forEach((c) => ch.enqueue(c, c.exchange.id));
     await sink.waitFor(5);
     const states = await until('every message settled', () => {
@@ -79,10 +79,11 @@ describe('a bucket per message', () => {
     expect(states.get('o1')).toMatchObject({ state: 'sent', bucket: 'other', postedTo: 'other' });
     expect(states.get('d1')).toMatchObject({ state: 'sent', bucket: null, postedTo: 'main' });
     expect(states.get('bad')).toMatchObject({ state: 'failed', bucket: 'a\nb', postedTo: null, attempts: 1, lastError: 'not sent: bucket must not contain control characters ("a\\nb")' });
+    expect(states.get('empty')).toMatchObject({ state: 'failed', bucket: '', postedTo: null, lastError: 'not sent: bucket must not be empty ("")' });
     expect(states.get('nowhere')).toMatchObject({ state: 'failed', bucket: 'nowhere', postedTo: 'nowhere', httpStatus: 400 });
     const listed = await ch.query('list', { limit: 10 });
     expect(Object.fromEntries(listed.map((d) => [d.exchangeId, [d.bucket, d.postedTo]]))).toEqual({
-      d1: [null, 'main'], d2: [null, 'main'], d3: [null, 'main'], o1: ['other', 'other'], o2: ['other', 'other'], bad: ['a\nb', null], nowhere: ['nowhere', 'nowhere'],
+      d1: [null, 'main'], d2: [null, 'main'], d3: [null, 'main'], o1: ['other', 'other'], o2: ['other', 'other'], bad: ['a\nb', null], empty: ['', null], nowhere: ['nowhere', 'nowhere'],
     });
     expect(await ch.query('get', { exchangeId: 'o2' })).toMatchObject({ bucket: 'other', postedTo: 'other', state: 'sent' });
   });
