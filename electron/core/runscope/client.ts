@@ -1,5 +1,6 @@
 // One POST of one message, or of several as a JSON array, to one bucket of a
-// Runscope-compatible collector. Never throws: every attempt ends in outcomes the outbox records.
+// Runscope-compatible collector. Never throws: every attempt ends in outcomes
+// the outbox records.
 import { Pool } from 'undici';
 import type { RunscopeSettings } from '../settings/schema.js';
 
