@@ -55,6 +55,10 @@ export interface ExchangeDetail extends ExchangeSummary {
 
 export interface DeliveryRecord {
   exchangeId: string;
+  /** The message's own bucket (set by a rule or a replay); null: it goes to the settings' bucket as it is at each attempt. */
+  bucket: string | null;
+  /** The bucket the last attempt was POSTed to; null before any POST. */
+  postedTo: string | null;
   state: DeliveryState;
   attempts: number;
   lastError: string | null;

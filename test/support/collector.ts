@@ -48,6 +48,8 @@ export interface Collector {
   url: string;
   port: number;
   received: ReceivedMessage[];
+  /** Each accepted message with the bucket whose path it was POSTed to, in order. */
+  arrivals: Array<{ bucket: string; message: ReceivedMessage }>;
   rejected: Array<{ reason: string; path: string }>;
   /** Requests answered, whatever the mode. */
   requests: number;
@@ -74,6 +76,8 @@ export interface Collector {
 export interface CollectorOptions {
   token: string;
   bucket: string;
+  /** More bucket keys it takes messages for; a POST to any other bucket is refused. */
+  buckets?: string[];
   port?: number;
   /** Path prefix of the collector (api_endpoint may carry one). */
   prefix?: string;
@@ -106,11 +110,13 @@ async function listenOutsideEphemeralRange(listen: (port: number) => Promise<num
 export async function startCollector(opts: CollectorOptions): Promise<Collector> {
   let mode: CollectorMode = 'ok';
   const received: ReceivedMessage[] = [];
+  const arrivals: Collector['arrivals'] = [];
   const rejected: Collector['rejected'] = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   const rejectIds = new Set<string>();
   const stalled = new Set<http.ServerResponse>();
-  const expectedPath = `${opts.prefix ?? ''}/buckets/${encodeURIComponent(opts.bucket)}/messages`;
+  const bucketOfPath = new Map([opts.bucket, ...(opts.buckets ?? [])].map((b) => [`${opts.prefix ?? ''}/buckets/${encodeURIComponent(b)}/messages`, b]));
+  const expectedPath = [...bucketOfPath.keys()].join(' or ');
   let uuid = 0;
   let open = 0;
   let replyDelayMs = 0;
@@ -135,7 +141,8 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     }
     const path = req.url ?? '';
     if (req.method !== 'POST') return refuse(res, path, `method ${req.method}`);
-    if (path !== expectedPath) return refuse(res, path, `path ${path}, expected ${expectedPath}`);
+    const bucket = bucketOfPath.get(path);
+    if (bucket === undefined) return refuse(res, path, `path ${path}, expected ${expectedPath}`);
     if (req.headers.authorization !== `Bearer ${opts.token}`) {
       return reply(res, 401, { data: null, meta: {}, error: { status: 401, message: 'bad token' } });
     }
@@ -167,6 +174,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         return { status: 'error', uuid: null, unique_identifier: message.unique_identifier, warning: null, error: 'message rejected on purpose' };
       }
       received.push(message);
+      arrivals.push({ bucket, message });
       return { status: 'success', uuid: `uuid-${++uuid}`, unique_identifier: message.unique_identifier, warning: null, error: null };
     });
     const errors = results.filter((r) => r.status === 'error').length;
@@ -197,6 +205,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     url: `http://127.0.0.1:${port}${opts.prefix ?? ''}`,
     port,
     received,
+    arrivals,
     rejected,
     requests: 0,
     posts: [],

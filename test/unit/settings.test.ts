@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIELD_MESSAGES, mergeSettings, RUNSCOPE_DEFAULTS, type RunscopeSettings } from '../../electron/core/settings/schema.js';
+import { FIELD_MESSAGES, mergeSettings, parseBucketKey, RUNSCOPE_DEFAULTS, type RunscopeSettings } from '../../electron/core/settings/schema.js';
 
 const base: RunscopeSettings = { ...RUNSCOPE_DEFAULTS };
 
@@ -62,5 +62,14 @@ describe('Runscope settings', () => {
     expect(mergeSettings(current, { access_token: null })).toMatchObject({ ok: true, settings: { access_token: 'secret' } });
     expect(mergeSettings(current, { bucket: 'x' })).toMatchObject({ ok: true, settings: { access_token: 'secret' } });
     expect(mergeSettings(current, { access_token: '' })).toMatchObject({ ok: true, settings: { access_token: '' } });
+  });
+
+  it("checks a message's own bucket as the settings check theirs, and refuses an empty one", () => {
+    expect(parseBucketKey(' other ')).toEqual({ ok: true, bucket: 'other' });
+    expect(parseBucketKey('b'.repeat(200))).toEqual({ ok: true, bucket: 'b'.repeat(200) });
+    expect(parseBucketKey('b'.repeat(201))).toEqual({ ok: false, error: FIELD_MESSAGES.bucket });
+    expect(parseBucketKey('a\nb')).toEqual({ ok: false, error: 'bucket must not contain control characters' });
+    expect(parseBucketKey(42)).toEqual({ ok: false, error: FIELD_MESSAGES.bucket });
+    expect(parseBucketKey('  ')).toEqual({ ok: false, error: 'bucket must not be empty' });
   });
 });

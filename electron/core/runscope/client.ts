@@ -1,5 +1,6 @@
-// One POST of one message, or of several as a JSON array, to a Runscope-compatible
-// collector. Never throws: every attempt ends in outcomes the outbox records.
+// One POST of one message, or of several as a JSON array, to one bucket of a
+// Runscope-compatible collector. Never throws: every attempt ends in outcomes
+// the outbox records.
 import { Pool } from 'undici';
 import type { RunscopeSettings } from '../settings/schema.js';
 
@@ -16,6 +17,9 @@ export type AttemptResult =
  * messages one per POST instead.
  */
 export type BatchResult = { kind: 'results'; results: AttemptResult[] } | { kind: 'unbatched'; error: string; httpStatus: number | null };
+
+/** Buckets whose URL is kept; past this the cache starts again (rules name a few buckets, not thousands). */
+const URL_CACHE_MAX = 64;
 
 export function messagesUrl(apiEndpoint: string, bucket: string): URL {
   const base = new URL(apiEndpoint);
@@ -76,13 +80,14 @@ function batchResults(text: string, httpStatus: number, count: number): BatchRes
 export class RunscopeClient {
   private pool: Pool | null = null;
   private poolKey = '';
-  private url: { endpoint: string; bucket: string; url: URL } | null = null;
+  /** Each bucket's messages URL, for one api_endpoint (a POST goes to one bucket; a few buckets are in use at a time). */
+  private urls = { endpoint: '', byBucket: new Map<string, URL>() };
 
-  private urlFor(s: RunscopeSettings): URL {
-    if (this.url?.endpoint !== s.api_endpoint || this.url.bucket !== s.bucket) {
-      this.url = { endpoint: s.api_endpoint, bucket: s.bucket, url: messagesUrl(s.api_endpoint, s.bucket) };
-    }
-    return this.url.url;
+  private urlFor(s: RunscopeSettings, bucket: string): URL {
+    if (this.urls.endpoint !== s.api_endpoint || this.urls.byBucket.size >= URL_CACHE_MAX) this.urls = { endpoint: s.api_endpoint, byBucket: new Map() };
+    let url = this.urls.byBucket.get(bucket);
+    if (!url) this.urls.byBucket.set(bucket, (url = messagesUrl(s.api_endpoint, bucket)));
+    return url;
   }
 
   private poolFor(origin: string, s: RunscopeSettings): Pool {
@@ -103,17 +108,17 @@ export class RunscopeClient {
     return this.pool;
   }
 
-  /** POSTs one message as a JSON object (as Kong did). */
-  async send(body: string, s: RunscopeSettings): Promise<AttemptResult> {
-    const reply = await this.post(body, s);
+  /** POSTs one message as a JSON object (as Kong did) to `bucket`. */
+  async send(body: string, s: RunscopeSettings, bucket: string): Promise<AttemptResult> {
+    const reply = await this.post(body, s, bucket);
     if (reply.kind !== 'reply') return reply;
     return reply.status >= 200 && reply.status < 300 ? singleResult(reply.text, reply.status) : refusal(reply.status, reply.text);
   }
 
-  /** POSTs several messages as one JSON array. */
-  async sendBatch(bodies: string[], s: RunscopeSettings): Promise<BatchResult> {
+  /** POSTs several messages, all for `bucket`, as one JSON array. */
+  async sendBatch(bodies: string[], s: RunscopeSettings, bucket: string): Promise<BatchResult> {
     const all = (result: AttemptResult): BatchResult => ({ kind: 'results', results: bodies.map(() => result) });
-    const reply = await this.post(`[${bodies.join(',')}]`, s);
+    const reply = await this.post(`[${bodies.join(',')}]`, s, bucket);
     if (reply.kind !== 'reply') return all(reply);
     const { status, text } = reply;
     if (status >= 200 && status < 300) return batchResults(text, status, bodies.length);
@@ -122,8 +127,8 @@ export class RunscopeClient {
     return refused.kind === 'invalid' ? { kind: 'unbatched', error: refused.error, httpStatus: status } : all(refused);
   }
 
-  private async post(body: string, s: RunscopeSettings): Promise<{ kind: 'reply'; status: number; text: string } | Extract<AttemptResult, { kind: 'transient' }>> {
-    const url = this.urlFor(s);
+  private async post(body: string, s: RunscopeSettings, bucket: string): Promise<{ kind: 'reply'; status: number; text: string } | Extract<AttemptResult, { kind: 'transient' }>> {
+    const url = this.urlFor(s, bucket);
     try {
       // The pool's connect, headers and body timeouts bound each attempt (Kong's
       // `timeout` was a socket timeout too); no per-attempt AbortSignal needed.

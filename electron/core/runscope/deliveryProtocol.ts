@@ -13,6 +13,8 @@ import type { ExchangeState } from '../flow/state.js';
 export interface ForwardCopy {
   logBody: boolean;
   exchange: ExchangeState;
+  /** The bucket its message goes to (a rule's, a replay's); absent: the settings' bucket as it is at each attempt. */
+  bucket?: string;
 }
 
 export interface WorkerInit {

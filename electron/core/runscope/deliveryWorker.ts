@@ -10,6 +10,7 @@ import { RunscopeClient } from './client.js';
 import type { DeliveryStatus, ForwardCopy, FromWorker, ToWorker, WorkerInit } from './deliveryProtocol.js';
 import { Forwarder } from './forwarder.js';
 import { Outbox } from './outbox.js';
+import { OutboxSchemaError } from './outboxSchema.js';
 import { messageTextOf, storedFormOf } from './storedMessage.js';
 
 if (!parentPort) throw new Error('deliveryWorker.js runs as a worker thread');
@@ -28,14 +29,21 @@ if (process.platform === 'linux') {
   }
 }
 
-/** A data dir we cannot write must not stop the proxy: fall back to memory and say so. */
+/**
+ * A data dir we cannot write must not stop the proxy: fall back to memory and
+ * say so. A file of another outbox version is treated the same way: it is left
+ * as it is (it may hold messages not yet sent), and the user moves it aside or
+ * deletes it to have a durable outbox again.
+ */
 function openOutbox(): Outbox {
   const bound = { maxMessages: init.limits.outboxMaxMessages, maxBytes: init.limits.outboxMaxBytes };
   try {
     return new Outbox(init.outboxPath, bound);
   } catch (err) {
     const outbox = new Outbox(null, bound);
-    outbox.durabilityProblem = `outbox not durable: cannot open ${init.outboxPath} (${(err as Error).message}); messages are kept in memory only`;
+    const { message } = err as Error;
+    const why = err instanceof OutboxSchemaError ? `${message}; it is left as it is: move it aside or delete it` : message;
+    outbox.durabilityProblem = `outbox not durable: cannot open ${init.outboxPath} (${why}); messages are kept in memory only`;
     log(outbox.durabilityProblem);
     return outbox;
   }
@@ -95,7 +103,7 @@ function ackQueued(n: number): void {
 
 /** Exchange k of `copies` is number `first + k`. */
 function enqueue(copies: ForwardCopy[], first: number): void {
-  outbox.enqueueMany(copies.map((c) => [c.exchange.id, storedFormOf(c)] as const)).then(
+  outbox.enqueueMany(copies.map((c) => [c.exchange.id, storedFormOf(c), c.bucket ?? null] as const)).then(
     (results) => {
       results.forEach((result, k) => (result === 'queued' ? ackQueued(first + k) : acks.full.push(first + k)));
       schedulePost();

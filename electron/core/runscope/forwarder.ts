@@ -1,10 +1,11 @@
 // Drains the outbox into the collector in the background, several messages per
-// POST when several are due, and holds back while user traffic keeps the proxy
-// busy (up to the catch-up depth). A transient failure
+// POST when several are due for the same bucket, and holds back while user
+// traffic keeps the proxy busy (up to the catch-up depth). A transient failure
 // holds back the whole queue (one probe per backoff step) rather than letting
-// every queued message retry on its own timer.
+// every queued message retry on its own timer: every bucket is on the same
+// collector. A 401 or 403 pauses them all too, as the token is the same.
 import type { DeliverySummary } from '../api.js';
-import { forwardingEnabled, type RunscopeSettings } from '../settings/schema.js';
+import { forwardingEnabled, parseBucketKey, type RunscopeSettings } from '../settings/schema.js';
 import type { AttemptResult, RunscopeClient } from './client.js';
 import type { DueMessage, Outbox, Outcome } from './outbox.js';
 
@@ -58,6 +59,33 @@ export function batchesOf(messages: DueMessage[], perPost: number, maxPosts: num
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/**
+ * The due messages by the bucket each goes to (its own, or `defaultBucket`),
+ * each group in order and the groups in the order of their oldest message;
+ * a message whose own bucket is not a valid key is set apart with the reason.
+ */
+export function byBucket(due: DueMessage[], defaultBucket: string): { groups: Map<string, DueMessage[]>; refused: Array<[DueMessage, string]> } {
+  const groups = new Map<string, DueMessage[]>();
+  const refused: Array<[DueMessage, string]> = [];
+  const keys = new Map<string, ReturnType<typeof parseBucketKey>>();
+  for (const m of due) {
+    let bucket = defaultBucket;
+    if (m.bucket !== null) {
+      let key = keys.get(m.bucket);
+      if (!key) keys.set(m.bucket, (key = parseBucketKey(m.bucket)));
+      if (!key.ok) {
+        refused.push([m, `not sent: ${key.error} (${JSON.stringify(m.bucket.slice(0, 60))})`]);
+        continue;
+      }
+      bucket = key.bucket;
+    }
+    const group = groups.get(bucket);
+    if (group) group.push(m);
+    else groups.set(bucket, [m]);
+  }
+  return { groups, refused };
 }
 
 export class Forwarder {
@@ -120,17 +148,15 @@ export class Forwarder {
     const free = maxPosts - this.posts.size;
     if (free <= 0) return;
     const perPost = probing || this.unbatched ? 1 : BATCH_MAX_MESSAGES;
-    const due = this.rendered(this.opts.outbox.due(now, free * perPost, this.inFlight), now);
-    for (const batch of batchesOf(due, perPost, free)) {
-      for (const m of batch) this.inFlight.add(m.id);
-      const post: Promise<void> = this.attempt(batch, settings)
-        .catch(() => undefined)
-        .finally(() => {
-          for (const m of batch) this.inFlight.delete(m.id);
-          this.posts.delete(post);
-          this.kick();
-        });
-      this.posts.add(post);
+    const due = this.opts.outbox.due(now, free * perPost, this.inFlight);
+    // One POST goes to one bucket: each bucket's messages are batched apart,
+    // and one whose bucket is not valid fails alone.
+    const { groups, refused } = byBucket(due, settings.bucket);
+    for (const [m, error] of refused) this.fail(m, error, now);
+    for (const [bucket, messages] of groups) {
+      const batches = batchesOf(this.rendered(messages, now), perPost, maxPosts - this.posts.size);
+      for (const batch of batches) this.start(batch, bucket, settings);
+      if (this.posts.size >= maxPosts) break;
     }
     if (due.length === 0 && this.posts.size === 0) {
       const next = this.opts.outbox.nextAttemptAt();
@@ -138,10 +164,22 @@ export class Forwarder {
     }
   }
 
-  private async attempt(batch: DueMessage[], settings: RunscopeSettings): Promise<void> {
-    if (batch.length === 1) return this.settle(batch, [await this.opts.client.send(batch[0]!.body, settings)]);
-    const reply = await this.opts.client.sendBatch(batch.map((m) => m.body), settings);
-    if (reply.kind === 'results') return this.settle(batch, reply.results);
+  private start(batch: DueMessage[], bucket: string, settings: RunscopeSettings): void {
+    for (const m of batch) this.inFlight.add(m.id);
+    const post: Promise<void> = this.attempt(batch, bucket, settings)
+      .catch(() => undefined)
+      .finally(() => {
+        for (const m of batch) this.inFlight.delete(m.id);
+        this.posts.delete(post);
+        this.kick();
+      });
+    this.posts.add(post);
+  }
+
+  private async attempt(batch: DueMessage[], bucket: string, settings: RunscopeSettings): Promise<void> {
+    if (batch.length === 1) return this.settle(batch, bucket, [await this.opts.client.send(batch[0]!.body, settings, bucket)]);
+    const reply = await this.opts.client.sendBatch(batch.map((m) => m.body), settings, bucket);
+    if (reply.kind === 'results') return this.settle(batch, bucket, reply.results);
     // Nothing recorded: the messages are still queued and go one per POST from the next pump.
     this.unbatched = true;
     this.opts.log?.(`collector did not take ${batch.length} messages in one POST (${reply.error}); sending one message per POST until settings change`);
@@ -156,14 +194,32 @@ export class Forwarder {
         m.body = render(m.body);
         return true;
       } catch (err) {
-        void this.opts.outbox.record(m, { kind: 'failed', error: `message not built: ${(err as Error).message}`, httpStatus: null }, now).then((summary) => summary && this.opts.onDelivery(summary));
+        this.fail(m, `message not built: ${(err as Error).message}`, now);
         return false;
       }
     });
   }
 
-  /** Records the outcome of one POST: `results[i]` is the result for `batch[i]`. */
-  private async settle(batch: DueMessage[], results: AttemptResult[]): Promise<void> {
+  /**
+   * Fails a message that was not POSTed. It stays in flight until that is
+   * committed, so the next pump does not hand it out again; once committed, a
+   * pump takes the messages it may have kept out of this one. (If the write
+   * fails, the message waits for the next pump something else starts.)
+   */
+  private fail(m: DueMessage, error: string, now: number): void {
+    this.inFlight.add(m.id);
+    this.opts.outbox.record(m, { kind: 'failed', error, httpStatus: null }, now).then(
+      (summary) => {
+        this.inFlight.delete(m.id);
+        if (summary) this.opts.onDelivery(summary);
+        this.kick();
+      },
+      () => this.inFlight.delete(m.id),
+    );
+  }
+
+  /** Records the outcome of one POST to `bucket`: `results[i]` is the result for `batch[i]`. */
+  private async settle(batch: DueMessage[], bucket: string, results: AttemptResult[]): Promise<void> {
     const now = Date.now();
     const transient = results.some((r) => r.kind === 'transient');
     if (transient) {
@@ -179,7 +235,7 @@ export class Forwarder {
     const nextError = failed ? failed.error : null;
     const changedStatus = this.lastError !== nextError || authRejected;
     this.lastError = nextError;
-    const summaries = await Promise.all(batch.map((msg, i) => this.opts.outbox.record(msg, outcomeOf(msg, results[i]!, now), now)));
+    const summaries = await Promise.all(batch.map((msg, i) => this.opts.outbox.record(msg, { ...outcomeOf(msg, results[i]!, now), postedTo: bucket }, now)));
     for (const summary of summaries) if (summary) this.opts.onDelivery(summary);
     if (changedStatus) this.opts.onStatusChange();
   }

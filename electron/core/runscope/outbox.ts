@@ -14,55 +14,40 @@
 // message survives kill -9 of the process; a power cut can lose the last commits.
 import type { DeliveryRecord, DeliveryState, DeliverySummary } from '../api.js';
 import { Db } from '../sqliteDb.js';
+import { checkSchema, createSchema } from './outboxSchema.js';
 
 export type OutboxLimits = { maxMessages: number; maxBytes: number };
 
 export type EnqueueResult = 'queued' | 'full';
 
+/** A message to queue: its exchange, the stored text, and its own bucket (null or absent: the settings' bucket at each attempt). */
+export type NewMessage = readonly [exchangeId: string, body: string, bucket?: string | null];
+
 export interface DueMessage {
   id: number;
   exchangeId: string;
   body: string;
+  /** The message's own bucket; null: the settings' bucket. */
+  bucket: string | null;
   attempts: number;
   createdAt: number;
 }
 
-export type Outcome =
+/** How an attempt ended; `postedTo` is the bucket it was POSTed to (absent when nothing was POSTed). */
+export type Outcome = { postedTo?: string } & (
   | { kind: 'sent'; httpStatus: number; uuid: string | null }
   | { kind: 'retry'; error: string; httpStatus: number | null; nextAttemptAt: number }
-  | { kind: 'failed'; error: string; httpStatus: number | null };
+  | { kind: 'failed'; error: string; httpStatus: number | null }
+);
 
 const COMMIT_DELAY_MS = 20;
 const COMMIT_MAX_MESSAGES = 256;
 /** When sent messages must make room, this share of the bound is freed beyond need, so the next messages fit without a DELETE each. */
 const TRIM_AHEAD = 0.01;
 
-// Bodies are stored as BLOBs of UTF-8: a Buffer is copied into SQLite's WASM
-// heap in one go, a string character by character.
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS messages (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  exchange_id TEXT NOT NULL UNIQUE,
-  body BLOB NOT NULL,
-  bytes INTEGER NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT,
-  http_status INTEGER,
-  runscope_uuid TEXT,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
--- due(): waiting messages in id order, with their next attempt.
-CREATE INDEX IF NOT EXISTS messages_waiting ON messages(id, next_attempt_at) WHERE state IN ('queued','retrying');
--- list(limit, state), trimming the oldest of a state, countByState().
-CREATE INDEX IF NOT EXISTS messages_state ON messages(state, id);
-`;
-
 const WAITING = "state IN ('queued','retrying')";
 /** The columns of a DeliverySummary, named as it names them. */
-const SUMMARY = `exchange_id AS exchangeId, state, attempts, last_error AS lastError, http_status AS httpStatus,
+const SUMMARY = `exchange_id AS exchangeId, bucket, posted_to AS postedTo, state, attempts, last_error AS lastError, http_status AS httpStatus,
   runscope_uuid AS runscopeUuid, created_at AS createdAt, updated_at AS updatedAt`;
 
 const text = (body: Uint8Array) => Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
@@ -95,8 +80,10 @@ export class Outbox {
     this.db = new Db(path);
     try {
       // Exclusive locking lets WAL work without shared memory (which the WASM VFS lacks).
-      this.db.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
-      this.db.exec(SCHEMA);
+      this.db.exec('PRAGMA locking_mode=EXCLUSIVE;');
+      checkSchema(this.db);
+      this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
+      createSchema(this.db);
       this.totals = this.db.get(`SELECT COUNT(*) AS messages, COALESCE(SUM(bytes), 0) AS bytes, COALESCE(SUM(${WAITING}), 0) AS waiting FROM messages`) as unknown as Totals;
     } catch (err) {
       this.db.close();
@@ -113,8 +100,8 @@ export class Outbox {
   }
 
   /** Resolves once the message is committed ('full' if the bound refused it). */
-  async enqueue(exchangeId: string, body: string, now = Date.now()): Promise<EnqueueResult> {
-    const [result] = await this.enqueueMany([[exchangeId, body]], now);
+  async enqueue(exchangeId: string, body: string, bucket: string | null = null, now = Date.now()): Promise<EnqueueResult> {
+    const [result] = await this.enqueueMany([[exchangeId, body, bucket]], now);
     return result!;
   }
 
@@ -122,10 +109,10 @@ export class Outbox {
    * Resolves once the messages are committed, with each one's result in order:
    * one pending write for the lot. An exchange already stored is 'queued', left as it is.
    */
-  enqueueMany(messages: ReadonlyArray<readonly [exchangeId: string, body: string]>, now = Date.now()): Promise<EnqueueResult[]> {
+  enqueueMany(messages: ReadonlyArray<NewMessage>, now = Date.now()): Promise<EnqueueResult[]> {
     return this.write((totals) => {
       const results: EnqueueResult[] = [];
-      for (const [exchangeId, body] of messages) {
+      for (const [exchangeId, body, bucket = null] of messages) {
         if (this.db.get('SELECT 1 FROM messages WHERE exchange_id = ?', [exchangeId])) {
           results.push('queued');
           continue;
@@ -135,7 +122,7 @@ export class Outbox {
           results.push('full');
           continue;
         }
-        this.db.run("INSERT INTO messages (exchange_id, body, bytes, state, created_at, updated_at) VALUES (?, ?, ?, 'queued', ?, ?)", [exchangeId, bytes, bytes.length, now, now]);
+        this.db.run("INSERT INTO messages (exchange_id, body, bytes, bucket, state, created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)", [exchangeId, bytes, bytes.length, bucket, now, now]);
         totals.messages++;
         totals.bytes += bytes.length;
         totals.waiting++;
@@ -148,7 +135,7 @@ export class Outbox {
   /** Messages due for an attempt, oldest first, excluding ids already in flight. */
   due(now: number, limit: number, inFlight: Set<number>): DueMessage[] {
     const rows = this.db.all(
-      `SELECT id, exchange_id AS exchangeId, body, attempts, created_at AS createdAt FROM messages INDEXED BY messages_waiting
+      `SELECT id, exchange_id AS exchangeId, body, bucket, attempts, created_at AS createdAt FROM messages INDEXED BY messages_waiting
         WHERE ${WAITING} AND next_attempt_at <= ? AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`,
       [now, JSON.stringify([...inFlight]), limit],
     ) as unknown as Array<Omit<DueMessage, 'body'> & { body: Uint8Array }>;
@@ -173,9 +160,9 @@ export class Outbox {
     const uuid = outcome.kind === 'sent' ? outcome.uuid : null;
     return this.write((totals) => {
       const row = this.db.get(
-        `UPDATE messages SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?, http_status = ?, runscope_uuid = ?, updated_at = ?
-          WHERE id = ? AND ${WAITING} RETURNING ${SUMMARY}`,
-        [state, nextAttemptAt, lastError, outcome.httpStatus, uuid, now, message.id],
+        `UPDATE messages SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?, http_status = ?, runscope_uuid = ?,
+          posted_to = COALESCE(?, posted_to), updated_at = ? WHERE id = ? AND ${WAITING} RETURNING ${SUMMARY}`,
+        [state, nextAttemptAt, lastError, outcome.httpStatus, uuid, outcome.postedTo ?? null, now, message.id],
       ) as DeliverySummary | null;
       if (row && state !== 'retrying') totals.waiting--;
       return row;

@@ -9,8 +9,9 @@ import { fromState } from '../flow/state.js';
 import type { ForwardCopy } from './deliveryProtocol.js';
 import { toRunscopeMessage } from './message.js';
 
+/** The bucket is not part of it: the outbox keeps that in its own column. */
 export function storedFormOf(copy: ForwardCopy): string {
-  return JSON.stringify(copy);
+  return JSON.stringify({ logBody: copy.logBody, exchange: copy.exchange });
 }
 
 /** The Runscope message JSON for what the outbox holds. */

@@ -50,9 +50,12 @@ const ms = (field: 'timeout' | 'keepalive') =>
 
 const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 
+/** A bucket key: the settings' rule, which a message's own bucket (a rule's, a replay's) follows too. */
+const bucketKey = z.string({ error: FIELD_MESSAGES.bucket }).trim().max(200, { error: FIELD_MESSAGES.bucket }).refine(noControlChars, { error: 'bucket must not contain control characters' });
+
 export const runscopeSettingsSchema = z
   .object({
-    bucket: z.string({ error: FIELD_MESSAGES.bucket }).trim().max(200, { error: FIELD_MESSAGES.bucket }).refine(noControlChars, { error: 'bucket must not contain control characters' }),
+    bucket: bucketKey,
     access_token: z.string({ error: FIELD_MESSAGES.access_token }).trim().max(4096, { error: FIELD_MESSAGES.access_token }).refine(noControlChars, { error: 'access_token must not contain control characters' }),
     log_body: z.boolean({ error: FIELD_MESSAGES.log_body }),
     api_endpoint: z.string({ error: FIELD_MESSAGES.api_endpoint }).trim().refine(isHttpUrl, { error: FIELD_MESSAGES.api_endpoint }),
@@ -95,6 +98,18 @@ export function mergeSettings(
   }
   if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors };
   return { ok: true, settings: parsed.data };
+}
+
+/**
+ * A message's own bucket, checked as the settings' bucket is and trimmed the
+ * same way; unlike the settings' one it may not be empty, since empty there
+ * means "forwarding off", not a bucket.
+ */
+export function parseBucketKey(value: unknown): { ok: true; bucket: string } | { ok: false; error: string } {
+  const parsed = bucketKey.safeParse(value);
+  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? FIELD_MESSAGES.bucket };
+  if (parsed.data === '') return { ok: false, error: 'bucket must not be empty' };
+  return { ok: true, bucket: parsed.data };
 }
 
 export function forwardingEnabled(s: RunscopeSettings): boolean {

@@ -1,12 +1,14 @@
 import { useMemo } from 'react';
 import { core, traffic } from '../core';
-import { newestDeliveries, useDeliveries } from '../stores/deliveryStore';
+import { bucketShown, newestDeliveries, useDeliveries } from '../stores/deliveryStore';
+import { useSettings } from '../stores/settingsStore';
 
 const SHOWN = 500;
 
 export function DeliveriesView() {
   const byExchange = useDeliveries((s) => s.byExchange);
   const version = useDeliveries((s) => s.version);
+  const settingsBucket = useSettings((s) => s.saved?.bucket ?? null);
   // byExchange changes in place; version says when it did.
   const list = useMemo(() => newestDeliveries(byExchange.values(), SHOWN), [byExchange, version]);
   return (
@@ -17,6 +19,7 @@ export function DeliveriesView() {
           <tr>
             <th>Exchange</th>
             <th>State</th>
+            <th>Bucket</th>
             <th>Attempts</th>
             <th>HTTP status</th>
             <th>Runscope uuid</th>
@@ -32,6 +35,7 @@ export function DeliveriesView() {
               <tr key={d.exchangeId}>
                 <td>{row ? `${row.method} ${row.url}` : d.exchangeId}</td>
                 <td className={`d-${d.state}`}>{d.state}</td>
+                <td>{bucketShown(d, settingsBucket)}</td>
                 <td>{d.attempts}</td>
                 <td>{d.httpStatus ?? '-'}</td>
                 <td>{d.runscopeUuid ?? '-'}</td>

@@ -2,10 +2,12 @@
 import { useEffect, useState } from 'react';
 import type { DeliveryRecord } from '../../../electron/core/api';
 import { core } from '../core';
-import { useDeliveries } from '../stores/deliveryStore';
+import { bucketShown, useDeliveries } from '../stores/deliveryStore';
+import { useSettings } from '../stores/settingsStore';
 
 export function RunscopePanel({ exchangeId }: { exchangeId: string }) {
   const summary = useDeliveries((s) => s.byExchange.get(exchangeId));
+  const settingsBucket = useSettings((s) => s.saved?.bucket ?? null);
   const [record, setRecord] = useState<DeliveryRecord | null | undefined>(undefined);
   const [retryError, setRetryError] = useState<string | null>(null);
   useEffect(() => {
@@ -37,6 +39,8 @@ export function RunscopePanel({ exchangeId }: { exchangeId: string }) {
       <dl className="delivery">
         <dt>State</dt>
         <dd data-testid="delivery-state" className={`d-${record.state}`}>{record.state}</dd>
+        <dt>Bucket</dt>
+        <dd data-testid="delivery-bucket">{bucketShown(record, settingsBucket)}</dd>
         <dt>Attempts</dt>
         <dd>{record.attempts}</dd>
         <dt>HTTP status</dt>

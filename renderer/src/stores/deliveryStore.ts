@@ -50,3 +50,14 @@ export function newestDeliveries(all: Iterable<DeliverySummary>, limit: number):
   }
   return kept.slice(-limit).reverse();
 }
+
+/**
+ * The bucket to show for a message: where it went once settled; while it waits,
+ * where it goes next, which for one without its own bucket is whatever the
+ * settings' bucket is by then (`settingsBucket`, null when not known).
+ */
+export function bucketShown(d: Pick<DeliverySummary, 'state' | 'bucket' | 'postedTo'>, settingsBucket: string | null): string {
+  if ((d.state === 'sent' || d.state === 'failed') && d.postedTo !== null) return d.postedTo;
+  if (d.bucket !== null) return d.bucket;
+  return settingsBucket ? `${settingsBucket} (settings)` : 'the settings bucket';
+}

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CoreEvent } from '../../../electron/core/api.js';
 import { createEventPump, mergeMatches, type EventSinks } from '../../../renderer/src/stores/eventPump.js';
 import type { LiveEvent } from '../../../renderer/src/stores/liveCount.js';
-import { newestDeliveries, useDeliveries } from '../../../renderer/src/stores/deliveryStore.js';
+import { bucketShown, newestDeliveries, useDeliveries } from '../../../renderer/src/stores/deliveryStore.js';
 import { useSettings } from '../../../renderer/src/stores/settingsStore.js';
 import { summary as row } from './rows.js';
 
@@ -13,7 +13,7 @@ beforeEach(() => {
 
 describe('delivery store', () => {
   it('updates 100k deliveries in place, one version bump per batch', () => {
-    const d = (id: string, state: 'queued' | 'sent') => ({ exchangeId: id, state, attempts: 1, lastError: null, httpStatus: null, runscopeUuid: null, createdAt: 0, updatedAt: 0 });
+    const d = (id: string, state: 'queued' | 'sent') => ({ exchangeId: id, bucket: null, postedTo: null, state, attempts: 1, lastError: null, httpStatus: null, runscopeUuid: null, createdAt: 0, updatedAt: 0 });
     useDeliveries.getState().load(Array.from({ length: 100_000 }, (_, i) => d(`r${i}`, 'queued')));
     const { byExchange, version } = useDeliveries.getState();
     let notified = 0;
@@ -27,8 +27,16 @@ describe('delivery store', () => {
     expect(byExchange.size).toBe(100_000);
   });
 
+  it('shows where a settled message went, and where a waiting one goes next', () => {
+    expect(bucketShown({ state: 'sent', bucket: null, postedTo: 'old-default' }, 'new-default')).toBe('old-default');
+    expect(bucketShown({ state: 'failed', bucket: 'a\nb', postedTo: null }, 'main')).toBe('a\nb');
+    expect(bucketShown({ state: 'retrying', bucket: null, postedTo: 'old-default' }, 'new-default')).toBe('new-default (settings)');
+    expect(bucketShown({ state: 'queued', bucket: 'other', postedTo: null }, 'main')).toBe('other');
+    expect(bucketShown({ state: 'queued', bucket: null, postedTo: null }, null)).toBe('the settings bucket');
+  });
+
   it('picks the newest deliveries, newest first, without sorting them all', () => {
-    const at = (createdAt: number) => ({ exchangeId: `e${createdAt}`, state: 'sent' as const, attempts: 1, lastError: null, httpStatus: 201, runscopeUuid: null, createdAt, updatedAt: createdAt });
+    const at = (createdAt: number) => ({ exchangeId: `e${createdAt}`, bucket: null, postedTo: null, state: 'sent' as const, attempts: 1, lastError: null, httpStatus: 201, runscopeUuid: null, createdAt, updatedAt: createdAt });
     const shuffled = Array.from({ length: 2000 }, (_, i) => at((i * 7919) % 2000));
     expect(newestDeliveries(shuffled, 3).map((d) => d.createdAt)).toEqual([1999, 1998, 1997]);
     expect(newestDeliveries(shuffled.slice(0, 2), 5)).toHaveLength(2);
@@ -60,7 +68,7 @@ describe('event pump', () => {
     const pump = createEventPump(sinks(log, seen), (cb) => frames.push(cb));
     pump([{ type: 'exchanges', added: [row('1')], updated: [], matches: { 'method=GET': [] } }]);
     pump([{ type: 'exchanges', added: [], updated: [row('1')], matches: { 'method=GET': ['1'], 'status=200': [] } }]);
-    pump([{ type: 'deliveries', records: [{ exchangeId: '1', state: 'sent', attempts: 1, lastError: null, httpStatus: 201, runscopeUuid: 'u', createdAt: 0, updatedAt: 0 }] }]);
+    pump([{ type: 'deliveries', records: [{ exchangeId: '1', bucket: null, postedTo: null, state: 'sent', attempts: 1, lastError: null, httpStatus: 201, runscopeUuid: 'u', createdAt: 0, updatedAt: 0 }] }]);
     pump([{ type: 'sessions', sessions: [] }]);
     expect(frames.length).toBe(1);
     expect(log).toEqual([]);

@@ -79,6 +79,7 @@ export function forwardAddon(opts: ForwardOptions): Addon {
     },
     requestHeaders: () => load.exchangeStarted(),
     done(ex, wait) {
+      // A rule's skip: stored and reported as any exchange, with no message and no delivery state.
       if (!forwardingEnabled(settings) || ex.meta[FORWARD_SKIP_META] === true) return;
       ex.meta[DELIVERY_META] = 'queued';
       unreported.set(ex.id, []);
