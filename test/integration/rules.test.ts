@@ -1,6 +1,6 @@
 // Rules over the real proxy, store and delivery, against the strict collector:
 // mock, no-record, delay, no-forward, redact (forward and everywhere), the
-// default credential redaction, alerts, rule order, and saving rules.
+// default credential redaction, bucket, alerts, rule order, and saving rules.
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ const RULES: RuleInput[] = [
   { name: 'quiet health', match: 'path=/status query*=code=299', action: { type: 'no-record' } },
   { name: 'slow', match: 'query*=slow=1', action: { type: 'delay', ms: 300 } },
   { name: 'private', match: 'query*=private=1', action: { type: 'no-forward' } },
+  { name: 'staging bucket', match: 'query*=staging=1', action: { type: 'bucket', bucket: 'staging' } },
   { name: 'forward redaction', match: 'query*=token=', action: { type: 'redact', query: ['token'], json: ['password'] } },
   { name: 'everywhere', match: 'query*=pii=1', action: { type: 'redact', headers: ['x-ssn'], json: ['$.user.ssn'], where: 'everywhere' } },
   { name: '5xx', match: 'status>=500', action: { type: 'alert', perSecond: 1 } },
@@ -58,7 +59,7 @@ async function forwardedAfter(): Promise<void> {
 
 beforeAll(async () => {
   upstream = await startUpstream();
-  collector = await startCollector({ token: TOKEN, bucket: 'rules' });
+  collector = await startCollector({ token: TOKEN, bucket: 'rules', buckets: ['staging'] });
   const checked = validateRules(RULES);
   if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
   app = await startApp({
@@ -127,6 +128,18 @@ describe('rules', () => {
     await forwardedAfter();
     expect(collector.received.find((m) => m.unique_identifier === s.id)).toBeUndefined();
     expect((await app.service.handlers.getExchange({ id: s.id }))?.meta['forward.skip']).toBe(true);
+  });
+
+  it('bucket: a matching exchange goes to that bucket, others to the default one', async () => {
+    const staged = `${upstream.httpUrl}/json?staging=1`;
+    const plain = `${upstream.httpUrl}/json?staging=0`;
+    await viaProxy(app.proxyUrl, staged);
+    await viaProxy(app.proxyUrl, plain);
+    const [a, b] = [await recordedFor(staged), await recordedFor(plain)];
+    await messageFor(a.id);
+    await messageFor(b.id);
+    const bucketOf = (id: string) => collector.arrivals.find((x) => x.message.unique_identifier === id)?.bucket;
+    expect([bucketOf(a.id), bucketOf(b.id)]).toEqual(['staging', 'rules']);
   });
 
   it('a mock ends the matching: rules after it do not apply to the mocked exchange', async () => {
