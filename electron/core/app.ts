@@ -19,6 +19,7 @@ import type { Addon } from './pipeline/addon.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { loadOrCreateCa } from './proxy/ca.js';
 import { startProxy } from './proxy/proxy.js';
+import type { PassthroughPredicate } from './proxy/tunnel.js';
 import { CAPTURE_DEFAULTS, captureLimitsSchema, type CaptureLimits } from './settings/captureLimits.js';
 import { forwardingEnabled, mergeSettings, type RunscopeSettings } from './settings/schema.js';
 import { fileSecretStore, type SecretStore } from './settings/secretStore.js';
@@ -43,6 +44,8 @@ export interface StartAppOptions {
   sessionStore?: boolean;
   /** Steps that remove secrets from what is forwarded, before it is durable. */
   redactions?: Redaction[];
+  /** Which CONNECTs pass through undecrypted from the first one on (see App.setPassthrough). */
+  passthrough?: PassthroughPredicate;
   log?: (line: string) => void;
 }
 
@@ -54,6 +57,13 @@ export interface App {
   /** An exchange finished and, when forwarding, its message is on disk. */
   onExchange(listener: (s: ExchangeSummary) => void): void;
   onDelivery(listener: (d: DeliverySummary) => void): void;
+  /**
+   * The passthrough seam (for the rules addon): from the next CONNECT on, a
+   * host:port `predicate` names (it returns the rule's name) goes to the host
+   * undecrypted and is recorded as one exchange of kind `tunnel`; null, or a
+   * null answer, intercepts as usual. Tunnels already open stay as they are.
+   */
+  setPassthrough(predicate: PassthroughPredicate | null): void;
   stop(): Promise<void>;
 }
 
@@ -92,6 +102,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   const exchangeListeners: Array<(s: ExchangeSummary) => void> = [];
   const deliveryListeners: Array<(d: DeliverySummary) => void> = [];
   let proxyUrl = '';
+  let passthrough = opts.passthrough ?? null;
 
   const pipeline = new Pipeline([
     ...(opts.addons ?? []),
@@ -137,6 +148,8 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       upstreamTimeout: limits.upstreamTimeout,
       clientHeadersTimeout: limits.clientHeadersTimeout,
       insecureUpstreamHosts: limits.insecureUpstreamHosts,
+      // Read per CONNECT, so setPassthrough takes effect at once.
+      passthrough: (host, port) => passthrough?.(host, port) ?? null,
       hooks: pipeline,
       log,
     });
@@ -193,6 +206,9 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     forwarding: () => forwardingEnabled(settings),
     onExchange: (l) => exchangeListeners.push(l),
     onDelivery: (l) => deliveryListeners.push(l),
+    setPassthrough: (predicate) => {
+      passthrough = predicate;
+    },
     stop: () =>
       (stopping ??= (async () => {
         await control.close();
