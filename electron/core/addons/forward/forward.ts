@@ -79,7 +79,8 @@ export function forwardAddon(opts: ForwardOptions): Addon {
     },
     requestHeaders: () => load.exchangeStarted(),
     done(ex, wait) {
-      if (!forwardingEnabled(settings)) return;
+      // A tunnel carried no HTTP exchange the proxy read: there is nothing to send. It is stored and shown only.
+      if (ex.kind === 'tunnel' || !forwardingEnabled(settings)) return;
       ex.meta[DELIVERY_META] = 'queued';
       unreported.set(ex.id, []);
       channel.enqueue(forwardCopy(ex, settings.log_body, redactions), { ex, release: wait() });
