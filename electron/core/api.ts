@@ -8,6 +8,16 @@ export type DeliveryState = 'queued' | 'sent' | 'retrying' | 'failed';
 /** How far the proxied exchange itself got: response still coming, done, or broken off. */
 export type ExchangeProgress = 'pending' | 'complete' | 'failed';
 export type HeaderPair = [name: string, value: string];
+/** `http`: a request and response the proxy read. `tunnel`: a CONNECT passed through untouched (TLS not decrypted). */
+export type ExchangeKind = 'http' | 'tunnel';
+
+/** A passthrough tunnel: its port, the bytes carried each way (up: client to host), and the rule that asked for it. */
+export interface TunnelInfo {
+  port: number;
+  bytesUp: number;
+  bytesDown: number;
+  rule: string;
+}
 
 export interface BodyView {
   /** Captured bytes, base64-encoded (at most the per-body cap). */
@@ -19,6 +29,9 @@ export interface BodyView {
 
 export interface ExchangeSummary {
   id: string;
+  kind: ExchangeKind;
+  /** A tunnel's port, bytes and rule; null for an http exchange (whose requestBytes/responseBytes are body sizes). */
+  tunnel: TunnelInfo | null;
   /** Unix epoch milliseconds when the request started. */
   startedAt: number;
   method: string;

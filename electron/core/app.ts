@@ -22,6 +22,7 @@ import type { Rule } from './rules/ruleSchema.js';
 import { RulesStorage } from './rules/rulesStorage.js';
 import { loadOrCreateCa } from './proxy/ca.js';
 import { startProxy } from './proxy/proxy.js';
+import type { PassthroughPredicate } from './proxy/tunnel.js';
 import { CAPTURE_DEFAULTS, captureLimitsSchema, type CaptureLimits } from './settings/captureLimits.js';
 import { forwardingEnabled, mergeSettings, type RunscopeSettings } from './settings/schema.js';
 import { fileSecretStore, type SecretStore } from './settings/secretStore.js';
@@ -48,6 +49,8 @@ export interface StartAppOptions {
   redactions?: Redaction[];
   /** --rules FILE: these rules for the run instead of the saved ones. */
   rules?: { rules: Rule[]; file: string } | null;
+  /** Which CONNECTs pass through undecrypted; without it, the rules' passthrough rules decide (see App.setPassthrough). */
+  passthrough?: PassthroughPredicate;
   log?: (line: string) => void;
 }
 
@@ -61,6 +64,13 @@ export interface App {
   onDelivery(listener: (d: DeliverySummary) => void): void;
   /** An alert rule matched (rate-limited per rule). */
   onAlert(listener: (a: RuleAlert) => void): void;
+  /**
+   * The passthrough seam (tests; the rules addon decides otherwise): from the next CONNECT on, a
+   * host:port `predicate` names (it returns the rule's name) goes to the host
+   * undecrypted and is recorded as one exchange of kind `tunnel`; null, or a
+   * null answer, intercepts as usual. Tunnels already open stay as they are.
+   */
+  setPassthrough(predicate: PassthroughPredicate | null): void;
   stop(): Promise<void>;
 }
 
@@ -102,6 +112,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   // First: its request rules decide before anyone records, its redactions come before any copy is kept.
   const rules = rulesAddon({ storage: new RulesStorage(opts.dataDir), override: opts.rules ?? null, onAlert: (a) => alertListeners.forEach((l) => l(a)) });
   let proxyUrl = '';
+  let passthrough: PassthroughPredicate | null = opts.passthrough ?? ((host, port) => rules.passthroughFor(host, port));
 
   const pipeline = new Pipeline([
     ...(opts.addons ?? []),
@@ -148,6 +159,8 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       upstreamTimeout: limits.upstreamTimeout,
       clientHeadersTimeout: limits.clientHeadersTimeout,
       insecureUpstreamHosts: limits.insecureUpstreamHosts,
+      // Read per CONNECT, so setPassthrough takes effect at once.
+      passthrough: (host, port) => passthrough?.(host, port) ?? null,
       hooks: pipeline,
       log,
     });
@@ -205,6 +218,9 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     onExchange: (l) => exchangeListeners.push(l),
     onDelivery: (l) => deliveryListeners.push(l),
     onAlert: (l) => alertListeners.push(l),
+    setPassthrough: (predicate) => {
+      passthrough = predicate;
+    },
     stop: () =>
       (stopping ??= (async () => {
         await control.close();

@@ -4,7 +4,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import type { ExchangeDetail } from '../core/api.js';
 import { STATE_VERSION, type ExchangeState } from '../core/flow/state.js';
-import { harEntry, toHar } from '../core/har/export.js';
+import { harEntry, inHar, toHar } from '../core/har/export.js';
 
 /** The document up to its entry list, as the core's harText writes it: both ways give the same bytes. */
 const HEAD = JSON.stringify(toHar([])).slice(0, -'[]}}'.length);
@@ -29,12 +29,13 @@ export async function writePrivateFile(path: string, parts: Parts): Promise<void
   await rename(tmp, path);
 }
 
-/** Writes the HAR 1.2 of the states to `path`; resolves to how many entries it holds. */
+/** Writes the HAR 1.2 of the states to `path` (tunnels left out, see inHar); resolves to how many entries it holds. */
 export async function writeHarFile(path: string, states: Iterable<ExchangeState> | AsyncIterable<ExchangeState>): Promise<number> {
   let count = 0;
   async function* chunks(): AsyncGenerator<string> {
     let pending = `${HEAD}[`;
     for await (const s of states) {
+      if (!inHar(s)) continue;
       pending += `${count++ === 0 ? '' : ','}${JSON.stringify(harEntry(s))}`;
       if (pending.length >= CHUNK_CHARS) {
         yield pending;
@@ -52,10 +53,11 @@ export function stateOfDetail(d: ExchangeDetail): ExchangeState {
   return {
     v: STATE_VERSION,
     id: d.id,
-    kind: 'http',
+    kind: d.kind,
     origin: 'proxy',
     request: { method: d.method, url: d.url, httpVersion: d.httpVersion, headers: d.request.headers, body: d.request.body },
     response: d.response,
+    tunnel: d.tunnel,
     error: d.error,
     timings: d.timings,
     meta: d.meta,

@@ -19,6 +19,8 @@ const mockFile = join(dir, 'mock.json');
 writeFileSync(mockFile, '{"from":"file"}');
 
 const RULES: RuleInput[] = [
+  // The HTTPS upstream is https://localhost:PORT: "don't touch my bank".
+  { name: 'bank', match: 'host=localhost port>1024', action: { type: 'passthrough' } },
   { name: 'fake api', match: 'host=api.invalid path^=/users', action: { type: 'mock', status: 201, headers: { 'content-type': 'application/json', 'x-mocked': 'yes' }, body: '{"users":[]}' } },
   { name: 'file mock', match: 'host=files.invalid', action: { type: 'mock', file: mockFile } },
   { name: 'missing file', match: 'host=gone.invalid', action: { type: 'mock', file: join(dir, 'nope.json') } },
@@ -92,6 +94,18 @@ describe('rules', () => {
     const detail = await app.service.handlers.getExchange({ id: s.id });
     expect(detail?.meta).toMatchObject({ 'rule.mock': 'fake api', rules: 'fake api' });
     expect((await messageFor(s.id)).response).toMatchObject({ status: 201, body: '{"users":[]}' });
+  });
+
+  it("passthrough: the upstream's own certificate reaches the client, and one tunnel exchange is recorded", async () => {
+    // The client trusts the upstream's CA only: an intercepted connection (our CA) would fail.
+    const res = await viaProxy(app.proxyUrl, `${upstream.httpsUrl}/json?bank=1`, { ca: upstream.caPem });
+    expect(res.status).toBe(200);
+    const host = new URL(upstream.httpsUrl).host;
+    const s = await until('tunnel recorded', () => recorded.find((x) => x.kind === 'tunnel' && x.url.includes(host)));
+    expect(s.tunnel).toMatchObject({ rule: 'bank', port: Number(new URL(upstream.httpsUrl).port) });
+    expect(s.tunnel!.bytesUp).toBeGreaterThan(0);
+    expect(s.tunnel!.bytesDown).toBeGreaterThan(0);
+    expect((await app.service.handlers.getExchange({ id: s.id }))?.meta.rules).toBe('bank');
   });
 
   it('mock from a file; a missing file answers 502 naming the rule, and the exchange records why', async () => {

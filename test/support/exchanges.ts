@@ -43,6 +43,7 @@ export function exchange(p: ExchangeParts = {}): Exchange {
       status === null
         ? null
         : { status, reason: p.reason ?? 'OK', headers: packPairs(p.resHeaders ?? [['Content-Type', 'text/plain']]), body: p.resBody ?? new CapturedBody(10) },
+    tunnel: null,
     error: p.error ?? null,
     timings: {
       startedAt: p.startedAt ?? 1_700_000_000_123.456,
@@ -51,6 +52,27 @@ export function exchange(p: ExchangeParts = {}): Exchange {
     },
     meta: p.meta ?? {},
   };
+}
+
+/** A passthrough tunnel as the proxy records it: CONNECT, the proxy's 200 (or its error answer), bytes each way. */
+export function tunnelExchange(p: { id?: string; host?: string; port?: number; bytesUp?: number; bytesDown?: number; rule?: string; error?: string | null } = {}): Exchange {
+  const host = p.host ?? 'bank.test';
+  const port = p.port ?? 443;
+  const url = new URL(`https://${host}:${port}/`).href;
+  const failed = p.error !== undefined && p.error !== null;
+  const ex = exchange({
+    id: p.id ?? 'tunnel-1',
+    method: 'CONNECT',
+    url,
+    reqHeaders: [['Host', `${host}:${port}`]],
+    reqBody: new CapturedBody(0),
+    status: failed ? 502 : 200,
+    reason: failed ? 'Bad Gateway' : 'Connection established',
+    resHeaders: [],
+    resBody: new CapturedBody(0),
+    error: p.error ?? null,
+  });
+  return { ...ex, kind: 'tunnel', tunnel: { port, bytesUp: p.bytesUp ?? 517, bytesDown: p.bytesDown ?? 4096, rule: p.rule ?? 'my bank' } };
 }
 
 /** A small ended GET, timed now. */

@@ -4,7 +4,7 @@ import type { CoreEvent, ExchangeSummary, Status } from '../../electron/core/api
 import { EventBatcher } from '../../electron/core/eventBatcher.js';
 
 const summary = (id: string, state: ExchangeSummary['state']): ExchangeSummary => ({
-  id, startedAt: 1, method: 'GET', url: `http://h/${id}`, host: 'h', status: null, state, error: null, responseBytes: 0, durationMs: null, delivery: null,
+  id, kind: 'http', tunnel: null, startedAt: 1, method: 'GET', url: `http://h/${id}`, host: 'h', status: null, state, error: null, responseBytes: 0, durationMs: null, delivery: null,
   path: `/${id}`, contentType: null, requestBytes: 0, httpVersion: '1.1',
 });
 

@@ -5,7 +5,8 @@ import { forwardCopy } from '../../electron/core/addons/forward/forwardCopy.js';
 import { CapturedBody } from '../../electron/core/flow/body.js';
 import type { Exchange } from '../../electron/core/flow/exchange.js';
 import { fromState, STATE_VERSION, toState, type ExchangeState } from '../../electron/core/flow/state.js';
-import { body, exchange, exchangeFields } from '../support/exchanges.js';
+import { detailOf, summaryOf } from '../../electron/core/flow/views.js';
+import { body, exchange, exchangeFields, tunnelExchange } from '../support/exchanges.js';
 
 const roundTrip = (ex: Exchange) => fromState(JSON.parse(JSON.stringify(toState(ex))) as ExchangeState);
 
@@ -31,6 +32,8 @@ const cases: Array<[string, Exchange]> = [
   ['a failed exchange without a response', exchange({ status: null, responseStartedAt: null, error: 'upstream refused the connection (127.0.0.1:9)' })],
   ['a failed exchange with part of a response', exchange({ resBody: body('part', 100), error: 'upstream closed the connection before the response body ended' })],
   ['a pending exchange', exchange({ status: null, responseStartedAt: null, endedAt: null })],
+  ['a passthrough tunnel: kind, port, bytes each way and rule', tunnelExchange({ host: '[::1]', port: 8443, bytesUp: 1234, bytesDown: 98_765, rule: 'no bank' })],
+  ['a tunnel the host refused', tunnelExchange({ bytesUp: 0, bytesDown: 0, error: 'upstream refused the connection (bank.test:443)' })],
 ];
 
 describe('exchange state', () => {
@@ -50,6 +53,30 @@ describe('exchange state', () => {
     expect(s.request.body).toEqual({ base64: '', size: 3, truncated: true });
     const back = fromState(s);
     expect([back.response!.body.size, back.response!.body.kept]).toEqual([5, 0]);
+  });
+
+  it('a state stored before tunnels existed (no tunnel field) reads back as an http exchange without one', () => {
+    const { tunnel: _none, ...old } = toState(exchange());
+    expect(fromState(old as ExchangeState).tunnel).toBeNull();
+    expect(toState(exchange()).tunnel).toBeNull();
+  });
+
+  it('refuses a tunnel that does not go with its kind, or is not one', () => {
+    const t = toState(tunnelExchange());
+    expect(() => fromState({ ...t, tunnel: null })).toThrow(/tunnel/);
+    expect(() => fromState({ ...t, kind: 'http' })).toThrow(/tunnel/);
+    expect(() => fromState({ ...t, tunnel: { ...t.tunnel!, bytesUp: -1 } })).toThrow(/tunnel/);
+    expect(() => fromState({ ...t, tunnel: { ...t.tunnel!, rule: 3 } } as unknown as ExchangeState)).toThrow(/tunnel/);
+  });
+
+  it("the views carry a tunnel's kind and a copy of its facts; its bytes are not body sizes", () => {
+    const ex = tunnelExchange({ bytesUp: 10, bytesDown: 20 });
+    const s = summaryOf(ex);
+    expect(s).toMatchObject({ kind: 'tunnel', tunnel: { port: 443, bytesUp: 10, bytesDown: 20, rule: 'my bank' }, method: 'CONNECT', url: 'https://bank.test/', host: 'bank.test', status: 200, requestBytes: 0, responseBytes: 0 });
+    ex.tunnel!.bytesDown = 99;
+    expect(s.tunnel!.bytesDown).toBe(20);
+    expect(detailOf(ex)).toMatchObject({ kind: 'tunnel', tunnel: { bytesDown: 99 } });
+    expect(summaryOf(exchange())).toMatchObject({ kind: 'http', tunnel: null });
   });
 
   it('refuses what is not a state, naming what is wrong', () => {

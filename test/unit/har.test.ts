@@ -1,9 +1,14 @@
 // HAR 1.2 export: decoded bodies with their decoded size, cookies parsed from headers.
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { harEntry, harText, toHar } from '../../electron/core/har/export.js';
 import { toState } from '../../electron/core/flow/state.js';
-import { body, exchange } from '../support/exchanges.js';
+import { detailOf } from '../../electron/core/flow/views.js';
+import { stateOfDetail, writeHarFile } from '../../electron/headless/harFile.js';
+import { body, exchange, tunnelExchange } from '../support/exchanges.js';
 
 describe('HAR export', () => {
   it.each([
@@ -64,5 +69,26 @@ describe('harText', () => {
     const one = JSON.stringify(harEntry(states[0]!)).length;
     expect(harText(states, one + 1)).toBeNull();
     expect(harText(states.slice(0, 1), one + 1)?.count).toBe(1);
+  });
+});
+
+describe('HAR export of tunnels', () => {
+  // A tunnel carried no HTTP the proxy read: every way of exporting leaves it out, and counts only entries written.
+  const states = [exchange({ id: 'a' }), tunnelExchange({ id: 't' }), exchange({ id: 'b' })].map((ex) => toState(ex));
+  const ids = (har: unknown) => (har as { log: { entries: Array<{ _id: string }> } }).log.entries.map((e) => e._id);
+
+  it('toHar and harText leave tunnels out', () => {
+    expect(ids(toHar(states))).toEqual(['a', 'b']);
+    const text = harText(states, Number.MAX_SAFE_INTEGER)!;
+    expect(text.count).toBe(2);
+    expect(ids(JSON.parse(text.text))).toEqual(['a', 'b']);
+  });
+
+  it('the file export-har writes leaves them out too, also from detail views', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'har-tunnel-')), 'out.har');
+    const fromDetails = [exchange({ id: 'a' }), tunnelExchange({ id: 't' })].map((ex) => stateOfDetail(detailOf(ex)));
+    expect(fromDetails[1]).toMatchObject({ kind: 'tunnel', tunnel: { rule: 'my bank' } });
+    expect(await writeHarFile(path, [...states, ...fromDetails])).toBe(3);
+    expect(ids(JSON.parse(readFileSync(path, 'utf8')))).toEqual(['a', 'b', 'a']);
   });
 });

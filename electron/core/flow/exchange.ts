@@ -1,12 +1,12 @@
 // The one exchange model: what the proxy captures and every addon reads.
 // It knows nothing of forwarding or storage; addons keep their own facts about
 // an exchange in `meta` (the forward addon's delivery state, for one).
-import type { ExchangeProgress } from '../api.js';
+import type { ExchangeKind, ExchangeProgress, TunnelInfo } from '../api.js';
 import type { CapturedBody } from './body.js';
 import type { PackedHeaders } from './headers.js';
 
-/** `http` today; WebSocket and tunnels come as their own kinds. */
-export type ExchangeKind = 'http';
+/** `http` or `tunnel` (a passed-through CONNECT); WebSocket comes as its own kind. */
+export type { ExchangeKind } from '../api.js';
 /** Where the exchange came from: captured by the proxy, or converted from an imported file (HAR); replayed ones come later. */
 export type ExchangeOrigin = 'proxy' | 'import';
 
@@ -44,6 +44,20 @@ export interface ExchangeTimings {
   endedAt: number | null;
 }
 
+/**
+ * A passthrough tunnel's own facts; its bytes grow while it is open. The bytes
+ * are not bodies: the tunnel's request and response bodies stay empty, so
+ * sizes, body filters and body search never mistake TLS records for content.
+ */
+export type TunnelFacts = TunnelInfo;
+
+/**
+ * A tunnel is kind `tunnel`, its request `CONNECT https://host[:port]/` with
+ * the CONNECT's headers, and its response what the proxy answered the client:
+ * `200 Connection established` (no headers) once the host accepted, a 502/504
+ * with the proxy's error text when it did not, null before either. Views and
+ * filters then read it like any exchange: status, duration, error, host.
+ */
 export interface Exchange {
   id: string;
   kind: ExchangeKind;
@@ -51,6 +65,8 @@ export interface Exchange {
   request: ExchangeRequest;
   /** null until response headers arrive, and for an exchange that failed before them. */
   response: ExchangeResponse | null;
+  /** Set for kind `tunnel`, null for `http`. */
+  tunnel: TunnelFacts | null;
   /** Why the exchange failed; null while pending and when complete. */
   error: string | null;
   timings: ExchangeTimings;

@@ -3,7 +3,7 @@
 // gives back every field of x.
 import type { BodyView, HeaderPair } from '../api.js';
 import { CapturedBody } from './body.js';
-import type { Exchange, ExchangeKind, ExchangeOrigin, ExchangeTimings, MetaValue } from './exchange.js';
+import type { Exchange, ExchangeKind, ExchangeOrigin, ExchangeTimings, MetaValue, TunnelFacts } from './exchange.js';
 import { headerPairs, packPairs } from './headers.js';
 
 export const STATE_VERSION = 1;
@@ -18,6 +18,8 @@ export interface ExchangeState {
   origin: ExchangeOrigin;
   request: { method: string; url: string; httpVersion: string; headers: HeaderPair[]; body: BodyState };
   response: { status: number; reason: string; headers: HeaderPair[]; body: BodyState } | null;
+  /** A tunnel's port, bytes each way and rule; null for http. States stored before tunnels existed lack it (read as null). */
+  tunnel: TunnelFacts | null;
   error: string | null;
   timings: ExchangeTimings;
   meta: Record<string, MetaValue>;
@@ -36,6 +38,17 @@ function bodyState(body: CapturedBody, withBytes: boolean): BodyState {
 function bodyFrom(state: BodyState, field: string): CapturedBody {
   if (typeof state?.base64 !== 'string' || !Number.isInteger(state.size)) throw new Error(`exchange state: ${field} is not a body`);
   return CapturedBody.restored(Buffer.from(state.base64, 'base64'), state.size);
+}
+
+const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+
+function tunnelFrom(state: ExchangeState): TunnelFacts | null {
+  const t = state.tunnel ?? null;
+  if (t === null && state.kind !== 'tunnel') return null;
+  if (state.kind !== 'tunnel' || typeof t?.rule !== 'string' || !count(t.port) || !count(t.bytesUp) || !count(t.bytesDown)) {
+    throw new Error('exchange state: tunnel is not a tunnel (port, bytesUp, bytesDown, rule), or does not go with the kind');
+  }
+  return { port: t.port, bytesUp: t.bytesUp, bytesDown: t.bytesDown, rule: t.rule };
 }
 
 /** host[:port] of a URL as the proxy records it; '' for a URL that does not parse. */
@@ -57,6 +70,7 @@ export function toState(ex: Exchange, opts: StateOptions = {}): ExchangeState {
     origin: ex.origin,
     request: { method: req.method, url: req.url, httpVersion: req.httpVersion, headers: headerPairs(req.headers), body: bodyState(req.body, bodies) },
     response: res && { status: res.status, reason: res.reason, headers: headerPairs(res.headers), body: bodyState(res.body, bodies) },
+    tunnel: ex.tunnel && { ...ex.tunnel },
     error: ex.error,
     timings: { ...ex.timings },
     meta: { ...ex.meta },
@@ -75,6 +89,7 @@ export function fromState(state: ExchangeState): Exchange {
     origin: state.origin,
     request: { method: req.method, url: req.url, host: hostOf(req.url), httpVersion: req.httpVersion, headers: packPairs(req.headers), body: bodyFrom(req.body, 'request.body') },
     response: res && { status: res.status, reason: res.reason, headers: packPairs(res.headers), body: bodyFrom(res.body, 'response.body') },
+    tunnel: tunnelFrom(state),
     error: state.error,
     timings: { ...state.timings },
     meta: { ...state.meta },

@@ -23,6 +23,9 @@ export function summaryOf(ex: Exchange): ExchangeSummary {
   const { startedAt, endedAt } = ex.timings;
   return {
     id: ex.id,
+    kind: ex.kind,
+    // A copy: an open tunnel's counts keep growing after the summary is taken.
+    tunnel: ex.tunnel && { ...ex.tunnel },
     startedAt,
     method: ex.request.method,
     url: ex.request.url,

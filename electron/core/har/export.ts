@@ -73,6 +73,14 @@ function queryString(url: string) {
 
 const harHeaders = (headers: HeaderPair[]) => headers.map(([name, value]) => ({ name, value }));
 
+/**
+ * HAR holds HTTP exchanges, and a tunnel carried none that the proxy read: as
+ * an entry it would be a CONNECT with an empty 200 whose bytes went nowhere,
+ * and would import back as an http exchange. So exports leave tunnels out
+ * (their count is of entries written); the session store keeps them.
+ */
+export const inHar = (s: ExchangeState): boolean => s.kind !== 'tunnel';
+
 export function harEntry(s: ExchangeState) {
   const { startedAt } = s.timings;
   const ended = s.timings.endedAt ?? startedAt;
@@ -116,7 +124,7 @@ export function harEntry(s: ExchangeState) {
 }
 
 export function toHar(states: ExchangeState[]): object {
-  return { log: { version: '1.2', creator: HAR_CREATOR, entries: states.map(harEntry) } };
+  return { log: { version: '1.2', creator: HAR_CREATOR, entries: states.filter(inHar).map(harEntry) } };
 }
 
 const HAR_CREATOR = { name: 'Proxyscope', version: APP_VERSION };
@@ -133,6 +141,7 @@ export function harText(states: Iterable<ExchangeState>, maxChars: number): { te
   const entries: string[] = [];
   let chars = 0;
   for (const s of states) {
+    if (!inHar(s)) continue;
     const entry = JSON.stringify(harEntry(s));
     chars += entry.length + 1;
     if (chars > maxChars) return null;

@@ -166,6 +166,7 @@ export function harEntryToState(entry: unknown, index: number): HarEntryImport {
         body: bodyState(reqBytes, known(req.bodySize)),
       },
       response: res?.response ?? null,
+      tunnel: null,
       error,
       timings: times,
       meta: res?.decoded ? { [HAR_DECODED_META]: res.decoded } : {},

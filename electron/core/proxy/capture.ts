@@ -140,6 +140,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
       origin: 'proxy',
       request: { method: req.method ?? 'GET', url, host, httpVersion: req.httpVersion, headers: packHeaders(req.rawHeaders), body: new CapturedBody(opts.maxBodyBytes) },
       response: null,
+      tunnel: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
       meta: {},

@@ -11,6 +11,7 @@ import { createLeafCertificateCache } from './leafCertificates.js';
 import { forgetTlsHost, listeningServers, setCertificateSource, setUpstreamAgent, upstreamTarget } from './mitmLibrary.js';
 import { boundTlsHostContexts } from './tlsHostContexts.js';
 import { guardSlowClients } from './slowClientGuard.js';
+import { attachTunnels, type PassthroughPredicate } from './tunnel.js';
 
 export interface ProxyOptions extends CaptureOptions {
   host: string;
@@ -23,6 +24,12 @@ export interface ProxyOptions extends CaptureOptions {
   upstreamCa?: string[];
   /** Intercepted HTTPS hostnames whose TLS context is kept (the newest); default TLS_HOST_CONTEXTS_MAX. */
   maxTlsHostContexts?: number;
+  /**
+   * Asked on every CONNECT: a rule's name passes the tunnel through to the host
+   * undecrypted (tunnel.ts), null intercepts it. The function itself is kept
+   * for the proxy's life: to change the rules, change what it answers.
+   */
+  passthrough?: PassthroughPredicate;
 }
 
 /** Contexts held for HTTPS hostnames (see tlsHostContexts.ts): a host past them costs a new context (~1 ms) when it comes back. */
@@ -81,6 +88,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
 
   keepHeadersAsSent(proxy);
   attachCapture(proxy, opts);
+  const tunnels = opts.passthrough ? attachTunnels(proxy, { passthrough: opts.passthrough, hooks: opts.hooks, connectTimeout: opts.upstreamTimeout, log: opts.log }) : null;
 
   await new Promise<void>((resolve, reject) => {
     proxy.listen(
@@ -99,6 +107,8 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     port,
     tlsHostContexts: () => contexts.size,
     async close() {
+      // First: the servers' close waits for every socket, and a tunnel's may stay open for hours.
+      tunnels?.closeAll();
       const both = [servers.http, servers.https];
       const closing = both.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
       for (const s of both) s.closeIdleConnections();

@@ -3,6 +3,8 @@ import type { ExchangeSummary } from '../../../electron/core/api.js';
 
 export const summary = (id: string, over: Partial<ExchangeSummary> = {}): ExchangeSummary => ({
   id,
+  kind: 'http',
+  tunnel: null,
   startedAt: 0,
   method: 'GET',
   url: `http://h/${id}`,

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSessionDb, OtherSchemaError, SessionDb } from '../../../electron/core/addons/sessions/sessionDb.js';
 import { countOf, pageOf, storedExchange } from '../../../electron/core/addons/sessions/sessionQueries.js';
-import { body, exchange } from '../../support/exchanges.js';
+import { summaryOf } from '../../../electron/core/flow/views.js';
+import { body, exchange, exchangeFields, tunnelExchange } from '../../support/exchanges.js';
 
 const unbounded = { maxExchanges: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER };
 const ex = (i: number, size = 100) => exchange({ id: `ex-${i}`, url: `http://h${i % 3}.test/p/${i}`, startedAt: 1000 + i, resBody: body('x'.repeat(size)) });
@@ -64,6 +65,17 @@ describe('SessionDb', () => {
     db.write([], [{ id: 'ex-1', key: 'delivery', value: 'sent' }, { id: 'ex-2', key: 'tag', value: 'x' }]);
     expect(pageOf(db, { filter: 'delivery=sent' })).toMatchObject({ ok: true, rows: [{ id: 'ex-1', delivery: 'sent' }] });
     expect(storedExchange(db, 'ex-2')?.meta.tag).toBe('x');
+    db.close();
+  });
+
+  it('a tunnel keeps its kind, port, bytes each way and rule through the store: in its page row and read back whole', () => {
+    const db = new SessionDb(null, unbounded);
+    const tunnel = tunnelExchange({ id: 't-1', port: 8443, bytesUp: 700, bytesDown: 12_345, rule: 'bank' });
+    db.write([ex(1), tunnel]);
+    const page = pageOf(db, { filter: 'method=CONNECT' });
+    expect(page).toEqual({ ok: true, rows: [{ ...summaryOf(tunnel), session: db.current }] });
+    expect(pageOf(db, {})).toMatchObject({ ok: true, rows: [{ id: 'ex-1', kind: 'http', tunnel: null }, { id: 't-1', kind: 'tunnel' }] });
+    expect(exchangeFields(storedExchange(db, 't-1')!)).toEqual(exchangeFields(tunnel));
     db.close();
   });
 

@@ -79,8 +79,9 @@ export function forwardAddon(opts: ForwardOptions): Addon {
     },
     requestHeaders: () => load.exchangeStarted(),
     done(ex, wait) {
-      // A rule's skip: stored and reported as any exchange, with no message and no delivery state.
-      if (!forwardingEnabled(settings) || ex.meta[FORWARD_SKIP_META] === true) return;
+      // A rule's skip: stored and reported as any exchange, with no message and no delivery state. A tunnel
+      // carried no HTTP exchange the proxy read: there is nothing to send.
+      if (ex.kind === 'tunnel' || !forwardingEnabled(settings) || ex.meta[FORWARD_SKIP_META] === true) return;
       ex.meta[DELIVERY_META] = 'queued';
       unreported.set(ex.id, []);
       channel.enqueue(forwardCopy(ex, settings.log_body, redactions), { ex, release: wait() });

@@ -107,6 +107,13 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
   }
 
   function done(ex: Exchange): void {
+    if (ex.tunnel) {
+      // A passthrough rule took it at the CONNECT: like a mock, it ends the matching.
+      const rule = ex.tunnel.rule;
+      const at = view.rules.findIndex((r) => r.name === rule && r.action.type === 'passthrough');
+      if (at >= 0) endedAt.set(ex, at);
+      noteRule(ex, rule);
+    }
     if (compiled.end.length === 0) return;
     const target = exchangeTarget(ex);
     const specs: RedactionSpec[] = [];

@@ -1,7 +1,7 @@
 // Reading the session store: pages and counts of what a filter selects, one
 // stored exchange, suggestions for the filter box. Used by the session worker
 // and by the CLI (query, export-har) when no Proxyscope runs on the data dir.
-import type { ExchangeQuery, ExchangeSummary, FilterProblem, QueryCount, QueryPage, SortColumn } from '../../api.js';
+import type { ExchangeQuery, ExchangeSummary, FilterProblem, QueryCount, QueryPage, SortColumn, TunnelInfo } from '../../api.js';
 import { parseFilter } from '../../filter/index.js';
 import type { Exchange } from '../../flow/exchange.js';
 import { hostOf } from '../../flow/state.js';
@@ -28,7 +28,12 @@ const SORT: Record<SortColumn, string> = {
   httpVersion: 'http_version',
 };
 
-const SUMMARY_COLUMNS = 'id, session, started_at, method, url, status, pending, error, res_size, duration_ms, delivery, path, content_type, req_size, http_version';
+// A tunnel's facts are in its state only (no column of their own: a filter has
+// `method=CONNECT` for them). Only a CONNECT row pays for reading its JSON: an
+// intercepted exchange never has that method (Node's server hands every CONNECT
+// to its connect handler, never as a request), and an imported one reads null.
+const SUMMARY_COLUMNS =
+  "id, session, started_at, method, url, status, pending, error, res_size, duration_ms, delivery, path, content_type, req_size, http_version, CASE WHEN method = 'CONNECT' THEN json_extract(state, '$.tunnel') END AS tunnel";
 const DEFAULT_LIMIT = 100;
 
 /** The scope and filter as one WHERE clause, or the filter's error with its column. */
@@ -45,8 +50,11 @@ const isProblem = (w: Where | FilterProblem): w is FilterProblem => 'ok' in w;
 
 export function summaryOfRow(r: Record<string, unknown>): ExchangeSummary {
   const endedDuration = r.duration_ms === null ? null : Math.round(Number(r.duration_ms) * 1000) / 1000;
+  const tunnel = typeof r.tunnel === 'string' ? (JSON.parse(r.tunnel) as TunnelInfo) : null;
   return {
     id: String(r.id),
+    kind: tunnel ? 'tunnel' : 'http',
+    tunnel,
     startedAt: Number(r.started_at),
     method: String(r.method),
     url: String(r.url),
