@@ -8,7 +8,8 @@ import { fromState, toState } from '../../flow/state.js';
 import { detailOf } from '../../flow/views.js';
 import { harText, HAR_MAX_CHARS, TOO_LARGE } from '../../har/export.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
-import { openSessionDb, SessionDb } from './sessionDb.js';
+import { openSessionDb } from './openSessionDb.js';
+import { SessionDb } from './sessionDb.js';
 import type { FromSessionWorker, SessionQueries, SessionWorkerInit, StoreStatus, StoredCopy, ToSessionWorker } from './sessionProtocol.js';
 import { countOf, filterProblem, matching, pageOf, storedExchange, suggestions } from './sessionQueries.js';
 
