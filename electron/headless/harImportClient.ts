@@ -14,17 +14,21 @@ export type Imported = { ok: true; session: SessionInfo; count: number } | { ok:
 /** Bytes read of the file's size, entries parsed. */
 export type OnProgress = (p: { bytes: number; total: number; entries: number }) => void;
 
-/** The file's chunks, with its size; a file that cannot be read is a usage error (exit 2). */
-async function open(file: string): Promise<{ total: number; chunks: AsyncIterable<Buffer> }> {
+/** The file's size; a file that cannot be read is a usage error (exit 2), found before any store is opened. */
+export async function harFileSize(file: string): Promise<number> {
   try {
     const st = await stat(file);
     if (!st.isFile()) throw new UsageError(`cannot import ${file}: not a file`);
-    return { total: st.size, chunks: createReadStream(file, { highWaterMark: IMPORT_CHUNK_MAX_BYTES }) };
+    return st.size;
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot import ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
+}
+
+async function open(file: string): Promise<{ total: number; chunks: AsyncIterable<Buffer> }> {
+  return { total: await harFileSize(file), chunks: createReadStream(file, { highWaterMark: IMPORT_CHUNK_MAX_BYTES }) };
 }
 
 /** A read error mid-file is the file's fault too. */

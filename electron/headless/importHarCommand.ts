@@ -4,7 +4,7 @@
 // end on stdout. An invalid file is refused whole (exit 2), naming entry and field.
 import { performance } from 'node:perf_hooks';
 import { UsageError } from './cliOptions.js';
-import type { OnProgress } from './harImportClient.js';
+import { harFileSize, type OnProgress } from './harImportClient.js';
 import { failure, withStore } from './storeClient.js';
 import { parseImportHarCli } from './storeOptions.js';
 
@@ -25,6 +25,7 @@ export async function importHarCommand(argv: string[]): Promise<number> {
   try {
     const opts = parseImportHarCli(argv);
     const t0 = performance.now();
+    await harFileSize(opts.file);
     const result = await withStore(opts.dataDir, (client) => client.importHar(opts.file, opts.name, progressLines(opts.file)), { create: true });
     if (!result.ok) {
       if (result.invalid) throw new UsageError(`cannot import ${opts.file}: ${result.error}; nothing was imported`);
