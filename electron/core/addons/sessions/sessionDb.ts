@@ -2,35 +2,24 @@
 // session worker thread, or opened by the CLI when no Proxyscope runs there.
 //
 // Writes come in batches, one transaction each (a commit costs far more than
-// the rows in it). An import (a HAR read into a new session) writes in steps
-// too, into a session hidden from lists, queries and retention until it is
-// whole, and marked in the file so that one cut short by a crash is removed at
-// the next open: all or nothing without a transaction that holds every row. Retention: past the bound on exchanges or bytes, the oldest
-// exchanges go, across sessions, a little more than needed at a time so the
-// next batches fit without a DELETE each. Counts per session are kept in the
-// sessions table, in the same transactions, so listing sessions reads no
-// exchange rows.
+// the rows in it), then retention (retention.ts) makes room. Counts per session
+// are kept in the sessions table, in the same transactions, so listing sessions
+// reads no exchange rows. An import (a HAR read into a new session) writes in
+// steps too, into a session hidden from lists, queries and retention until it
+// is whole, and marked in the file so that one cut short by a crash is removed
+// at the next open: all or nothing without a transaction that holds every row.
 import { closeSync, openSync } from 'node:fs';
 import type { SessionInfo } from '../../api.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { Db } from '../../sqliteDb.js';
 import { registerFilterFunctions } from './filterSql.js';
+import { evictionPoint, type Eviction, type Retention } from './retention.js';
 import { createSchema, createSession, indexBodies, insertExchange, SCHEMA_VERSION } from './schema.js';
 
-export interface Retention {
-  maxExchanges: number;
-  maxBytes: number;
-}
+export type { Eviction, Retention } from './retention.js';
 
-/** When retention must make room, this share of the bound goes beyond need. */
-const EVICT_AHEAD = 0.01;
 /** The store's key marking a session whose import is not finished: `import:<id>`. */
 const IMPORT_KEY = 'import:';
-
-export interface Eviction {
-  exchanges: number;
-  bytes: number;
-}
 
 export interface SessionDbOptions {
   /** Start a new current session instead of continuing the last one. */
@@ -120,26 +109,7 @@ export class SessionDb {
   }
 
   private applyRetention(): void {
-    const { maxExchanges, maxBytes } = this.retention;
-    if (this.totals.exchanges <= maxExchanges && this.totals.bytes <= maxBytes) return;
-    const overCount = this.totals.exchanges - maxExchanges;
-    const overBytes = this.totals.bytes - maxBytes;
-    const needCount = overCount > 0 ? overCount + Math.ceil(maxExchanges * EVICT_AHEAD) : 0;
-    const needBytes = overBytes > 0 ? overBytes + Math.ceil(maxBytes * EVICT_AHEAD) : 0;
-    // The oldest rows, read in chunks until they cover the need by count and by bytes.
-    let upTo: number | null = null;
-    let n = 0;
-    let b = 0;
-    while (n < needCount || b < needBytes) {
-      const rows = this.db.all(`SELECT seq, bytes FROM exchanges WHERE seq > ?${this.notImporting()} ORDER BY seq LIMIT 5000`, [upTo ?? 0]) as Array<{ seq: number; bytes: number }>;
-      if (rows.length === 0) break;
-      for (const r of rows) {
-        n++;
-        b += r.bytes;
-        upTo = r.seq;
-        if (n >= needCount && b >= needBytes) break;
-      }
-    }
+    const upTo = evictionPoint(this.db, this.totals, this.retention, this.notImporting());
     if (upTo === null) return;
     this.transaction(() => {
       const where = `seq <= ?${this.notImporting()}`;
@@ -160,10 +130,7 @@ export class SessionDb {
     return this.importing.size === 0 ? '' : ` AND ${column} NOT IN (${[...this.importing].join(', ')})`;
   }
 
-  /**
-   * A new session for an import: not current, hidden until finishImport, and
-   * marked in the file until then. Its exchanges come with writeImport.
-   */
+  /** A new session for an import (its exchanges come with writeImport): not current, hidden and marked in the file until finishImport. */
   startImport(name: string, now = Date.now()): number {
     let id = 0;
     this.transaction(() => {
@@ -190,8 +157,7 @@ export class SessionDb {
     const s = this.db.get('SELECT exchanges, bytes FROM sessions WHERE id = ?', [id]) as { exchanges: number; bytes: number };
     this.db.run('DELETE FROM store WHERE key = ?', [`${IMPORT_KEY}${id}`]);
     this.importing.delete(id);
-    this.totals.exchanges += s.exchanges;
-    this.totals.bytes += s.bytes;
+    this.totals = { exchanges: this.totals.exchanges + s.exchanges, bytes: this.totals.bytes + s.bytes };
     this.applyRetention();
     return this.sessions().find((x) => x.id === id)!;
   }
@@ -208,9 +174,7 @@ export class SessionDb {
   }
 
   /** Imports a stop or a crash cut short; a writer removes them when it opens the file. */
-  discardUnfinishedImports(): void {
-    for (const id of [...this.importing]) this.discardImport(id);
-  }
+  discardUnfinishedImports = (): void => [...this.importing].forEach((id) => this.discardImport(id));
 
   /** Deletes exchanges (with their bodies) by a condition on exchanges.seq / session. */
   private deleteRows(where: string, params: Array<number>): void {
@@ -280,9 +244,8 @@ export class SessionDb {
   /** Deletes a past session and its exchanges; the current one is cleared instead (see clear). */
   delete(id: number): { ok: boolean; error?: string } {
     if (id === this.current) return { ok: false, error: 'the current session cannot be deleted: start a new session first' };
-    if (this.importing.has(id)) return { ok: false, error: `no session ${id}` };
     const s = this.db.get('SELECT exchanges, bytes FROM sessions WHERE id = ?', [id]) as { exchanges: number; bytes: number } | null;
-    if (!s) return { ok: false, error: `no session ${id}` };
+    if (!s || this.importing.has(id)) return { ok: false, error: `no session ${id}` };
     this.transaction(() => {
       this.deleteRows('session = ?', [id]);
       this.db.run('DELETE FROM restarts WHERE session = ?', [id]);
