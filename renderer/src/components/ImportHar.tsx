@@ -46,7 +46,7 @@ export function ImportHar() {
         </p>
       )}
       {shown?.kind === 'done' && (
-        <p role="status" className="good">
+        <p role="status" aria-label="Import result" className="good">
           {shown.text}
         </p>
       )}
