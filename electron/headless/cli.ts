@@ -6,6 +6,7 @@ import { CommanderError } from 'commander';
 import { SettingsError, startApp, type App } from '../core/app.js';
 import { parseCli, UsageError, type CliOptions } from './cliOptions.js';
 import { exportHarCommand } from './exportHarCommand.js';
+import { mcpCommand } from './mcp/mcpCommand.js';
 import { createOutput, type Totals } from './output.js';
 import { queryCommand } from './queryCommand.js';
 import { startUiServer, type UiServer } from './uiServer.js';
@@ -52,6 +53,7 @@ function printTotals(app: App, out: ReturnType<typeof createOutput>, everyMs: nu
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'query') return queryCommand(argv.slice(1));
   if (argv[0] === 'export-har') return exportHarCommand(argv.slice(1));
+  if (argv[0] === 'mcp') return mcpCommand(argv.slice(1));
   let opts: CliOptions;
   try {
     opts = parseCli(argv);
