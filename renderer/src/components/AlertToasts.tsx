@@ -9,12 +9,13 @@ function AlertToast({ toast }: { toast: Toast }) {
   return (
     <div className="toast">
       <div className="toast-text">
-        <strong>{rule}</strong>{' '}
-        <span className="mono">
+        <div>
+          <strong>{rule}</strong> · <span className={status !== null && status >= 400 ? 'bad' : undefined}>{status === null ? 'no response' : `status ${status}`}</span>
+          {suppressed > 0 && <span className="muted"> · +{suppressed.toLocaleString('en')} more</span>}
+        </div>
+        <div className="mono">
           {method} {url}
-        </span>{' '}
-        <span className={status !== null && status >= 400 ? 'bad' : undefined}>{status ?? 'no response'}</span>
-        {suppressed > 0 && <span className="muted"> +{suppressed.toLocaleString('en')} more</span>}
+        </div>
       </div>
       <button type="button" className="link" aria-label={`Dismiss alert ${rule}`} onClick={() => useAlerts.getState().dismiss(toast.id)}>
         Dismiss

@@ -42,7 +42,7 @@ export function ActionFields({ ruleKey, action, slots, onChange }: Props) {
   const set = (patch: Partial<ActionDraft>) => onChange({ ...action, ...patch });
   const text = (field: keyof ActionDraft, label: string, slot: string, hint?: string, numeric?: boolean) => (
     <Field id={id(field)} label={label} slot={slot} slots={slots} hint={hint}>
-      {(p) => <input id={id(field)} inputMode={numeric ? 'numeric' : undefined} value={action[field] as string} onChange={(e) => set({ [field]: e.target.value })} {...p} />}
+      {(p) => <input id={id(field)} className={numeric ? 'short' : undefined} inputMode={numeric ? 'numeric' : undefined} value={action[field] as string} onChange={(e) => set({ [field]: e.target.value })} {...p} />}
     </Field>
   );
   const area = (field: keyof ActionDraft, label: string, slot: string, hint?: string) => (
