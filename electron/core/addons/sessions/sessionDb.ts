@@ -87,22 +87,36 @@ export class SessionDb {
     return e;
   }
 
-  /** Stores the exchanges in one transaction (all or none), then applies retention. Already stored ids are skipped. */
-  write(exchanges: readonly Exchange[], metaChanges: ReadonlyArray<MetaChange> = []): void {
+  /**
+   * Stores the exchanges in one transaction (all or none), in the current session or `session`, then applies
+   * retention. Already stored ids are skipped (a collector's sender may send a message twice); returns how many were new.
+   */
+  write(exchanges: readonly Exchange[], metaChanges: ReadonlyArray<MetaChange> = [], session = this.current): number {
     let added = 0;
     let bytes = 0;
     this.transaction(() => {
       for (const ex of exchanges) {
         if (this.db.get('SELECT 1 FROM exchanges WHERE id = ?', [ex.id])) continue;
-        bytes += insertExchange(this.db, this.current, ex).bytes;
+        bytes += insertExchange(this.db, session, ex).bytes;
         added++;
       }
-      if (added > 0) this.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [added, bytes, this.current]);
+      if (added > 0) this.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [added, bytes, session]);
       for (const m of metaChanges) this.applyMeta(m);
     });
     this.totals.exchanges += added;
     this.totals.bytes += bytes;
     this.applyRetention();
+    return added;
+  }
+
+  /** The session collected messages of `bucket` go to (a session per bucket, made on first use; never the current one). */
+  bucketSession(bucket: string, now = Date.now()): number {
+    const key = `collector:${bucket}`;
+    const stored = this.db.get('SELECT value FROM store WHERE key = ?', [key])?.value;
+    if (typeof stored === 'number' && this.db.get('SELECT 1 FROM sessions WHERE id = ?', [stored])) return stored;
+    const id = createSession(this.db, `Collected: ${bucket}`, now);
+    this.db.run('INSERT OR REPLACE INTO store (key, value) VALUES (?, ?)', [key, id]);
+    return id;
   }
 
   private applyMeta({ id, key, value }: MetaChange): void {
