@@ -51,6 +51,8 @@ export interface StartAppOptions {
   redactions?: Redaction[];
   /** --collector: a Runscope-compatible endpoint whose messages become exchanges in a session per bucket. */
   collector?: CollectorSettings | null;
+  /** Flags added to the browser "Open browser" starts (tests keep it off the network with them). */
+  browserArgs?: string[];
   /** --rules FILE: these rules for the run instead of the saved ones. */
   rules?: { rules: Rule[]; file: string } | null;
   /** Which CONNECTs pass through undecrypted; without it, the rules' passthrough rules decide (see App.setPassthrough). */
@@ -194,6 +196,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       clear: () => pipeline.clear(),
       events,
       ca,
+      browser: () => ({ proxyUrl: proxy.url, leafKeyPem: proxy.leafKeyPem, profileDir: join(opts.dataDir, 'browser-profile'), extraArgs: opts.browserArgs }),
       markCaExported: async () => {
         await writeFile(caExportedMarker, new Date().toISOString(), { mode: 0o600 });
         caExported = true;
