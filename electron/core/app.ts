@@ -183,8 +183,10 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   }
   proxyUrl = proxy.url;
 
+  let collectorInfo: { url: string; token: string } | null = null;
   const handlers = {
     ...pipeline.commands(),
+    getCollector: () => collectorInfo,
     ...appCommands({
       settings: () => settings,
       saveSettings: async (next) => {
@@ -233,6 +235,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
           },
         )
       : null;
+  collectorInfo = collector && { url: collector.url, token: collector.token };
 
   let stopping: Promise<void> | null = null;
   return {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startApp } from '../../electron/core/app.js';
 import { startHeadless, type HeadlessProcess } from '../support/headlessProcess.js';
 import { viaProxy } from '../support/proxyClient.js';
 import { jsonLines, query } from '../support/storeCli.js';
@@ -98,6 +99,17 @@ describe('--collector', () => {
     running.splice(running.indexOf(first.p), 1);
     const second = await collectorInstance(dir);
     expect((await post(second.url, 'b', message('t-2'), token)).status).toBe(201);
+  });
+
+  it('tells the UI where it listens and its token (getCollector); null without --collector', async () => {
+    const withIt = await startApp({ dataDir: tmp(), port: 0, host: '127.0.0.1', collector: { port: 0, token: TOKEN } });
+    const info = await withIt.service.handlers.getCollector(undefined);
+    expect(info).toEqual({ url: withIt.collector!.url, token: TOKEN });
+    expect((await post(info!.url, 'ui', message('ui-1'))).status).toBe(201);
+    await withIt.stop();
+    const without = await startApp({ dataDir: tmp(), port: 0, host: '127.0.0.1' });
+    expect(await without.service.handlers.getCollector(undefined)).toBeNull();
+    await without.stop();
   });
 
   it("chains two instances: A forwards to B's collector, A shows sent, B shows A's exchange", async () => {

@@ -4,6 +4,7 @@ import { CaView } from './CaView';
 import { DeliveriesView } from './DeliveriesView';
 import { RulesView } from './rules/RulesView';
 import { SessionsView } from './SessionsView';
+import { CollectorPanel } from './CollectorPanel';
 import { SettingsForm } from './SettingsForm';
 import { StatusBar } from './StatusBar';
 import { TrafficView } from './TrafficView';
@@ -30,7 +31,12 @@ export function App() {
         {tab === 'Sessions' && <SessionsView onOpen={() => setTab('Traffic')} />}
         {tab === 'Rules' && <RulesView />}
         {tab === 'Sent to Runscope' && <DeliveriesView />}
-        {tab === 'Settings' && <SettingsForm />}
+        {tab === 'Settings' && (
+          <>
+            <SettingsForm />
+            <CollectorPanel />
+          </>
+        )}
         {tab === 'CA certificate' && <CaView />}
       </main>
       <AlertToasts />
