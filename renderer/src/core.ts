@@ -2,6 +2,7 @@
 import type { SessionInfo } from '../../electron/core/api';
 import { useDeliveries } from './stores/deliveryStore';
 import { createEventPump } from './stores/eventPump';
+import { usePaused } from './stores/pausedStore';
 import { currentSession, useSessions } from './stores/sessionStore';
 import { useStatus } from './stores/statusStore';
 import { throttle } from './stores/throttle';
@@ -48,6 +49,7 @@ export async function connect(transport: Transport): Promise<void> {
     deliveries: (records) => useDeliveries.getState().apply(records),
     status: (status) => useStatus.getState().setStatus(status),
     sessions: (sessions) => sessionsChanged(p, sessions, invalidateSoon),
+    pauses: (events) => usePaused.getState().apply(events),
     cleared: () => p.refresh(),
   });
   transport.onEvents(pump);
@@ -58,15 +60,17 @@ export async function connect(transport: Transport): Promise<void> {
 }
 
 async function loadAll(t: Transport, p: TrafficPager): Promise<void> {
-  const [status, settings, sessions, deliveries] = await Promise.all([
+  const [status, settings, sessions, deliveries, paused] = await Promise.all([
     t.invoke('getStatus'),
     t.invoke('getSettings'),
     t.invoke('listSessions'),
     t.invoke('listDeliveries', { limit: 10_000 }),
+    t.invoke('listPaused'),
   ]);
   useStatus.getState().setStatus(status);
   useSettings.getState().setSaved(settings);
   useSessions.getState().load(sessions);
   useDeliveries.getState().load(deliveries);
+  usePaused.getState().load(paused);
   p.refresh();
 }

@@ -2,12 +2,15 @@
 // a frame in one update per store, on the next animation frame.
 import type { CoreEvent, DeliverySummary, ExchangeSummary, SessionInfo, Status } from '../../../electron/core/api';
 import type { LiveEvent } from './liveCount';
+import type { PauseEvent } from './pausedStore';
 
 export interface EventSinks {
   exchanges(event: LiveEvent): void;
   deliveries(records: DeliverySummary[]): void;
   status(status: Status): void;
   sessions(sessions: SessionInfo[]): void;
+  /** Pauses and their ends, in the order they came. */
+  pauses(events: PauseEvent[]): void;
   cleared(): void;
 }
 
@@ -41,6 +44,7 @@ export function createEventPump(sinks: EventSinks, schedule: (cb: () => void) =>
     const deliveries: DeliverySummary[] = [];
     let status: Status | null = null;
     let sessions: SessionInfo[] | null = null;
+    const pauses: PauseEvent[] = [];
     for (const e of events) {
       if (e.type === 'cleared') {
         sinks.cleared();
@@ -54,11 +58,13 @@ export function createEventPump(sinks: EventSinks, schedule: (cb: () => void) =>
       } else if (e.type === 'deliveries') deliveries.push(...e.records);
       else if (e.type === 'status') status = e.status;
       else if (e.type === 'sessions') sessions = e.sessions;
+      else if (e.type === 'paused' || e.type === 'unpaused') pauses.push(e);
     }
     if (added.length || updated.length) sinks.exchanges({ added, updated, matches: mergeMatches(matches) });
     if (deliveries.length) sinks.deliveries(deliveries);
     if (status) sinks.status(status);
     if (sessions) sinks.sessions(sessions);
+    if (pauses.length) sinks.pauses(pauses);
   };
   return (events: CoreEvent[]) => {
     queue.push(...events);
