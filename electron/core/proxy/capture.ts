@@ -215,7 +215,9 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
     if (!held) helds.set(ctx, (held = { client: watchClient(ctx), read: null }));
     const { signal } = held.client;
     held.read ??= signal.aborted ? { chunks: [], size: 0, ended: false } : await readPaused(ctx.clientToProxyRequest, opts.maxBodyBytes);
-    settle(ctx, ex, decide({ body: bodyOf(held.read), complete: held.read.ended, signal }), go);
+    const paused = { body: bodyOf(held.read), complete: held.read.ended, signal };
+    // A hook that throws is a rejection: the exchange goes on, as for a failed hold.
+    settle(ctx, ex, new Promise<Verdict>((resolve) => resolve(decide(paused))), go);
   };
 
   /** Streams the upstream's response to the client (the library pipes it), tapped. */
