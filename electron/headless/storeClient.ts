@@ -6,12 +6,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
-import type { CommandArg, CommandName, CommandResult, ExchangeQuery, FilterProblem, QueryCount, QueryPage } from '../core/api.js';
-import { countOf, filterProblem, matching, pageOf } from '../core/addons/sessions/sessionQueries.js';
+import type { CommandArg, CommandName, CommandResult, ExchangeDetail, ExchangeQuery, FilterProblem, QueryCount, QueryPage, SessionInfo } from '../core/api.js';
+import { countOf, filterProblem, matching, pageOf, storedExchange } from '../core/addons/sessions/sessionQueries.js';
 import { SessionDb } from '../core/addons/sessions/sessionDb.js';
 import { CONTROL_FILE, type ControlInfo } from '../core/control/controlEndpoint.js';
 import { dataDirOwner, lockDataDir } from '../core/files/dataDirLock.js';
 import { toState, type ExchangeState } from '../core/flow/state.js';
+import { detailOf } from '../core/flow/views.js';
 import { UsageError } from './cliOptions.js';
 import { stateOfDetail, writeHarFile, writePrivateFile } from './harFile.js';
 import { importIntoFile, importThroughInstance, type Imported, type OnProgress } from './harImportClient.js';
@@ -30,6 +31,9 @@ export interface StoreClient {
   exportHar(q: Scope, path: string): Promise<HarWritten>;
   /** Reads the HAR file at `path` into a new session named `name`. */
   importHar(path: string, name: string, progress: OnProgress): Promise<Imported>;
+  /** One stored exchange, bodies included; null when there is none of that id. */
+  detail(id: string): Promise<ExchangeDetail | null>;
+  sessions(): Promise<SessionInfo[]>;
   close(): void;
 }
 
@@ -111,6 +115,8 @@ function instanceClient(info: ControlInfo): StoreClient {
         name,
         progress,
       ),
+    detail: (id) => call('getExchange', { id }),
+    sessions: () => call('listSessions', undefined),
     close: () => undefined,
   };
 }
@@ -129,6 +135,11 @@ function fileClient(store: SessionDb, source: StoreClient['source'], release: ()
       return { ok: true, count: await writeHarFile(path, states) };
     },
     importHar: (path, name, progress) => importIntoFile(store, path, name, progress),
+    detail: async (id) => {
+      const ex = storedExchange(store, id);
+      return ex ? detailOf(ex) : null;
+    },
+    sessions: async () => store.sessions(),
     close: () => {
       store.close();
       release();
@@ -207,6 +218,8 @@ export async function openStore(dataDir: string, { waitMs = 5000, create = false
     count: (q) => again((c) => c.count(q)),
     exportHar: (q, path) => again((c) => c.exportHar(q, path)),
     importHar: (path, name, progress) => again((c) => c.importHar(path, name, progress)),
+    detail: (id) => again((c) => c.detail(id)),
+    sessions: () => again((c) => c.sessions()),
     close: () => current.close(),
   };
 }

@@ -13,12 +13,15 @@ import { Proxy, type IContext } from 'http-mitm-proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateCa, type CertificateAuthority } from '../../electron/core/proxy/ca.js';
 import { createLeafCertificateCache, type LeafCertificateCache } from '../../electron/core/proxy/leafCertificates.js';
+import { replacingBody } from '../../electron/core/proxy/pausedBody.js';
 import {
+  filterUpstreamBody,
   forgetTlsHost,
   listeningServers,
   setCertificateSource,
   setUpstreamAgent,
   setUpstreamRequestHeaders,
+  setUpstreamTarget,
   silenceLibraryErrorText,
   sniContexts,
   upstreamTarget,
@@ -65,6 +68,19 @@ beforeAll(async () => {
     seen.target = upstreamTarget(ctx);
     if (path.startsWith('/agent')) setUpstreamAgent(ctx, agent);
     if (path.startsWith('/request-headers')) setUpstreamRequestHeaders(ctx, ['Host', 'given.example', 'X-Given', 'A', 'x-given', 'B']);
+    if (path.startsWith('/target')) setUpstreamTarget(ctx, { method: 'PUT', host: '127.0.0.1', port: upstream.port, path: '/moved?to=here' });
+    if (path.startsWith('/filter')) {
+      // As a paused request: its body read to the end before the library pipes it.
+      const req = ctx.clientToProxyRequest;
+      req.on('data', () => undefined);
+      req.once('end', () => {
+        filterUpstreamBody(ctx, replacingBody(Buffer.from('replaced')));
+        setUpstreamRequestHeaders(ctx, ['Host', `127.0.0.1:${upstream.port}`, 'Content-Length', '8']);
+        callback();
+      });
+      req.resume();
+      return;
+    }
     callback();
   });
   proxy.onResponse((ctx: IContext, callback) => {
@@ -153,6 +169,18 @@ describe('http-mitm-proxy, as the adapter uses it', () => {
     await rawViaProxy(servers.port, rawHead(`GET http://127.0.0.1:${upstream.port}/request-headers HTTP/1.1`, [['Host', `127.0.0.1:${upstream.port}`]]));
     const got = upstream.received.find((r) => r.startLine.startsWith('GET /request-headers'))!;
     expect(got.headers.filter(([n]) => n.toLowerCase() !== 'connection')).toEqual([['Host', 'given.example'], ['X-Given', 'A'], ['x-given', 'B']]);
+  });
+
+  it('sends upstream the method, host, port and path set in onRequest', async () => {
+    await rawViaProxy(servers.port, rawHead(`GET http://127.0.0.1:${upstream.port}/target HTTP/1.1`, [['Host', `127.0.0.1:${upstream.port}`]]));
+    expect(upstream.received.map((r) => r.startLine)).toContain('PUT /moved?to=here HTTP/1.1');
+  });
+
+  it("pipes the client's request through a request filter even when it has ended already: the filter's flush still reaches the upstream", async () => {
+    const request = Buffer.concat([Buffer.from(rawHead(`POST http://127.0.0.1:${upstream.port}/filter HTTP/1.1`, [['Host', `127.0.0.1:${upstream.port}`], ['Content-Length', '5']])), Buffer.from('hello')]);
+    await rawViaProxy(servers.port, request);
+    const got = upstream.received.find((r) => r.startLine.startsWith('POST /filter'))!;
+    expect(got.body.toString()).toBe('replaced');
   });
 
   it('lets a response head written in onResponse stand: its own writeHead call does nothing', async () => {

@@ -63,6 +63,27 @@ export function upstreamTarget(ctx: IContext): { host: string; port: number } | 
   return o ? { host: o.host, port: Number(o.port) } : undefined;
 }
 
+/** Sends this request upstream with another method, target and path (a paused request the user edited), through the same undocumented options. */
+export function setUpstreamTarget(ctx: IContext, target: { method: string; host: string; port: number; path: string }): void {
+  const o = ctx.proxyToServerRequestOptions;
+  if (!o) return;
+  o.method = target.method;
+  o.host = target.host;
+  o.port = target.port;
+  o.path = target.path;
+}
+
+/**
+ * The library pipes the client's request through its request filters to the
+ * upstream, and only once the onRequest handlers are done: a filter is how a
+ * body read while the request was paused gets there. A pipe from a stream that
+ * has already ended ends its destination on the next tick, so the filter's
+ * flush still runs.
+ */
+export function filterUpstreamBody(ctx: IContext, filter: NodeJS.ReadWriteStream): void {
+  ctx.addRequestFilter(filter);
+}
+
 /** Agent for this request's upstream connection, set through the same undocumented options. */
 export function setUpstreamAgent(ctx: IContext, agent: http.Agent): void {
   if (ctx.proxyToServerRequestOptions) ctx.proxyToServerRequestOptions.agent = agent;
