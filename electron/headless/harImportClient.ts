@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import type { ImportHarStep, ImportHarStepQuery, SessionInfo } from '../core/api.js';
 import { HarImporter } from '../core/addons/sessions/harImporter.js';
 import type { SessionDb } from '../core/addons/sessions/sessionDb.js';
+import { discardUnfinishedImports } from '../core/addons/sessions/sessionImports.js';
 import { IMPORT_CHUNK_MAX_BYTES } from '../core/apiSchemas.js';
 import { UsageError } from './cliOptions.js';
 
@@ -82,7 +83,7 @@ export async function importThroughInstance(step: (q: ImportHarStepQuery, last: 
 export async function importIntoFile(store: SessionDb, file: string, name: string, progress: OnProgress): Promise<Imported> {
   const { total, chunks } = await open(file);
   // Nobody else has the file open: an import a crash cut short is gone before this one starts.
-  store.discardUnfinishedImports();
+  discardUnfinishedImports(store);
   const importer = new HarImporter(store, name);
   try {
     for await (const chunk of guarded(file, chunks)) {

@@ -82,12 +82,13 @@ describe('HarImporter', () => {
   it('a step the store cannot write removes the import too, and says the store failed', () => {
     const db = new SessionDb(null, unbounded);
     const importer = new HarImporter(db, 'x');
-    const real = db.writeImport.bind(db);
-    let steps = 0;
-    db.writeImport = (id, exs) => {
-      if (++steps === 2) throw new Error('disk full');
-      real(id, exs);
-    };
+    // The second step's first row cannot be written, as on a full disk.
+    const run = db.db.run.bind(db.db);
+    let rows = 0;
+    db.db.run = ((sql: string, params?: unknown) => {
+      if (sql.startsWith('INSERT INTO exchanges') && ++rows === 2001) throw new Error('disk full');
+      return run(sql, params as never);
+    }) as typeof db.db.run;
     expect(feed(importer, harOf(5000))).toEqual({ ok: false, invalid: false, error: 'the session store could not take the import (disk full): nothing was imported' });
     expect(Number(db.db.get('SELECT COUNT(*) AS n FROM exchanges')!.n)).toBe(0);
     expect(db.sessions().map((s) => s.id)).toEqual([1]);

@@ -11,6 +11,7 @@ import { fromState } from '../../flow/state.js';
 import { HarReader, HarRefused } from '../../har/harReader.js';
 import { harEntryToState } from '../../har/import.js';
 import type { SessionDb } from './sessionDb.js';
+import { discardImport, finishImport, startImport, writeImport } from './sessionImports.js';
 
 /** Exchanges per step at most: a transaction of the store holds no more (COMMIT_MAX_EXCHANGES). */
 const STEP_EXCHANGES = 2000;
@@ -50,7 +51,7 @@ export class HarImporter {
     name: string,
     now = Date.now(),
   ) {
-    this.session = store.startImport(name, now);
+    this.session = startImport(store, name, now);
     this.reader = new HarReader((entry, index) => this.entry(entry, index));
   }
 
@@ -78,7 +79,7 @@ export class HarImporter {
       this.reader.end();
       this.flush();
       this.finished = true;
-      return { ok: true, session: this.store.finishImport(this.session), count: this.written };
+      return { ok: true, session: finishImport(this.store, this.session), count: this.written };
     } catch (err) {
       return this.fail(err);
     }
@@ -104,7 +105,7 @@ export class HarImporter {
 
   private flush(): void {
     if (this.step.length === 0) return;
-    this.store.writeImport(this.session, this.step);
+    writeImport(this.store, this.session, this.step);
     this.written += this.step.length;
     this.step = [];
     this.stepBytes = 0;
@@ -116,7 +117,7 @@ export class HarImporter {
     this.failure = { ok: false, invalid, error: invalid ? message : `the session store could not take the import (${message}): nothing was imported` };
     this.step = [];
     try {
-      this.store.discardImport(this.session);
+      discardImport(this.store, this.session);
     } catch {
       // Still marked as an import in the file: removed when the store is next opened.
     }

@@ -4,10 +4,8 @@
 // Writes come in batches, one transaction each (a commit costs far more than
 // the rows in it), then retention (retention.ts) makes room. Counts per session
 // are kept in the sessions table, in the same transactions, so listing sessions
-// reads no exchange rows. An import (a HAR read into a new session) writes in
-// steps too, into a session hidden from lists, queries and retention until it
-// is whole, and marked in the file so that one cut short by a crash is removed
-// at the next open: all or nothing without a transaction that holds every row.
+// reads no exchange rows. Sessions being imported (sessionImports.ts) are
+// hidden from lists, queries and retention until whole.
 import { closeSync, openSync } from 'node:fs';
 import type { SessionInfo } from '../../api.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
@@ -15,11 +13,10 @@ import { Db } from '../../sqliteDb.js';
 import { registerFilterFunctions } from './filterSql.js';
 import { evictionPoint, type Eviction, type Retention } from './retention.js';
 import { createSchema, createSession, indexBodies, insertExchange, SCHEMA_VERSION } from './schema.js';
+import { discardUnfinishedImports, unfinishedImports } from './sessionImports.js';
 
 export type { Eviction, Retention } from './retention.js';
 
-/** The store's key marking a session whose import is not finished: `import:<id>`. */
-const IMPORT_KEY = 'import:';
 
 export interface SessionDbOptions {
   /** Start a new current session instead of continuing the last one. */
@@ -55,8 +52,8 @@ export class SessionDb {
       const version = Number(this.db.get('PRAGMA user_version')?.user_version ?? 0);
       if (version !== 0 && version !== SCHEMA_VERSION) throw new OtherSchemaError(version);
       createSchema(this.db);
-      for (const r of this.db.all("SELECT key FROM store WHERE key LIKE 'import:%'")) this.importing.add(Number(String(r.key).slice(IMPORT_KEY.length)));
-      if (!opts.reader) this.discardUnfinishedImports();
+      for (const id of unfinishedImports(this.db)) this.importing.add(id);
+      if (!opts.reader) discardUnfinishedImports(this);
       this.totals = this.db.get(`SELECT COALESCE(SUM(exchanges), 0) AS exchanges, COALESCE(SUM(bytes), 0) AS bytes FROM sessions WHERE true${this.notImporting('id')}`) as typeof this.totals;
       const now = opts.now ?? Date.now();
       const stored = this.db.get("SELECT value FROM store WHERE key = 'current'")?.value;
@@ -144,54 +141,14 @@ export class SessionDb {
     return this.importing.size === 0 ? '' : ` AND ${column} NOT IN (${[...this.importing].join(', ')})`;
   }
 
-  /** A new session for an import (its exchanges come with writeImport): not current, hidden and marked in the file until finishImport. */
-  startImport(name: string, now = Date.now()): number {
-    let id = 0;
-    this.transaction(() => {
-      id = createSession(this.db, name, now);
-      this.db.run('INSERT INTO store (key, value) VALUES (?, ?)', [`${IMPORT_KEY}${id}`, now]);
-    });
-    this.importing.add(id);
-    return id;
-  }
-
-  /** One step of an import, in one transaction (the caller keeps steps within COMMIT_MAX_EXCHANGES). */
-  writeImport(id: number, exchanges: readonly Exchange[]): void {
-    if (!this.importing.has(id)) throw new Error(`no import into session ${id}`);
-    let bytes = 0;
-    this.transaction(() => {
-      for (const ex of exchanges) bytes += insertExchange(this.db, id, ex).bytes;
-      this.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [exchanges.length, bytes, id]);
-    });
-  }
-
-  /** The import is whole: its session is listed, queried and counted for retention (which may evict at once). */
-  finishImport(id: number): SessionInfo {
-    if (!this.importing.has(id)) throw new Error(`no import into session ${id}`);
-    const s = this.db.get('SELECT exchanges, bytes FROM sessions WHERE id = ?', [id]) as { exchanges: number; bytes: number };
-    this.db.run('DELETE FROM store WHERE key = ?', [`${IMPORT_KEY}${id}`]);
-    this.importing.delete(id);
-    this.totals = { exchanges: this.totals.exchanges + s.exchanges, bytes: this.totals.bytes + s.bytes };
+  /** Rows that are the store's from now on (a finished import): counted in the totals, then retention makes room. */
+  adopt(added: Eviction): void {
+    this.totals = { exchanges: this.totals.exchanges + added.exchanges, bytes: this.totals.bytes + added.bytes };
     this.applyRetention();
-    return this.sessions().find((x) => x.id === id)!;
   }
 
-  /** Removes an import's session and whatever of it was written (refused, failed or abandoned). */
-  discardImport(id: number): void {
-    if (!this.importing.has(id)) return;
-    this.transaction(() => {
-      this.deleteRows('session = ?', [id]);
-      this.db.run('DELETE FROM sessions WHERE id = ?', [id]);
-      this.db.run('DELETE FROM store WHERE key = ?', [`${IMPORT_KEY}${id}`]);
-    });
-    this.importing.delete(id);
-  }
-
-  /** Imports a stop or a crash cut short; a writer removes them when it opens the file. */
-  discardUnfinishedImports = (): void => [...this.importing].forEach((id) => this.discardImport(id));
-
-  /** Deletes exchanges (with their bodies) by a condition on exchanges.seq / session. */
-  private deleteRows(where: string, params: Array<number>): void {
+  /** Deletes exchanges (with their bodies) by a condition on exchanges.seq / session; the caller keeps the counts. */
+  deleteRows(where: string, params: Array<number>): void {
     this.db.run(`DELETE FROM bodies WHERE rowid IN (SELECT seq FROM exchanges WHERE ${where}) AND rowid <= (SELECT value FROM store WHERE key = 'indexed')`, params);
     this.db.run(`DELETE FROM body_text WHERE seq IN (SELECT seq FROM exchanges WHERE ${where})`, params);
     this.db.run(`DELETE FROM exchanges WHERE ${where}`, params);
@@ -283,7 +240,8 @@ export class SessionDb {
     this.totals.bytes -= s.bytes;
   }
 
-  private transaction(body: () => void): void {
+  /** Runs `body` in one transaction: all of it, or (it threw) none. */
+  transaction(body: () => void): void {
     this.db.exec('BEGIN');
     try {
       body();
