@@ -32,6 +32,7 @@ export const PHASE_OF: Record<ActionType, Phase> = {
   'no-record': 'request',
   mock: 'request',
   delay: 'request',
+  rewrite: 'request',
   'no-forward': 'end',
   bucket: 'end',
   redact: 'end',
