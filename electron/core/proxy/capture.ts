@@ -141,6 +141,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
       request: { method: req.method ?? 'GET', url, host, httpVersion: req.httpVersion, headers: packHeaders(req.rawHeaders), body: new CapturedBody(opts.maxBodyBytes) },
       response: null,
       tunnel: null,
+      upstream: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
       meta: {},

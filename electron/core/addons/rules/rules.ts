@@ -133,6 +133,7 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
       const back = fromState(state);
       ex.request = back.request;
       ex.response = back.response;
+      ex.upstream = back.upstream;
     }
     if (specs.length > 0) forwardSpecs.set(ex.id, specs);
   }
