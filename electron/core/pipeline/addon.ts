@@ -17,15 +17,34 @@ export interface Answer {
 }
 
 /**
+ * Changes to an exchange on its way (a rewrite rule, docs/rules.md): the
+ * request before it goes upstream, the response before the client gets it.
+ * The proxy applies them in order and records both versions (Exchange.upstream).
+ */
+export interface Rewrite {
+  /** Who asks: named in Exchange.upstream and in the 502 when the rewrite cannot be done. */
+  rule: string;
+  /** Another upstream: its scheme and host (and port), and its path and query when it gives them. */
+  url?: string;
+  setRequestHeaders?: Readonly<Record<string, string>>;
+  removeRequestHeaders?: readonly string[];
+  setResponseHeaders?: Readonly<Record<string, string>>;
+  removeResponseHeaders?: readonly string[];
+  status?: number;
+  /** Every match of `pattern` (a JavaScript regular expression) in the body of that side, replaced. */
+  replaceBody?: { pattern: string; with: string; on: 'request' | 'response' };
+}
+
+/**
  * What an intercept hook decides for an exchange whose request headers are in:
  * undefined lets it go on; `answer` replies without asking the upstream; `drop`
  * proxies it without recording it anywhere; `hold` waits (a breakpoint) and then
- * decides.
+ * decides; `rewrite` lets it go on, changed (the next addons still decide).
  */
-export type Decision = undefined | { answer: Answer } | { drop: true } | { hold: Promise<Decision> };
+export type Decision = undefined | { answer: Answer } | { drop: true } | { hold: Promise<Decision> } | { rewrite: readonly Rewrite[] };
 
 /** Settled decisions, as the proxy acts on them. */
-export type Verdict = { kind: 'go' } | { kind: 'answer'; answer: Answer } | { kind: 'drop' };
+export type Verdict = { kind: 'go'; rewrites?: readonly Rewrite[] } | { kind: 'answer'; answer: Answer } | { kind: 'drop' };
 
 /** Lets an addon delay `recorded` (say, until its copy is on disk); call the returned function once done. */
 export type Wait = () => () => void;

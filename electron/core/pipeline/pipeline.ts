@@ -3,10 +3,11 @@
 import type { CommandHandlers, Status } from '../api.js';
 import type { Exchange } from '../flow/exchange.js';
 import type { RunscopeSettings } from '../settings/schema.js';
-import type { Addon, AddonContext, Decision, Verdict } from './addon.js';
+import type { Addon, AddonContext, Decision, Rewrite, Verdict } from './addon.js';
 
 /** The verdict when no addon intervenes; one object, since this runs per request. */
 const GO: Verdict = Object.freeze({ kind: 'go' });
+const NO_REWRITES: readonly Rewrite[] = Object.freeze([]);
 
 type ExchangeHook = 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'error' | 'recorded';
 
@@ -53,21 +54,29 @@ export class Pipeline {
     for (const a of this.addons) a.configure?.(settings);
   }
 
-  /** The intercept hooks' verdict: synchronous unless one of them holds. */
-  intercept(ex: Exchange, from = 0): Verdict | Promise<Verdict> {
+  /**
+   * The intercept hooks' verdict: synchronous unless one of them holds. A
+   * rewrite lets the next addons decide too; the rewrites go with a `go`.
+   */
+  intercept(ex: Exchange, from = 0, rewrites: readonly Rewrite[] = NO_REWRITES): Verdict | Promise<Verdict> {
     for (let i = from; i < this.intercepting.length; i++) {
       const decision = this.intercepting[i]!.intercept!(ex);
       if (decision === undefined) continue;
-      if ('hold' in decision) return this.resume(ex, decision.hold, i + 1);
+      if ('hold' in decision) return this.resume(ex, decision.hold, i + 1, rewrites);
+      if ('rewrite' in decision) {
+        rewrites = [...rewrites, ...decision.rewrite];
+        continue;
+      }
       return 'drop' in decision ? { kind: 'drop' } : { kind: 'answer', answer: decision.answer };
     }
-    return GO;
+    return rewrites.length === 0 ? GO : { kind: 'go', rewrites };
   }
 
-  private async resume(ex: Exchange, hold: Promise<Decision>, next: number): Promise<Verdict> {
+  private async resume(ex: Exchange, hold: Promise<Decision>, next: number, rewrites: readonly Rewrite[]): Promise<Verdict> {
     const decision = await hold;
-    if (decision === undefined) return this.intercept(ex, next);
-    if ('hold' in decision) return this.resume(ex, decision.hold, next);
+    if (decision === undefined) return this.intercept(ex, next, rewrites);
+    if ('hold' in decision) return this.resume(ex, decision.hold, next, rewrites);
+    if ('rewrite' in decision) return this.intercept(ex, next, [...rewrites, ...decision.rewrite]);
     return 'drop' in decision ? { kind: 'drop' } : { kind: 'answer', answer: decision.answer };
   }
 

@@ -1,5 +1,5 @@
 // The rules addon (issue #20): runs the user's rules on each exchange. Request
-// rules (no-record, delay, mock) decide in `intercept`, before anyone records
+// rules (no-record, delay, mock, rewrite) decide in `intercept`, before anyone records
 // the exchange; the rest (no-forward, bucket, redact, alert) on the finished
 // exchange, in `done` and `recorded`. It runs first, so a redaction
 // "everywhere" is made before any other addon keeps a copy.
@@ -10,7 +10,7 @@ import { exchangeTarget } from '../../filter/exchangeTarget.js';
 import type { Exchange } from '../../flow/exchange.js';
 import { fromState, toState, type ExchangeState } from '../../flow/state.js';
 import { FORWARD_BUCKET_META, FORWARD_SKIP_META } from '../../flow/views.js';
-import type { Addon, AddonContext, Answer, Decision } from '../../pipeline/addon.js';
+import type { Addon, AddonContext, Answer, Decision, Rewrite } from '../../pipeline/addon.js';
 import { credentialsSpec, redactState, type RedactionSpec } from '../../rules/redact.js';
 import type { Rule, RuleAction } from '../../rules/ruleSchema.js';
 import type { RulesStorage } from '../../rules/rulesStorage.js';
@@ -88,22 +88,28 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
     const target = exchangeTarget(ex);
     let delayMs = 0;
     let answer: Promise<Decision> | null = null;
+    let rewrites: Rewrite[] | null = null;
     for (const rule of compiled.request) {
       if (!rule.matches(target)) continue;
       const a = rule.action;
       if (a.type === 'no-record') return { drop: true };
       noteRule(ex, rule.name);
       if (a.type === 'delay') delayMs += a.ms;
-      else if (a.type === 'mock') {
+      else if (a.type === 'rewrite') {
+        const { type: _, ...parts } = a;
+        (rewrites ??= []).push({ rule: rule.name, ...parts });
+      } else if (a.type === 'mock') {
         ex.meta[MOCK_META] = rule.name;
         endedAt.set(ex, rule.index);
         answer = mockDecision(rule as CompiledRule<Of<'mock'>>);
         break;
       }
     }
-    if (delayMs === 0) return answer ? { hold: answer } : undefined;
+    // A mock answers as it is written: rewrites before it have nothing to change.
+    const goOn: Decision = rewrites && !answer ? { rewrite: rewrites } : undefined;
+    if (delayMs === 0) return answer ? { hold: answer } : goOn;
     const waited = new Promise<void>((resolve) => setTimeout(resolve, delayMs));
-    return { hold: waited.then(() => answer ?? undefined) };
+    return { hold: waited.then(() => answer ?? goOn) };
   }
 
   function done(ex: Exchange): void {
