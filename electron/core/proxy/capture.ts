@@ -10,6 +10,7 @@ import { packHeaders, packPairs } from '../flow/headers.js';
 import type { Answer, Verdict } from '../pipeline/addon.js';
 import { exchangeId } from '../flow/exchangeId.js';
 import { silenceLibraryErrorText, upstreamTarget } from './mitmLibrary.js';
+import type { Rewrites } from './rewriteExchange.js';
 import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js';
 
 /** The hooks capture calls: the pipeline's. */
@@ -66,7 +67,8 @@ function tap(source: IncomingMessage, body: CapturedBody, sink: () => NodeJS.Wri
   });
 }
 
-export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
+/** `rewrites`: where a rule's rewrite of an exchange is carried out (without it, rewrites are not applied). */
+export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rewrites): void {
   const { hooks } = opts;
   const byCtx = new WeakMap<IContext, Exchange>();
   const timers = new WeakMap<IContext, NodeJS.Timeout>();
@@ -128,6 +130,10 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
     });
     hooks.run('requestHeaders', ex);
     if (verdict.kind === 'answer') return answer(ctx, ex, verdict.answer);
+    if (verdict.rewrites && rewrites) {
+      const ends = { answer: (a: Answer) => answer(ctx, ex, a), finish: () => finish(ctx, ex) };
+      return rewrites.start(ctx, ex, verdict.rewrites, ends).request(go);
+    }
     go();
   };
 
@@ -163,10 +169,13 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
     const res = ctx.serverToProxyResponse;
     if (ex && res) {
       clearTimeout(timers.get(ctx));
-      ex.response = { status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: packHeaders(res.rawHeaders), body: new CapturedBody(opts.maxBodyBytes) };
+      const upstream = { status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: packHeaders(res.rawHeaders), body: new CapturedBody(opts.maxBodyBytes) };
+      ex.response = upstream;
       ex.timings.responseStartedAt = nowMs();
-      tap(res, ex.response.body, () => ctx.proxyToClientResponse);
-      res.on('end', () => finish(ctx, ex));
+      tap(res, upstream.body, () => ctx.proxyToClientResponse);
+      // A body held to be rewritten reaches the client after the upstream's has ended.
+      if (rewrites?.of(ctx)?.response(upstream)) ctx.proxyToClientResponse.once('finish', () => finish(ctx, ex));
+      else res.on('end', () => finish(ctx, ex));
       res.on('close', () => {
         if (!res.complete) fail(ctx, ex, 'upstream closed the connection before the response body ended');
       });
@@ -186,8 +195,12 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
       ctx.proxyToServerRequest?.destroy();
       return;
     }
-    const target = ex?.request.host ?? upstreamTarget(ctx)?.host ?? 'upstream';
-    const { status, text } = describeUpstreamError(err, target);
+    // A request a rule sent elsewhere names that rule and where it went.
+    const rewrite = rewrites?.of(ctx);
+    const target = rewrite?.destination?.host ?? ex?.request.host ?? upstreamTarget(ctx)?.host ?? 'upstream';
+    const described = describeUpstreamError(err, target);
+    const { status } = described;
+    const text = rewrite?.mappedBy ? `rule ${JSON.stringify(rewrite.mappedBy)}: ${described.text}` : described.text;
     if (!res.headersSent) {
       const body = `Proxyscope: ${text}\n`;
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-proxyscope-error': '1', connection: 'close' });

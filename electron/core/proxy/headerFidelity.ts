@@ -43,7 +43,16 @@ function hostFor(ctx: IContext): string | undefined {
   return target.port && target.port !== (ctx.isSSL ? 443 : 80) ? `${host}:${target.port}` : host;
 }
 
-export function keepHeadersAsSent(proxy: Proxy): void {
+export interface ResponseHead {
+  status: number;
+  reason: string;
+  headers: string[];
+}
+
+/** The head the client gets for the upstream's (end to end); null: someone writes it later (a rewrite whose body comes first). */
+export type ResponseHeadFor = (ctx: IContext, head: ResponseHead) => ResponseHead | null;
+
+export function keepHeadersAsSent(proxy: Proxy, headFor: ResponseHeadFor = (_ctx, head) => head): void {
   proxy.onRequest((ctx, callback) => {
     // The request's own Transfer-Encoding frames its body upstream: Node would
     // send a chunked GET or DELETE body unframed.
@@ -62,7 +71,8 @@ export function keepHeadersAsSent(proxy: Proxy): void {
     const keepTransferEncoding = ctx.clientToProxyRequest.httpVersion !== '1.0';
     res.sendDate = false; // a Date the upstream did not send is not ours to add
     try {
-      writeResponseHead(res, upstream.statusCode ?? 502, upstream.statusMessage ?? '', endToEndHeaders(upstream.rawHeaders, keepTransferEncoding));
+      const head = headFor(ctx, { status: upstream.statusCode ?? 502, reason: upstream.statusMessage ?? '', headers: endToEndHeaders(upstream.rawHeaders, keepTransferEncoding) });
+      if (head) writeResponseHead(res, head.status, head.reason, head.headers);
     } catch (err) {
       res.sendDate = true;
       return callback(err as Error); // a head Node will not write: the error handler answers 502
