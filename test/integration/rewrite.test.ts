@@ -189,6 +189,15 @@ describe('rewrite', () => {
     expect(text(d.upstream?.request?.body)).toBe('{"item":"tea","price": 0}');
     expect(header(d.upstream?.request?.headers, 'content-length')).toEqual(['25']);
     expect(header(d.request.headers, 'content-length')).toEqual([String(sent.length)]);
+
+    // A chunked body goes whole, framed by its new length.
+    const chunked = `${upstream.httpUrl}/echo?price=1&chunked=1`;
+    const res2 = await viaProxy(app.proxyUrl, chunked, { method: 'POST', body: sent, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+    expect(res2.body.toString()).toBe('{"item":"tea","price": 0}');
+    const d2 = await detailFor(chunked);
+    expect(header(d2.request.headers, 'transfer-encoding')).toEqual(['chunked']);
+    expect(header(d2.upstream?.request?.headers, 'transfer-encoding')).toEqual([]);
+    expect(header(d2.upstream?.request?.headers, 'content-length')).toEqual(['25']);
   });
 
   it('replaces in a gzipped response body: the client gets it decoded, framed by its new length', async () => {
