@@ -195,6 +195,8 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
       ctx.proxyToServerRequest?.destroy();
       return;
     }
+    // The client has its whole response already (a rewrite refused the upstream's body): nothing more to tell it.
+    if (res.writableFinished) return;
     // A request a rule sent elsewhere names that rule and where it went.
     const rewrite = rewrites?.of(ctx);
     const target = rewrite?.destination?.host ?? ex?.request.host ?? upstreamTarget(ctx)?.host ?? 'upstream';

@@ -176,7 +176,6 @@ export class ExchangeRewrite {
     let seen = 0;
     ctx.onResponseData((_c, chunk, done) => {
       seen += chunk.length;
-      // The rest of the body is read and dropped: cutting the upstream off would take the 502 down with it.
       if (seen > cap && !this.refused) this.refuse(bodyRule(this.rewrites, 'response')!, overCap('response', cap));
       done(undefined, undefined);
     });
@@ -197,12 +196,20 @@ export class ExchangeRewrite {
     else {
       client.body = up.body;
       this.upstream.response!.body = null;
+      if (client.status === up.status && client.reason === up.reason && client.headers === up.headers) this.forgetResponse();
     }
     const wire = editResponseHead({ status: up.status, reason: up.reason, headers: endToEndHeaders(this.ctx.serverToProxyResponse?.rawHeaders ?? [], false) }, this.rewrites);
     const res = this.ctx.proxyToClientResponse;
     res.sendDate = false;
     res.writeHead(wire.status, wire.reason, framed(wire.headers, body.length, r.decoded));
     res.write(body);
+  }
+
+  /** Nothing matched and the head came out the same: the client got the upstream's response as it was. */
+  private forgetResponse(): void {
+    const up = this.upstream;
+    up.response = null;
+    if (up.request === null) this.ex.upstream = null;
   }
 
   /** Answers the 502 in place of the upstream's response (its head was held) and ends the exchange with that error. */
@@ -216,6 +223,11 @@ export class ExchangeRewrite {
     res.writeHead(a.status, a.reason, a.headers.flat());
     res.end(body);
     this.ends.finish();
+    // The rest of the upstream's body is not wanted (it may never end): once the 502 is out, that connection goes.
+    const upstream = this.ctx.serverToProxyResponse;
+    res.once('finish', () => {
+      if (upstream && !upstream.complete) upstream.destroy();
+    });
   }
 }
 
