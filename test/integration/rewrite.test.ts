@@ -98,7 +98,7 @@ beforeAll(async () => {
   const checked = validateRules(rules);
   if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
   const dir = mkdtempSync(join(tmpdir(), 'proxyscope-rewrite-'));
-  app = await startApp({ dataDir: dir, port: 0, host: '127.0.0.1', upstreamCa: [upstream.caPem], limits: { maxBodyBytes: CAP }, rules: { rules: checked.rules, file: join(dir, 'rules.json') } });
+  app = await startApp({ dataDir: dir, port: 0, host: '127.0.0.1', upstreamCa: [upstream.caPem], limits: { maxBodyBytes: CAP, storeMaxExchanges: 1 }, rules: { rules: checked.rules, file: join(dir, 'rules.json') } });
   app.onExchange((s) => {
     recorded.set(s.url, s);
     waiting.get(s.url)?.(s);
@@ -175,7 +175,11 @@ describe('rewrite', () => {
     expect(d.upstream?.response).toMatchObject({ status: 200, reason: 'OK', body: null });
     expect(header(d.upstream?.response?.headers, 'set-cookie')).toEqual(['a=1', 'b=2']);
     expect(JSON.parse(text(d.response!.body)!)).toMatchObject({ hello: 'world' });
-    // The session store keeps both sides; its filters see what the client saw.
+    // The session store keeps both sides (read back once the memory cache, of one, has moved on); its filters see what the client saw.
+    const next = `${upstream.httpUrl}/json?after=teapot`;
+    await viaProxy(app.proxyUrl, next);
+    await recordedFor(next);
+    expect(await app.service.handlers.getExchange({ id: d.id })).toEqual(d);
     expect(await app.service.handlers.queryExchanges({ filter: 'status=418 query*=teapot=1' })).toMatchObject({ ok: true, rows: [{ id: d.id }] });
     expect(await app.service.handlers.queryExchanges({ filter: 'status=200 query*=teapot=1' })).toMatchObject({ ok: true, rows: [] });
   });
