@@ -213,6 +213,10 @@ export interface Commands {
   deleteSession(query: { id: number }): { ok: boolean; error?: string };
   /** Values seen in the traffic, for the filter box's suggestions. */
   filterSuggestions(query: { field: 'host' | 'method' | 'status' | 'type'; prefix?: string }): string[];
+  /** The Runscope-compatible collector this instance runs (--collector): its URL and bearer token; null when it runs none. */
+  getCollector(): { url: string; token: string } | null;
+  /** Starts a Chromium-family browser with its own profile, through the proxy and trusting the app's CA (that profile only). */
+  openBrowser(query: { url?: string }): { ok: true; browser: string; pid: number } | { ok: false; error: string };
   /** The active rules, and where they come from (saved, or a --rules file for this run). */
   getRules(): RulesView;
   /** Checks and saves a whole list of rules (then active); refused as a whole, naming each rule and field at fault. */

@@ -46,6 +46,8 @@ export const commandArgSchemas = {
   renameSession: z.object({ id: sessionId, name: sessionName }).strict(),
   deleteSession: z.object({ id: sessionId }).strict(),
   filterSuggestions: z.object({ field: z.enum(['host', 'method', 'status', 'type']), prefix: z.string().max(200).optional() }).strict(),
+  openBrowser: z.object({ url: z.string().max(8192).refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), { error: 'must be an http(s) URL' }).optional() }).strict(),
+  getCollector: z.undefined(),
   getRules: z.undefined(),
   // Each rule is checked by the rules' own validation, which names the rule and field.
   saveRules: z.object({ rules: z.array(z.unknown()).max(1000) }).strict(),

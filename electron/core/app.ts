@@ -14,7 +14,9 @@ import { forwardAddon } from './addons/forward/forward.js';
 import type { Redaction } from './addons/forward/forwardCopy.js';
 import { rulesAddon } from './addons/rules/rules.js';
 import { memoryOnlyAddon } from './addons/sessions/memoryOnly.js';
-import { sessionsAddon } from './addons/sessions/sessions.js';
+import { openCollector, type CollectorSettings } from './collector/appCollector.js';
+import type { CollectedEvent } from './collector/collectorServer.js';
+import { sessionsAddon, type SessionsAddon } from './addons/sessions/sessions.js';
 import { storeAddon } from './addons/store/store.js';
 import type { Addon } from './pipeline/addon.js';
 import { Pipeline } from './pipeline/pipeline.js';
@@ -47,6 +49,10 @@ export interface StartAppOptions {
   sessionStore?: boolean;
   /** Steps that remove secrets from what is forwarded, before it is durable. */
   redactions?: Redaction[];
+  /** --collector: a Runscope-compatible endpoint whose messages become exchanges in a session per bucket. */
+  collector?: CollectorSettings | null;
+  /** Flags added to the browser "Open browser" starts (tests keep it off the network with them). */
+  browserArgs?: string[];
   /** --rules FILE: these rules for the run instead of the saved ones. */
   rules?: { rules: Rule[]; file: string } | null;
   /** Which CONNECTs pass through undecrypted; without it, the rules' passthrough rules decide (see App.setPassthrough). */
@@ -64,6 +70,10 @@ export interface App {
   onDelivery(listener: (d: DeliverySummary) => void): void;
   /** An alert rule matched (rate-limited per rule). */
   onAlert(listener: (a: RuleAlert) => void): void;
+  /** The collector's URL and token; null without --collector. */
+  collector: { url: string; token: string } | null;
+  /** A message the collector received was stored. */
+  onCollected(listener: (e: CollectedEvent) => void): void;
   /**
    * The passthrough seam (tests; the rules addon decides otherwise): from the next CONNECT on, a
    * host:port `predicate` names (it returns the rule's name) goes to the host
@@ -109,6 +119,16 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   const exchangeListeners: Array<(s: ExchangeSummary) => void> = [];
   const deliveryListeners: Array<(d: DeliverySummary) => void> = [];
   const alertListeners: Array<(a: RuleAlert) => void> = [];
+  const collectedListeners: Array<(e: CollectedEvent) => void> = [];
+  if (opts.collector && opts.sessionStore === false) throw new SettingsError({ collector: '--collector needs the session store: drop --no-session-store' });
+  const sessions: Addon | SessionsAddon = opts.sessionStore === false
+    ? memoryOnlyAddon()
+    : sessionsAddon({
+        path: join(opts.dataDir, 'sessions.db'),
+        retention: { maxExchanges: limits.storedMaxExchanges, maxBytes: limits.storedMaxBytes },
+        memoryRetention: { maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes },
+        newSession: opts.newSession ?? false,
+      });
   // First: its request rules decide before anyone records, its redactions come before any copy is kept.
   const rules = rulesAddon({ storage: new RulesStorage(opts.dataDir), override: opts.rules ?? null, onAlert: (a) => alertListeners.forEach((l) => l(a)) });
   let proxyUrl = '';
@@ -119,14 +139,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     rules,
     storeAddon({ maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes }),
     eventsAddon(),
-    opts.sessionStore === false
-      ? memoryOnlyAddon()
-      : sessionsAddon({
-          path: join(opts.dataDir, 'sessions.db'),
-          retention: { maxExchanges: limits.storedMaxExchanges, maxBytes: limits.storedMaxBytes },
-          memoryRetention: { maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes },
-          newSession: opts.newSession ?? false,
-        }),
+    sessions,
     // Before forward: its recorded hook reports deliveries held back until the exchange itself is reported.
     {
       name: 'listeners',
@@ -170,8 +183,10 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   }
   proxyUrl = proxy.url;
 
+  let collectorInfo: { url: string; token: string } | null = null;
   const handlers = {
     ...pipeline.commands(),
+    getCollector: () => collectorInfo,
     ...appCommands({
       settings: () => settings,
       saveSettings: async (next) => {
@@ -183,6 +198,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       clear: () => pipeline.clear(),
       events,
       ca,
+      browser: () => ({ proxyUrl: proxy.url, leafKeyPem: proxy.leafKeyPem, profileDir: join(opts.dataDir, 'browser-profile'), extraArgs: opts.browserArgs }),
       markCaExported: async () => {
         await writeFile(caExportedMarker, new Date().toISOString(), { mode: 0o600 });
         caExported = true;
@@ -208,6 +224,18 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     await pipeline.stop();
     throw err;
   });
+  const collector =
+    opts.collector && 'collect' in sessions
+      ? await openCollector(opts.dataDir, opts.host, opts.collector, (bucket, exchanges) => (sessions as SessionsAddon).collect(bucket, exchanges), (e) => collectedListeners.forEach((l) => l(e))).catch(
+          async (err: unknown) => {
+            await control.close();
+            await proxy.close();
+            await pipeline.stop();
+            throw new Error(`collector: ${(err as Error).message}`);
+          },
+        )
+      : null;
+  collectorInfo = collector && { url: collector.url, token: collector.token };
 
   let stopping: Promise<void> | null = null;
   return {
@@ -218,11 +246,14 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     onExchange: (l) => exchangeListeners.push(l),
     onDelivery: (l) => deliveryListeners.push(l),
     onAlert: (l) => alertListeners.push(l),
+    collector: collector && { url: collector.url, token: collector.token },
+    onCollected: (l) => collectedListeners.push(l),
     setPassthrough: (predicate) => {
       passthrough = predicate;
     },
     stop: () =>
       (stopping ??= (async () => {
+        await collector?.close();
         await control.close();
         await proxy.close();
         // Exchanges cut short by the close are recorded and queued in the next turns.

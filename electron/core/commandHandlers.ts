@@ -1,5 +1,6 @@
 // The app's own commands (settings, status, CA, clearing); addons add theirs.
 import type { CommandHandlers, SettingsView, Status } from './api.js';
+import { launchBrowser, type BrowserLaunch } from './browser/browserLauncher.js';
 import type { EventBatcher } from './eventBatcher.js';
 import type { CertificateAuthority } from './proxy/ca.js';
 import { last4, mergeSettings, type RunscopeSettings } from './settings/schema.js';
@@ -10,6 +11,8 @@ export interface CommandDeps {
   status(): Status;
   clear(): void;
   events: EventBatcher;
+  /** Where "Open browser" points a browser, and its profile. */
+  browser(): Omit<BrowserLaunch, 'url'>;
   ca: CertificateAuthority;
   markCaExported(): Promise<void>;
 }
@@ -26,7 +29,7 @@ export function settingsView(s: RunscopeSettings): SettingsView {
   };
 }
 
-type AppCommands = Pick<CommandHandlers, 'getSettings' | 'saveSettings' | 'getStatus' | 'clearTraffic' | 'exportCa'>;
+type AppCommands = Pick<CommandHandlers, 'getSettings' | 'saveSettings' | 'getStatus' | 'clearTraffic' | 'exportCa' | 'openBrowser'>;
 
 export function appCommands(d: CommandDeps): AppCommands {
   let saving = Promise.resolve();
@@ -58,5 +61,6 @@ export function appCommands(d: CommandDeps): AppCommands {
       d.events.statusChanged();
       return { pem: d.ca.certPem, path: d.ca.certPath };
     },
+    openBrowser: ({ url }) => launchBrowser({ ...d.browser(), ...(url ? { url } : {}) }),
   };
 }

@@ -6,6 +6,7 @@ import { CommanderError } from 'commander';
 import { SettingsError, startApp, type App } from '../core/app.js';
 import { parseCli, UsageError, type CliOptions } from './cliOptions.js';
 import { exportHarCommand } from './exportHarCommand.js';
+import { mcpCommand } from './mcp/mcpCommand.js';
 import { createOutput, type Totals } from './output.js';
 import { queryCommand } from './queryCommand.js';
 import { startUiServer, type UiServer } from './uiServer.js';
@@ -52,6 +53,7 @@ function printTotals(app: App, out: ReturnType<typeof createOutput>, everyMs: nu
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'query') return queryCommand(argv.slice(1));
   if (argv[0] === 'export-har') return exportHarCommand(argv.slice(1));
+  if (argv[0] === 'mcp') return mcpCommand(argv.slice(1));
   let opts: CliOptions;
   try {
     opts = parseCli(argv);
@@ -84,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
   let app: App;
   let ui: UiServer | null = null;
   try {
-    app = await startApp({ dataDir: opts.dataDir, port: opts.port, host: opts.host, overrides: opts.overrides, limits: opts.limits, newSession: opts.newSession, sessionStore: opts.sessionStore, rules: opts.rules, log: out.warn });
+    app = await startApp({ dataDir: opts.dataDir, port: opts.port, host: opts.host, overrides: opts.overrides, limits: opts.limits, newSession: opts.newSession, sessionStore: opts.sessionStore, rules: opts.rules, collector: opts.collector, log: out.warn });
   } catch (err) {
     process.stderr.write(`proxyscope: ${(err as Error).message}\n`);
     return err instanceof SettingsError ? 2 : 1;
@@ -99,6 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   let stopTotals: () => void = () => undefined;
   // Alerts are printed even with --quiet: they are what the user asked to hear about.
   app.onAlert((a) => out.alert(a));
+  if (!opts.quiet) app.onCollected((c) => out.collected(c));
   if (opts.quiet) stopTotals = printTotals(app, out, opts.json ? 100 : 1000);
   else {
     app.onExchange((s) => out.exchange(s));
@@ -106,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const status = await app.service.handlers.getStatus(undefined);
   if (!stopRequested) {
-    out.ready({ proxy: app.proxyUrl, ca: app.caPath, forwarding: app.forwarding(), note: status.forwardingNote, ui: ui?.url ?? null });
+    out.ready({ proxy: app.proxyUrl, ca: app.caPath, forwarding: app.forwarding(), note: status.forwardingNote, ui: ui?.url ?? null, collector: app.collector?.url ?? null });
   }
 
   return new Promise<number>((resolve) => {

@@ -23,9 +23,22 @@ export interface CliOptions {
   sessionStore: boolean;
   /** --rules FILE: the rules for this run instead of the saved ones; null without the flag. */
   rules: { rules: Rule[]; file: string } | null;
+  /** --collector: its port and token (null: the stored or a generated one); null without the flag. */
+  collector: { port: number; token: string | null } | null;
 }
 
 export class UsageError extends Error {}
+
+function collectorOf(o: Record<string, unknown>, argv: readonly string[]): CliOptions['collector'] {
+  const port = integer('--collector-port', String(o.collectorPort), { min: 0, max: 65535 });
+  const token = o.collectorToken === undefined ? null : String(o.collectorToken);
+  if (token !== null && !/^[\x21-\x7e]{16,512}$/.test(token)) throw new UsageError('--collector-token must be 16 to 512 printable characters, without spaces');
+  if (!o.collector) {
+    if (o.collectorToken !== undefined || argv.some((a) => a === '--collector-port' || a.startsWith('--collector-port='))) throw new UsageError('--collector-port and --collector-token need --collector');
+    return null;
+  }
+  return { port, token };
+}
 
 /** Reads and checks a rules file; a problem is a usage error naming the file, the rule and the field. */
 export function rulesFromFile(file: string): Rule[] {
@@ -81,6 +94,9 @@ export function buildCommand(): Command {
     .option('--timeout <ms>', `per-attempt deadline for a POST to the API (default ${RUNSCOPE_DEFAULTS.timeout})`)
     .option('--keepalive <ms>', `idle life of a pooled API connection (default ${RUNSCOPE_DEFAULTS.keepalive})`)
     .option('--no-redact-credentials', 'forward Authorization, Proxy-Authorization, Cookie and Set-Cookie values as they were (default: [redacted])')
+    .option('--collector', 'also be a Runscope-compatible collector: POST /buckets/{bucket}/messages')
+    .option('--collector-port <n>', 'port of the collector (0 picks a free one)', '8082')
+    .option('--collector-token <token>', 'bearer token the collector asks for (default: generated once, kept in the data dir)')
     .option('--rules <file>', 'rules for this run, JSON {"version":1,"rules":[…]} (instead of the saved ones)')
     .option('--ui-port <n>', 'port of the web UI (0 picks a free one)', '8081')
     .option('--no-ui', 'do not serve the web UI')
@@ -149,6 +165,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     newSession: Boolean(o.newSession),
     sessionStore: o.sessionStore !== false,
     rules: o.rules === undefined ? null : { rules: rulesFromFile(String(o.rules)), file: resolve(String(o.rules)) },
+    collector: collectorOf(o, argv),
     limits: {
       maxBodyBytes: integer('--max-body-bytes', String(o.maxBodyBytes), { min: 0, max: big }),
       storeMaxExchanges: integer('--store-max-exchanges', String(o.storeMaxExchanges), { min: 1, max: big }),

@@ -1,5 +1,6 @@
 // What the headless CLI prints: NDJSON with --json (stdout holds nothing else), else human lines.
 import type { DeliverySummary, ExchangeSummary, RuleAlert } from '../core/api.js';
+import type { CollectedEvent } from '../core/collector/collectorServer.js';
 
 export interface ReadyInfo {
   proxy: string;
@@ -7,6 +8,7 @@ export interface ReadyInfo {
   forwarding: boolean;
   note: string | null;
   ui: string | null;
+  collector: string | null;
 }
 
 export interface Totals {
@@ -40,13 +42,14 @@ export function createOutput(json: boolean) {
     flush,
     ready(r: ReadyInfo) {
       if (json) {
-        line({ event: 'ready', proxy: r.proxy, ca: r.ca, forwarding: r.forwarding, ...(r.ui ? { ui: r.ui } : {}) });
+        line({ event: 'ready', proxy: r.proxy, ca: r.ca, forwarding: r.forwarding, ...(r.ui ? { ui: r.ui } : {}), ...(r.collector ? { collector: r.collector } : {}) });
         return flush();
       }
       human(`Proxyscope proxy listening on ${r.proxy}`);
       human(`CA certificate: ${r.ca}  (trust it, or: curl --cacert ${r.ca} -x ${r.proxy} https://...)`);
       human(r.forwarding ? 'Forwarding to Runscope: on' : `Forwarding to Runscope: off (${(r.note ?? 'not configured').replace(/^forwarding off: /, '')})`);
       if (r.ui) human(`Web UI: ${r.ui}`);
+      if (r.collector) human(`Collector (Runscope-compatible): ${r.collector}  (its token: the collector-token file in the data dir)`);
       flush();
     },
     exchange(s: ExchangeSummary) {
@@ -63,6 +66,10 @@ export function createOutput(json: boolean) {
       const held = a.suppressed > 0 ? ` (${a.suppressed} more matched since the last alert)` : '';
       if (json) return line({ event: 'alert', rule: a.rule, id: a.id, method: a.method, url: a.url, status: a.status, suppressed: a.suppressed });
       human(`ALERT ${a.rule}: ${a.method} ${a.url} -> ${a.status ?? '-'}${held}`);
+    },
+    collected(c: CollectedEvent) {
+      if (json) return line({ event: 'collected', bucket: c.bucket, id: c.id, method: c.method, url: c.url, status: c.status });
+      human(`collected ${c.bucket}: ${c.method} ${c.url} -> ${c.status ?? '-'}`);
     },
     totals(t: Totals) {
       if (json) return line({ event: 'totals', exchanges: t.exchanges, sent: t.sent, failed: t.failed });

@@ -5,12 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
-import type { CommandArg, CommandName, CommandResult, ExchangeQuery, FilterProblem, QueryCount, QueryPage } from '../core/api.js';
-import { countOf, filterProblem, matching, pageOf } from '../core/addons/sessions/sessionQueries.js';
+import type { CommandArg, CommandName, CommandResult, ExchangeDetail, ExchangeQuery, FilterProblem, QueryCount, QueryPage, SessionInfo } from '../core/api.js';
+import { countOf, filterProblem, matching, pageOf, storedExchange } from '../core/addons/sessions/sessionQueries.js';
 import { SessionDb } from '../core/addons/sessions/sessionDb.js';
 import { CONTROL_FILE, type ControlInfo } from '../core/control/controlEndpoint.js';
 import { dataDirOwner, lockDataDir } from '../core/files/dataDirLock.js';
 import { toState, type ExchangeState } from '../core/flow/state.js';
+import { detailOf } from '../core/flow/views.js';
 import { UsageError } from './cliOptions.js';
 import { stateOfDetail, writeHarFile, writePrivateFile } from './harFile.js';
 
@@ -26,6 +27,9 @@ export interface StoreClient {
   count(q: Scope): Promise<QueryCount>;
   /** Writes the HAR 1.2 of what the filter selects to `path` (0600). */
   exportHar(q: Scope, path: string): Promise<HarWritten>;
+  /** One stored exchange, bodies included; null when there is none of that id. */
+  detail(id: string): Promise<ExchangeDetail | null>;
+  sessions(): Promise<SessionInfo[]>;
   close(): void;
 }
 
@@ -92,6 +96,8 @@ function instanceClient(info: ControlInfo): StoreClient {
       // More than one answer carries: asked for one exchange at a time.
       return { ok: true, count: await writeHarFile(path, states(q)) };
     },
+    detail: (id) => call('getExchange', { id }),
+    sessions: () => call('listSessions', undefined),
     close: () => undefined,
   };
 }
@@ -109,6 +115,11 @@ function fileClient(store: SessionDb, source: StoreClient['source'], release: ()
       })();
       return { ok: true, count: await writeHarFile(path, states) };
     },
+    detail: async (id) => {
+      const ex = storedExchange(store, id);
+      return ex ? detailOf(ex) : null;
+    },
+    sessions: async () => store.sessions(),
     close: () => {
       store.close();
       release();
@@ -183,6 +194,8 @@ export async function openStore(dataDir: string, { waitMs = 5000 }: { waitMs?: n
     page: (q) => again((c) => c.page(q)),
     count: (q) => again((c) => c.count(q)),
     exportHar: (q, path) => again((c) => c.exportHar(q, path)),
+    detail: (id) => again((c) => c.detail(id)),
+    sessions: () => again((c) => c.sessions()),
     close: () => current.close(),
   };
 }

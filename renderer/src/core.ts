@@ -1,7 +1,9 @@
 // The one connection to the core, chosen at start-up, plus wiring of its events into the stores.
 import type { SessionInfo } from '../../electron/core/api';
+import { useAlerts } from './stores/alertStore';
 import { useDeliveries } from './stores/deliveryStore';
 import { createEventPump } from './stores/eventPump';
+import { RuleCounts } from './stores/ruleCounts';
 import { currentSession, useSessions } from './stores/sessionStore';
 import { useStatus } from './stores/statusStore';
 import { throttle } from './stores/throttle';
@@ -12,6 +14,7 @@ import type { Transport } from './transport';
 
 let current: Transport | null = null;
 let pager: TrafficPager | null = null;
+let counts: RuleCounts | null = null;
 
 export function core(): Transport {
   if (!current) throw new Error('core transport not started');
@@ -22,6 +25,12 @@ export function core(): Transport {
 export function traffic(): TrafficPager {
   if (!pager) throw new Error('core transport not started');
   return pager;
+}
+
+/** The Rules view's live match counts. */
+export function ruleCounts(): RuleCounts {
+  if (!counts) throw new Error('core transport not started');
+  return counts;
 }
 
 /**
@@ -42,18 +51,34 @@ export async function connect(transport: Transport): Promise<void> {
   current = transport;
   const p = new TrafficPager(transport.invoke, useTraffic, { currentSession: () => currentSession(useSessions.getState().sessions)?.id ?? null });
   pager = p;
+  const c = new RuleCounts(transport.invoke);
+  counts = c;
   const invalidateSoon = throttle(() => p.invalidate(), 500);
   const pump = createEventPump({
-    exchanges: (event) => p.onExchanges(event),
+    exchanges: (event) => {
+      p.onExchanges(event);
+      // Only recorded exchanges are in the store a count reads.
+      if (event.updated.length) c.onTraffic();
+    },
     deliveries: (records) => useDeliveries.getState().apply(records),
     status: (status) => useStatus.getState().setStatus(status),
-    sessions: (sessions) => sessionsChanged(p, sessions, invalidateSoon),
-    cleared: () => p.refresh(),
+    sessions: (sessions) => {
+      sessionsChanged(p, sessions, invalidateSoon);
+      c.onTraffic();
+    },
+    cleared: () => {
+      p.refresh();
+      c.onTraffic();
+    },
+    alerts: (alerts) => useAlerts.getState().push(alerts),
   });
   transport.onEvents(pump);
   transport.onConnection((connected) => {
     useStatus.getState().setConnected(connected);
-    if (connected) void loadAll(transport, p);
+    if (connected) {
+      void loadAll(transport, p);
+      c.onTraffic();
+    }
   });
 }
 

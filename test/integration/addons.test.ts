@@ -11,6 +11,7 @@ import type { Addon, Decision } from '../../electron/core/pipeline/addon.js';
 import { startCollector, type Collector } from '../support/collector.js';
 import { viaProxy } from '../support/proxyClient.js';
 import { startUpstream, type Upstream } from '../support/upstream.js';
+import { until } from '../support/until.js';
 
 const TOKEN = 'addons-token-1234';
 const SECRET = 'Bearer never-leaves-1234';
@@ -49,16 +50,6 @@ const interceptor: Addon = {
     return undefined;
   },
 };
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = probe();
-    if (hit !== undefined) return hit;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const recordedFor = (url: string) => until(`${url} recorded`, () => recorded.find((s) => s.url === url));
 const messageFor = (id: string) => until(`message for ${id}`, () => collector.received.find((m) => m.unique_identifier === id));

@@ -92,6 +92,8 @@ describe('proxyscope --headless --json', () => {
     [['--api-endpoint', 'nope'], '--api-endpoint is not a url'],
     [['--port', '99999'], '--port must be an integer'],
     [['--nope'], "unknown option '--nope'"],
+    [['--collector', '--collector-token', 'short'], '--collector-token must be 16 to 512 printable characters'],
+    [['--collector-port', '9'], '--collector-port and --collector-token need --collector'],
   ])('exits 2 on %j, naming the field', async (args, message) => {
     const { done } = runCli(['--headless', '--data-dir', tmp('cli-'), ...args]);
     const r = await done;

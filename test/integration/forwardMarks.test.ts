@@ -13,6 +13,7 @@ import type { Addon } from '../../electron/core/pipeline/addon.js';
 import { startCollector, type Collector } from '../support/collector.js';
 import { viaProxy } from '../support/proxyClient.js';
 import { startUpstream, type Upstream } from '../support/upstream.js';
+import { until } from '../support/until.js';
 
 const TOKEN = 'marks-token-1234';
 let upstream: Upstream;
@@ -32,16 +33,6 @@ const marker: Addon = {
     if (to !== null) ex.meta[FORWARD_BUCKET_META] = to;
   },
 };
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = probe();
-    if (hit !== undefined) return hit;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const recordedFor = (url: string) => until(`${url} recorded`, () => recorded.find((s) => s.url === url));
 const arrivalFor = (id: string) => until(`message for ${id}`, () => collector.arrivals.find((a) => a.message.unique_identifier === id));

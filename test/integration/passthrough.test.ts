@@ -18,6 +18,7 @@ import { startCollector, type Collector } from '../support/collector.js';
 import { viaProxy } from '../support/proxyClient.js';
 import { closed, connectThrough, getOverTls, readAtLeast, readToClose, signedBy } from '../support/tunnelClient.js';
 import { startUpstream, type Upstream } from '../support/upstream.js';
+import { until } from '../support/until.js';
 
 const TOKEN = 'passthrough-token-1234';
 const ESTABLISHED = 'HTTP/1.1 200 Connection established\r\n\r\n';
@@ -42,16 +43,6 @@ const rules: PassthroughPredicate = (host, port) => {
   if (host === '127.0.0.1' && port === closedPort) return 'closed port';
   return null;
 };
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = probe();
-    if (hit !== undefined) return hit;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** The first exchange recorded past index `from` whose URL is `url`. */
 const recordedAfter = (from: number, url: string) => until(`${url} recorded`, () => recorded.slice(from).find((s) => s.url === url));

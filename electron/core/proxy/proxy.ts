@@ -41,6 +41,8 @@ export interface RunningProxy {
   port: number;
   /** HTTPS hostnames holding a TLS context now. */
   tlsHostContexts(): number;
+  /** PEM of the one private key every host certificate shares (a browser may trust its public key alone). */
+  leafKeyPem: string;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     url: `http://${host}:${port}`,
     port,
     tlsHostContexts: () => contexts.size,
+    leafKeyPem: leaf.keyPem,
     async close() {
       // First: the servers' close waits for every socket, and a tunnel's may stay open for hours.
       tunnels?.closeAll();

@@ -1,5 +1,6 @@
-// Where the Runscope access token lives at rest. The Electron shell supplies a
-// safeStorage-backed store; headless uses a 0600 file in the data dir.
+// Where the Runscope access token (and the collector's token) live at rest. The
+// Electron shell supplies a safeStorage-backed store for the access token;
+// headless uses a 0600 file in the data dir.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../files/writeFileAtomic.js';
@@ -11,8 +12,8 @@ export interface SecretStore {
   save(token: string): Promise<void>;
 }
 
-export function fileSecretStore(dataDir: string): SecretStore {
-  const path = join(dataDir, 'access-token');
+export function fileSecretStore(dataDir: string, name = 'access-token'): SecretStore {
+  const path = join(dataDir, name);
   return {
     kind: `file ${path} (mode 0600)`,
     async load() {

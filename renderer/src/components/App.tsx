@@ -1,12 +1,15 @@
 import { useState } from 'react';
+import { AlertToasts } from './AlertToasts';
 import { CaView } from './CaView';
 import { DeliveriesView } from './DeliveriesView';
+import { RulesView } from './rules/RulesView';
 import { SessionsView } from './SessionsView';
+import { CollectorPanel } from './CollectorPanel';
 import { SettingsForm } from './SettingsForm';
 import { StatusBar } from './StatusBar';
 import { TrafficView } from './TrafficView';
 
-const TABS = ['Traffic', 'Sessions', 'Sent to Runscope', 'Settings', 'CA certificate'] as const;
+const TABS = ['Traffic', 'Sessions', 'Rules', 'Sent to Runscope', 'Settings', 'CA certificate'] as const;
 type Tab = (typeof TABS)[number];
 
 export function App() {
@@ -26,10 +29,17 @@ export function App() {
       <main className="content" role="tabpanel" aria-label={tab}>
         {tab === 'Traffic' && <TrafficView />}
         {tab === 'Sessions' && <SessionsView onOpen={() => setTab('Traffic')} />}
+        {tab === 'Rules' && <RulesView />}
         {tab === 'Sent to Runscope' && <DeliveriesView />}
-        {tab === 'Settings' && <SettingsForm />}
+        {tab === 'Settings' && (
+          <>
+            <SettingsForm />
+            <CollectorPanel />
+          </>
+        )}
         {tab === 'CA certificate' && <CaView />}
       </main>
+      <AlertToasts />
       <StatusBar />
     </div>
   );

@@ -5,6 +5,11 @@ import { useStatus } from '../stores/statusStore';
 export function CaView() {
   const caPath = useStatus((s) => s.status?.caPath);
   const [exported, setExported] = useState<string | null>(null);
+  const [browser, setBrowser] = useState<string | null>(null);
+  const openBrowser = async () => {
+    const r = await core().invoke('openBrowser', {});
+    setBrowser(r.ok ? `Opened ${r.browser} with a profile of its own, through the proxy.` : r.error);
+  };
   const exportCa = async () => {
     const { pem, path } = await core().invoke('exportCa');
     const url = URL.createObjectURL(new Blob([pem], { type: 'application/x-pem-file' }));
@@ -23,6 +28,12 @@ export function CaView() {
       </p>
       <button onClick={() => void exportCa()}>Export CA certificate</button>
       {exported && <p role="status">Exported proxyscope-ca.pem (from {exported}).</p>}
+      <h3>Or skip trusting it</h3>
+      <p>
+        A Chrome, Chromium, Edge or Brave of yours, started with a separate profile that goes through the proxy and trusts its certificates (that profile only):{' '}
+        <button onClick={() => void openBrowser()}>Open browser</button>
+      </p>
+      {browser && <p role="status">{browser}</p>}
       <h3>Trust it</h3>
       <ul className="trust">
         <li><strong>curl</strong>: <code>curl --cacert proxyscope-ca.pem -x http://127.0.0.1:8080 https://…</code></li>

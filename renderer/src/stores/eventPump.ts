@@ -1,6 +1,6 @@
 // Core events arrive in batches; the UI applies everything that arrived during
 // a frame in one update per store, on the next animation frame.
-import type { CoreEvent, DeliverySummary, ExchangeSummary, SessionInfo, Status } from '../../../electron/core/api';
+import type { CoreEvent, DeliverySummary, ExchangeSummary, RuleAlert, SessionInfo, Status } from '../../../electron/core/api';
 import type { LiveEvent } from './liveCount';
 
 export interface EventSinks {
@@ -9,6 +9,7 @@ export interface EventSinks {
   status(status: Status): void;
   sessions(sessions: SessionInfo[]): void;
   cleared(): void;
+  alerts(alerts: RuleAlert[]): void;
 }
 
 type Matches = Record<string, string[]>;
@@ -39,6 +40,8 @@ export function createEventPump(sinks: EventSinks, schedule: (cb: () => void) =>
     let updated: ExchangeSummary[] = [];
     let matches: Array<Matches | undefined> = [];
     const deliveries: DeliverySummary[] = [];
+    // Not traffic: a cleared event in the same frame does not take them away.
+    const alerts: RuleAlert[] = [];
     let status: Status | null = null;
     let sessions: SessionInfo[] | null = null;
     for (const e of events) {
@@ -54,11 +57,13 @@ export function createEventPump(sinks: EventSinks, schedule: (cb: () => void) =>
       } else if (e.type === 'deliveries') deliveries.push(...e.records);
       else if (e.type === 'status') status = e.status;
       else if (e.type === 'sessions') sessions = e.sessions;
+      else if (e.type === 'alerts') alerts.push(...e.alerts);
     }
     if (added.length || updated.length) sinks.exchanges({ added, updated, matches: mergeMatches(matches) });
     if (deliveries.length) sinks.deliveries(deliveries);
     if (status) sinks.status(status);
     if (sessions) sinks.sessions(sessions);
+    if (alerts.length) sinks.alerts(alerts);
   };
   return (events: CoreEvent[]) => {
     queue.push(...events);

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CoreEvent } from '../../../electron/core/api.js';
+import type { CoreEvent, RuleAlert } from '../../../electron/core/api.js';
 import { createEventPump, mergeMatches, type EventSinks } from '../../../renderer/src/stores/eventPump.js';
 import type { LiveEvent } from '../../../renderer/src/stores/liveCount.js';
 import { bucketShown, newestDeliveries, useDeliveries } from '../../../renderer/src/stores/deliveryStore.js';
@@ -50,6 +50,7 @@ describe('delivery store', () => {
 });
 
 describe('event pump', () => {
+  const alert = (rule: string): RuleAlert => ({ rule, id: 'x', method: 'GET', url: 'http://h/', status: 500, suppressed: 0, at: 0 });
   const sinks = (log: string[], exchanges: LiveEvent[] = []): EventSinks => ({
     exchanges: (e) => {
       exchanges.push(e);
@@ -59,6 +60,7 @@ describe('event pump', () => {
     status: () => log.push('status'),
     sessions: (s) => log.push(`sessions ${s.length}`),
     cleared: () => log.push('cleared'),
+    alerts: (a) => log.push(`alerts ${a.map((x) => x.rule).join(',')}`),
   });
 
   it('applies everything that arrived within a frame in one call per sink', () => {
@@ -70,10 +72,11 @@ describe('event pump', () => {
     pump([{ type: 'exchanges', added: [], updated: [row('1')], matches: { 'method=GET': ['1'], 'status=200': [] } }]);
     pump([{ type: 'deliveries', records: [{ exchangeId: '1', bucket: null, postedTo: null, state: 'sent', attempts: 1, lastError: null, httpStatus: 201, runscopeUuid: 'u', createdAt: 0, updatedAt: 0 }] }]);
     pump([{ type: 'sessions', sessions: [] }]);
+    pump([{ type: 'alerts', alerts: [alert('5xx')] }, { type: 'alerts', alerts: [alert('slow')] }]);
     expect(frames.length).toBe(1);
     expect(log).toEqual([]);
     frames[0]!();
-    expect(log).toEqual(['exchanges 1+1', 'sessions 0']);
+    expect(log).toEqual(['exchanges 1+1', 'sessions 0', 'alerts 5xx,slow']);
     // status=200 was not listed by the first event: its ids are not complete, so it is left out.
     expect(seen[0]!.matches).toEqual({ 'method=GET': ['1'] });
     expect(useDeliveries.getState().byExchange.get('1')?.state).toBe('sent');
@@ -86,12 +89,13 @@ describe('event pump', () => {
     const pump = createEventPump(sinks(log, seen), (cb) => frames.push(cb));
     const events: CoreEvent[] = [
       { type: 'exchanges', added: [row('old')], updated: [] },
+      { type: 'alerts', alerts: [alert('before')] },
       { type: 'cleared' },
       { type: 'exchanges', added: [row('new')], updated: [] },
     ];
     pump(events);
     frames[0]!();
-    expect(log).toEqual(['cleared', 'exchanges 1+0']);
+    expect(log).toEqual(['cleared', 'exchanges 1+0', 'alerts before']);
     expect(seen[0]!.added.map((r) => r.id)).toEqual(['new']);
   });
 

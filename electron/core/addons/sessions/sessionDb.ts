@@ -87,22 +87,36 @@ export class SessionDb {
     return e;
   }
 
-  /** Stores the exchanges in one transaction (all or none), then applies retention. Already stored ids are skipped. */
-  write(exchanges: readonly Exchange[], metaChanges: ReadonlyArray<MetaChange> = []): void {
+  /**
+   * Stores the exchanges in one transaction (all or none), in the current session or `session`, then applies
+   * retention. Already stored ids are skipped (a collector's sender may send a message twice); returns how many were new.
+   */
+  write(exchanges: readonly Exchange[], metaChanges: ReadonlyArray<MetaChange> = [], session = this.current): number {
     let added = 0;
     let bytes = 0;
     this.transaction(() => {
       for (const ex of exchanges) {
         if (this.db.get('SELECT 1 FROM exchanges WHERE id = ?', [ex.id])) continue;
-        bytes += insertExchange(this.db, this.current, ex).bytes;
+        bytes += insertExchange(this.db, session, ex).bytes;
         added++;
       }
-      if (added > 0) this.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [added, bytes, this.current]);
+      if (added > 0) this.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [added, bytes, session]);
       for (const m of metaChanges) this.applyMeta(m);
     });
     this.totals.exchanges += added;
     this.totals.bytes += bytes;
     this.applyRetention();
+    return added;
+  }
+
+  /** The session collected messages of `bucket` go to (a session per bucket, made on first use; never the current one). */
+  bucketSession(bucket: string, now = Date.now()): number {
+    const key = `collector:${bucket}`;
+    const stored = this.db.get('SELECT value FROM store WHERE key = ?', [key])?.value;
+    if (typeof stored === 'number' && this.db.get('SELECT 1 FROM sessions WHERE id = ?', [stored])) return stored;
+    const id = createSession(this.db, `Collected: ${bucket}`, now);
+    this.db.run('INSERT OR REPLACE INTO store (key, value) VALUES (?, ?)', [key, id]);
+    return id;
   }
 
   private applyMeta({ id, key, value }: MetaChange): void {
@@ -170,15 +184,17 @@ export class SessionDb {
 
   /**
    * Refreshes the planner's statistics once the store has grown by a quarter
-   * since they were taken: without them SQLite picks, say, the status index
-   * and sorts every match for a first page that the time index reads in order.
-   * Sampled (analysis_limit), so it costs a fraction of a second at a million rows.
+   * since they were taken: without them SQLite picks, say, the size index for
+   * `size>500`, which selects most rows. The exchanges table only, in full:
+   * its indexes are small (about 2 s at a million rows), and STAT4's samples,
+   * which a sampled ANALYZE leaves out, are what tell a rare range from a
+   * common one. The body tables need none.
    */
   analyzeIfGrown(): boolean {
     const at = Number(this.db.get("SELECT value FROM store WHERE key = 'analyzed'")?.value ?? 0);
     const n = this.totals.exchanges;
     if (n < 1000 || n < at * 1.25) return false;
-    this.db.exec('PRAGMA analysis_limit = 1000; ANALYZE;');
+    this.db.exec('PRAGMA analysis_limit = 0; ANALYZE exchanges;');
     this.db.run("INSERT OR REPLACE INTO store (key, value) VALUES ('analyzed', ?)", [n]);
     return true;
   }

@@ -170,6 +170,11 @@ const queries: Handlers = {
     return har ? { ok: true, har: har.text, count: har.count } : { ok: false, tooLarge: true, error: TOO_LARGE };
   },
   sessions: () => store.sessions(),
+  collect: ({ bucket, exchanges }) => {
+    const session = store.bucketSession(bucket);
+    const added = store.write(exchanges.map(exchangeOf), [], session);
+    return changed({ added, session });
+  },
   newSession: ({ name }) => {
     const id = store.startSession(name ?? null);
     return changed(store.sessions().find((s) => s.id === id)!);

@@ -6,10 +6,12 @@
 // exchange is reported anyway (capture never waits on a broken disk) and the
 // status says so.
 import type { Status } from '../../api.js';
+import type { Exchange } from '../../flow/exchange.js';
 import { detailOf } from '../../flow/views.js';
 import type { Addon, AddonContext } from '../../pipeline/addon.js';
 import { LiveFilters } from './liveFilters.js';
 import { SessionChannel } from './sessionChannel.js';
+import { storedCopyOf } from './sessionProtocol.js';
 import type { Retention } from './sessionDb.js';
 
 export interface SessionsOptions {
@@ -20,7 +22,12 @@ export interface SessionsOptions {
   newSession: boolean;
 }
 
-export function sessionsAddon(opts: SessionsOptions): Addon {
+export interface SessionsAddon extends Addon {
+  /** Stores what a collector received in `bucket`'s session; resolves once it is committed (durable). */
+  collect(bucket: string, exchanges: readonly Exchange[]): Promise<{ added: number; session: number }>;
+}
+
+export function sessionsAddon(opts: SessionsOptions): SessionsAddon {
   let ctx: AddonContext;
   let channel: SessionChannel;
   const live = new LiveFilters();
@@ -80,6 +87,7 @@ export function sessionsAddon(opts: SessionsOptions): Addon {
       deleteSession: (q) => channel.query('delete', q),
       filterSuggestions: (q) => channel.query('suggest', q),
     },
+    collect: (bucket, exchanges) => channel.query('collect', { bucket, exchanges: exchanges.map(storedCopyOf) }),
     stop: () => channel.stop(),
   };
 }

@@ -1,0 +1,79 @@
+// "Open browser" (issue #21): a Chromium-family browser of the user's, started
+// with its own profile in the data dir, pointed at the proxy and trusting the
+// proxy's certificates for that profile alone, so nothing has to be installed
+// in the system's trust store. Chromium matches its SPKI list against the chain
+// the server presents, which is the host certificate alone; every host
+// certificate has the one shared leaf key, so its hash covers them all.
+import { spawn } from 'node:child_process';
+import { createHash, createPublicKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** base64 SHA-256 of a key's SubjectPublicKeyInfo (from a private or public key PEM): what --ignore-certificate-errors-spki-list takes. */
+export function spkiHash(keyPem: string): string {
+  const spki = createPublicKey(keyPem).export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('base64');
+}
+
+const CANDIDATES: Record<string, string[]> = {
+  linux: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/usr/bin/microsoft-edge', '/usr/bin/brave-browser', '/snap/bin/chromium'],
+  darwin: [
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
+    '/Applications/Brave Browser.app/Contents/MacOS/Brave Browser',
+  ],
+  win32: [
+    join(process.env.PROGRAMFILES ?? 'C:\\Program Files', 'Google\\Chrome\\Application\\chrome.exe'),
+    join(process.env['PROGRAMFILES(X86)'] ?? 'C:\\Program Files (x86)', 'Google\\Chrome\\Application\\chrome.exe'),
+    join(process.env['PROGRAMFILES(X86)'] ?? 'C:\\Program Files (x86)', 'Microsoft\\Edge\\Application\\msedge.exe'),
+    join(process.env.LOCALAPPDATA ?? '', 'Google\\Chrome\\Application\\chrome.exe'),
+  ],
+};
+
+/** PROXYSCOPE_BROWSER, else the first Chromium-family browser installed; null when there is none. */
+export function findBrowser(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string | null {
+  if (env.PROXYSCOPE_BROWSER) return existsSync(env.PROXYSCOPE_BROWSER) ? env.PROXYSCOPE_BROWSER : null;
+  return (CANDIDATES[platform] ?? []).find((p) => existsSync(p)) ?? null;
+}
+
+export interface BrowserLaunch {
+  proxyUrl: string;
+  /** The shared leaf key of the proxy's host certificates. */
+  leafKeyPem: string;
+  /** The browser's own profile: its cookies and history stay apart from the user's. */
+  profileDir: string;
+  url?: string;
+  /** Flags added last (tests keep the browser off the network with them). */
+  extraArgs?: string[];
+}
+
+export function browserArgs(l: BrowserLaunch): string[] {
+  const proxy = new URL(l.proxyUrl);
+  return [
+    `--user-data-dir=${l.profileDir}`,
+    `--proxy-server=${proxy.hostname}:${proxy.port}`,
+    // Chromium sends loopback directly unless told not to: local servers are traffic to inspect too.
+    '--proxy-bypass-list=<-loopback>',
+    `--ignore-certificate-errors-spki-list=${spkiHash(l.leafKeyPem)}`,
+    '--no-first-run',
+    '--no-default-browser-check',
+    ...(l.extraArgs ?? []),
+    l.url ?? 'about:blank',
+  ];
+}
+
+export type LaunchResult = { ok: true; browser: string; pid: number } | { ok: false; error: string };
+
+/** Starts the browser detached (it outlives a restart of Proxyscope); resolves once it is spawned. */
+export function launchBrowser(l: BrowserLaunch, browser = findBrowser()): Promise<LaunchResult> {
+  if (!browser) return Promise.resolve({ ok: false, error: 'no Chrome, Chromium, Edge or Brave found: install one, or set PROXYSCOPE_BROWSER to its executable' });
+  return new Promise((resolve) => {
+    const child = spawn(browser, browserArgs(l), { detached: true, stdio: 'ignore' });
+    child.once('error', (err) => resolve({ ok: false, error: `${browser} could not be started: ${err.message}` }));
+    child.once('spawn', () => {
+      child.unref();
+      resolve({ ok: true, browser, pid: child.pid! });
+    });
+  });
+}
