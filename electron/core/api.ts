@@ -1,5 +1,6 @@
 // The contract between the renderer and the core: commands + events, types only.
 // Both transports (Electron IPC and the headless WebSocket) carry exactly this.
+// Long because it is the whole contract: one file the renderer reads to know every command and event.
 import type { Rule, RuleAction, RuleInput } from './rules/ruleSchema.js';
 import type { RuleProblem } from './rules/validateRules.js';
 
@@ -221,7 +222,55 @@ export interface Commands {
   getRules(): RulesView;
   /** Checks and saves a whole list of rules (then active); refused as a whole, naming each rule and field at fault. */
   saveRules(query: { rules: unknown[] }): SaveRulesResult;
+  /** Exchanges a breakpoint rule holds now, oldest first. */
+  listPaused(): PausedExchange[];
+  /** Lets a paused exchange go on: as it was, or with the changes given for its phase (what is left out stays). */
+  resumePaused(query: { id: string; request?: RequestChanges; response?: ResponseChanges }): PauseResult;
+  /** Closes the client's connection; the exchange is recorded as dropped at the breakpoint. */
+  dropPaused(query: { id: string }): PauseResult;
+  /** Answers a paused request with this response; the upstream is never asked. */
+  respondPaused(query: { id: string; status: number; headers?: HeaderPair[]; body?: string; bodyBase64?: string }): PauseResult;
 }
+
+/** Where a breakpoint holds an exchange: its request before the upstream is asked, or the upstream's response before the client gets it. */
+export type PausePhase = 'request' | 'response';
+
+/** How a pause ended. */
+export type PauseOutcome = 'resumed' | 'edited' | 'answered' | 'dropped' | 'timed out' | 'client gone';
+
+/** An exchange a breakpoint holds, with what may be edited in its phase. */
+export interface PausedExchange {
+  id: string;
+  phase: PausePhase;
+  /** The breakpoint rule's name. */
+  rule: string;
+  pausedAt: number;
+  /** When it goes on by itself, unedited (epoch ms). */
+  resumesAt: number;
+  request: { method: string; url: string; httpVersion: string; headers: HeaderPair[]; body: BodyView };
+  /** The upstream's response, in the response phase; null in the request phase. */
+  response: { status: number; reason: string; headers: HeaderPair[]; body: BodyView } | null;
+}
+
+/** What changes in a paused request; `body` is text (UTF-8), `bodyBase64` bytes; Content-Length follows the body. */
+export interface RequestChanges {
+  method?: string;
+  url?: string;
+  headers?: HeaderPair[];
+  body?: string;
+  bodyBase64?: string;
+}
+
+/** What changes in a paused response; a new status without `reason` gets the standard one. */
+export interface ResponseChanges {
+  status?: number;
+  reason?: string;
+  headers?: HeaderPair[];
+  body?: string;
+  bodyBase64?: string;
+}
+
+export type PauseResult = { ok: true } | { ok: false; error: string };
 
 export type { Rule, RuleAction, RuleInput, RuleProblem };
 
@@ -251,6 +300,10 @@ export type CoreEvent =
   | { type: 'status'; status: Status }
   /** Alert rules that matched finished exchanges (rate-limited per rule). */
   | { type: 'alerts'; alerts: RuleAlert[] }
+  /** A breakpoint holds this exchange now. */
+  | { type: 'paused'; paused: PausedExchange }
+  /** A paused exchange went on, was answered or dropped, or its client went away. */
+  | { type: 'unpaused'; id: string; phase: PausePhase; outcome: PauseOutcome }
   | { type: 'cleared' };
 
 /** An alert rule matched a finished exchange. */

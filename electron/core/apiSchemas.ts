@@ -16,6 +16,37 @@ const sortColumns = Object.keys({
   startedAt: 1, method: 1, host: 1, path: 1, url: 1, status: 1, contentType: 1, requestBytes: 1, responseBytes: 1, durationMs: 1, delivery: 1, httpVersion: 1,
 } satisfies Record<SortColumn, 1>) as [SortColumn, ...SortColumn[]];
 
+// A paused exchange's edits: what Node would refuse to send is refused here, naming the field.
+const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headerName = z.string().max(256).regex(token, { error: 'must be an HTTP header name' });
+const headerValue = z.string().max(65_536).regex(/^[\t\x20-\x7e\x80-\xff]*$/, { error: 'must be a header value (no CR, LF, NUL or other control characters)' });
+const headerList = z.array(z.tuple([headerName, headerValue], { error: 'must be a [name, value] pair' }), { error: 'must be a list of [name, value] pairs' }).max(1000);
+const MAX_EDIT_BODY = 16 * 1024 * 1024;
+const bodyText = z.string({ error: 'must be text' }).max(MAX_EDIT_BODY);
+const bodyBase64 = z.string({ error: 'must be base64 text' }).max(Math.ceil(MAX_EDIT_BODY / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, { error: 'must be base64' });
+const status = z.number({ error: 'must be an HTTP status (100-599)' }).int({ error: 'must be an HTTP status (100-599)' }).min(100, { error: 'must be an HTTP status (100-599)' }).max(599, { error: 'must be an HTTP status (100-599)' });
+const oneBody = { error: 'give body or bodyBase64, not both', path: ['bodyBase64'] };
+const requestChanges = z
+  .object({
+    method: z.string().max(64).regex(token, { error: 'must be an HTTP method' }).optional(),
+    url: z.string().max(65_536).regex(/^https?:\/\/\S+$/i, { error: 'must be an absolute http(s) URL' }).optional(),
+    headers: headerList.optional(),
+    body: bodyText.optional(),
+    bodyBase64: bodyBase64.optional(),
+  })
+  .strict()
+  .refine((c) => c.body === undefined || c.bodyBase64 === undefined, oneBody);
+const responseChanges = z
+  .object({
+    status: status.optional(),
+    reason: z.string().max(200).regex(/^[\t\x20-\x7e\x80-\xff]*$/, { error: 'must be a reason phrase (no CR, LF or control characters)' }).optional(),
+    headers: headerList.optional(),
+    body: bodyText.optional(),
+    bodyBase64: bodyBase64.optional(),
+  })
+  .strict()
+  .refine((c) => c.body === undefined || c.bodyBase64 === undefined, oneBody);
+
 export const commandArgSchemas = {
   getSettings: z.undefined(),
   saveSettings: z.record(z.string(), z.unknown()),
@@ -51,6 +82,16 @@ export const commandArgSchemas = {
   getRules: z.undefined(),
   // Each rule is checked by the rules' own validation, which names the rule and field.
   saveRules: z.object({ rules: z.array(z.unknown()).max(1000) }).strict(),
+  listPaused: z.undefined(),
+  resumePaused: z
+    .object({ id, request: requestChanges.optional(), response: responseChanges.optional() })
+    .strict()
+    .refine((a) => a.request === undefined || a.response === undefined, { error: 'give request or response changes, not both (an exchange is paused at one of them)', path: ['response'] }),
+  dropPaused: z.object({ id }).strict(),
+  respondPaused: z
+    .object({ id, status, headers: headerList.optional(), body: bodyText.optional(), bodyBase64: bodyBase64.optional() })
+    .strict()
+    .refine((a) => a.body === undefined || a.bodyBase64 === undefined, oneBody),
 } satisfies Record<CommandName, z.ZodType>;
 
 function isCommandName(name: unknown): name is CommandName {

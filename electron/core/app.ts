@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CommandHandlers, CoreService, DeliverySummary, ExchangeSummary, RuleAlert, Status } from './api.js';
+import type { CommandHandlers, CoreService, DeliverySummary, ExchangeSummary, PausedExchange, RuleAlert, Status } from './api.js';
 import { commandArgSchemas } from './apiSchemas.js';
 import { appCommands } from './commandHandlers.js';
 import { startControlEndpoint } from './control/controlEndpoint.js';
@@ -70,6 +70,8 @@ export interface App {
   onDelivery(listener: (d: DeliverySummary) => void): void;
   /** An alert rule matched (rate-limited per rule). */
   onAlert(listener: (a: RuleAlert) => void): void;
+  /** A breakpoint rule paused an exchange (resume, edit or drop it with the pause commands). */
+  onPaused(listener: (p: PausedExchange) => void): void;
   /** The collector's URL and token; null without --collector. */
   collector: { url: string; token: string } | null;
   /** A message the collector received was stored. */
@@ -119,6 +121,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   const exchangeListeners: Array<(s: ExchangeSummary) => void> = [];
   const deliveryListeners: Array<(d: DeliverySummary) => void> = [];
   const alertListeners: Array<(a: RuleAlert) => void> = [];
+  const pausedListeners: Array<(p: PausedExchange) => void> = [];
   const collectedListeners: Array<(e: CollectedEvent) => void> = [];
   if (opts.collector && opts.sessionStore === false) throw new SettingsError({ collector: '--collector needs the session store: drop --no-session-store' });
   const sessions: Addon | SessionsAddon = opts.sessionStore === false
@@ -130,7 +133,13 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
         newSession: opts.newSession ?? false,
       });
   // First: its request rules decide before anyone records, its redactions come before any copy is kept.
-  const rules = rulesAddon({ storage: new RulesStorage(opts.dataDir), override: opts.rules ?? null, onAlert: (a) => alertListeners.forEach((l) => l(a)) });
+  const rules = rulesAddon({
+    storage: new RulesStorage(opts.dataDir),
+    override: opts.rules ?? null,
+    onAlert: (a) => alertListeners.forEach((l) => l(a)),
+    breakpointTimeoutMs: limits.breakpointTimeout,
+    onPaused: (p) => pausedListeners.forEach((l) => l(p)),
+  });
   let proxyUrl = '';
   let passthrough: PassthroughPredicate | null = opts.passthrough ?? ((host, port) => rules.passthroughFor(host, port));
 
@@ -246,6 +255,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     onExchange: (l) => exchangeListeners.push(l),
     onDelivery: (l) => deliveryListeners.push(l),
     onAlert: (l) => alertListeners.push(l),
+    onPaused: (l) => pausedListeners.push(l),
     collector: collector && { url: collector.url, token: collector.token },
     onCollected: (l) => collectedListeners.push(l),
     setPassthrough: (predicate) => {

@@ -1,6 +1,6 @@
 // Coalesces core events into one batch per frame (~16 ms) for every subscriber,
 // so a flood of exchanges costs the UI one update per frame.
-import type { CoreEvent, DeliverySummary, ExchangeSummary, RuleAlert, SessionInfo, Status } from './api.js';
+import type { CoreEvent, DeliverySummary, ExchangeSummary, PausedExchange, PauseOutcome, PausePhase, RuleAlert, SessionInfo, Status } from './api.js';
 
 export class EventBatcher {
   private listeners = new Set<(events: CoreEvent[]) => void>();
@@ -10,6 +10,8 @@ export class EventBatcher {
   private matches = new Map<string, string[]>();
   private sessionList: SessionInfo[] | null = null;
   private alertList: RuleAlert[] = [];
+  /** Pauses and their ends, in order: one exchange may end a pause and start another in the same batch. */
+  private pauses: CoreEvent[] = [];
   private statusDirty = false;
   private cleared = false;
   private timer: NodeJS.Timeout | null = null;
@@ -77,6 +79,18 @@ export class EventBatcher {
     this.schedule();
   }
 
+  paused(p: PausedExchange): void {
+    if (this.listeners.size === 0) return;
+    this.pauses.push({ type: 'paused', paused: p });
+    this.schedule();
+  }
+
+  unpaused(id: string, phase: PausePhase, outcome: PauseOutcome): void {
+    if (this.listeners.size === 0) return;
+    this.pauses.push({ type: 'unpaused', id, phase, outcome });
+    this.schedule();
+  }
+
   statusChanged(): void {
     if (this.listeners.size === 0) return;
     this.statusDirty = true;
@@ -105,7 +119,9 @@ export class EventBatcher {
     if (this.deliveries.size) events.push({ type: 'deliveries', records: [...this.deliveries.values()] });
     if (this.statusDirty) events.push({ type: 'status', status: this.currentStatus() });
     if (this.alertList.length) events.push({ type: 'alerts', alerts: this.alertList });
+    events.push(...this.pauses);
     this.alertList = [];
+    this.pauses = [];
     this.added = new Map();
     this.updated = new Map();
     this.deliveries = new Map();
@@ -136,6 +152,7 @@ export class EventBatcher {
     this.matches.clear();
     this.sessionList = null;
     this.alertList = [];
+    this.pauses = [];
     this.statusDirty = false;
     this.cleared = false;
   }

@@ -101,6 +101,8 @@ export async function main(argv: string[]): Promise<number> {
   let stopTotals: () => void = () => undefined;
   // Alerts are printed even with --quiet: they are what the user asked to hear about.
   app.onAlert((a) => out.alert(a));
+  // So are pauses: an exchange waits for the user.
+  app.onPaused((p) => out.paused(p));
   if (!opts.quiet) app.onCollected((c) => out.collected(c));
   if (opts.quiet) stopTotals = printTotals(app, out, opts.json ? 100 : 1000);
   else {

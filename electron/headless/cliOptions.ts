@@ -68,7 +68,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export function integer(flag: string, value: string, { min, max }: { min: number; max: number }): number {
   const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(min === 0 ? `${flag} must be an integer from 0 to ${max}` : `${flag} must be a positive integer`);
+    throw new UsageError(min === 0 || max < Number.MAX_SAFE_INTEGER ? `${flag} must be an integer from ${min} to ${max}` : `${flag} must be a positive integer`);
   }
   return n;
 }
@@ -111,6 +111,7 @@ export function buildCommand(): Command {
     .option('--outbox-max-bytes <n>', 'outbox bound (bytes)', String(CAPTURE_DEFAULTS.outboxMaxBytes))
     .option('--upstream-timeout <ms>', 'deadline for an upstream response, then 504', String(CAPTURE_DEFAULTS.upstreamTimeout))
     .option('--client-headers-timeout <ms>', 'a client must send request headers within this (slowloris guard)', String(CAPTURE_DEFAULTS.clientHeadersTimeout))
+    .option('--breakpoint-timeout <ms>', 'a paused exchange (breakpoint rule) goes on unedited after this', String(CAPTURE_DEFAULTS.breakpointTimeout))
     .option('--allow-insecure-upstream <host>', 'do not verify the upstream TLS certificate of this host (repeatable)', (v: string, acc: string[]) => [...acc, ...v.split(',').map((h) => h.trim()).filter(Boolean)], [] as string[])
     .option('--json', 'newline-delimited JSON events on stdout')
     .option('--quiet', 'no line per exchange or delivery: running totals instead, when they change (every 100 ms with --json, else every second)')
@@ -177,6 +178,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       upstreamTimeout: integer('--upstream-timeout', String(o.upstreamTimeout), { min: 1, max: big }),
       clientHeadersTimeout: integer('--client-headers-timeout', String(o.clientHeadersTimeout), { min: 1, max: big }),
       insecureUpstreamHosts: o.allowInsecureUpstream as unknown as string[],
+      breakpointTimeout: integer('--breakpoint-timeout', String(o.breakpointTimeout), { min: 1, max: 2 ** 31 - 1 }),
     },
   };
 }

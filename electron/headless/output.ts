@@ -1,5 +1,5 @@
 // What the headless CLI prints: NDJSON with --json (stdout holds nothing else), else human lines.
-import type { DeliverySummary, ExchangeSummary, RuleAlert } from '../core/api.js';
+import type { DeliverySummary, ExchangeSummary, PausedExchange, RuleAlert } from '../core/api.js';
 import type { CollectedEvent } from '../core/collector/collectorServer.js';
 
 export interface ReadyInfo {
@@ -66,6 +66,11 @@ export function createOutput(json: boolean) {
       const held = a.suppressed > 0 ? ` (${a.suppressed} more matched since the last alert)` : '';
       if (json) return line({ event: 'alert', rule: a.rule, id: a.id, method: a.method, url: a.url, status: a.status, suppressed: a.suppressed });
       human(`ALERT ${a.rule}: ${a.method} ${a.url} -> ${a.status ?? '-'}${held}`);
+    },
+    paused(p: PausedExchange) {
+      if (json) return line({ event: 'paused', id: p.id, method: p.request.method, url: p.request.url, phase: p.phase, rule: p.rule });
+      const inS = Math.round((p.resumesAt - p.pausedAt) / 1000);
+      human(`PAUSED ${p.rule} (${p.phase}): ${p.request.method} ${p.request.url}; resume, edit or drop it in the web UI, or it goes on in ${inS} s`);
     },
     collected(c: CollectedEvent) {
       if (json) return line({ event: 'collected', bucket: c.bucket, id: c.id, method: c.method, url: c.url, status: c.status });

@@ -3,6 +3,7 @@ import type { SessionInfo } from '../../electron/core/api';
 import { useAlerts } from './stores/alertStore';
 import { useDeliveries } from './stores/deliveryStore';
 import { createEventPump } from './stores/eventPump';
+import { usePaused } from './stores/pausedStore';
 import { RuleCounts } from './stores/ruleCounts';
 import { currentSession, useSessions } from './stores/sessionStore';
 import { useStatus } from './stores/statusStore';
@@ -71,6 +72,7 @@ export async function connect(transport: Transport): Promise<void> {
       c.onTraffic();
     },
     alerts: (alerts) => useAlerts.getState().push(alerts),
+    pauses: (events) => usePaused.getState().apply(events),
   });
   transport.onEvents(pump);
   transport.onConnection((connected) => {
@@ -83,15 +85,17 @@ export async function connect(transport: Transport): Promise<void> {
 }
 
 async function loadAll(t: Transport, p: TrafficPager): Promise<void> {
-  const [status, settings, sessions, deliveries] = await Promise.all([
+  const [status, settings, sessions, deliveries, paused] = await Promise.all([
     t.invoke('getStatus'),
     t.invoke('getSettings'),
     t.invoke('listSessions'),
     t.invoke('listDeliveries', { limit: 10_000 }),
+    t.invoke('listPaused'),
   ]);
   useStatus.getState().setStatus(status);
   useSettings.getState().setSaved(settings);
   useSessions.getState().load(sessions);
   useDeliveries.getState().load(deliveries);
+  usePaused.getState().load(paused);
   p.refresh();
 }

@@ -13,15 +13,17 @@ import { Proxy, type IContext } from 'http-mitm-proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateCa, type CertificateAuthority } from '../../electron/core/proxy/ca.js';
 import { createLeafCertificateCache, type LeafCertificateCache } from '../../electron/core/proxy/leafCertificates.js';
+import { replacingBody } from '../../electron/core/proxy/pausedBody.js';
 import {
+  filterUpstreamBody,
   forgetTlsHost,
   listeningServers,
   setCertificateSource,
   setUpstreamAgent,
   setUpstreamDestination,
   setUpstreamRequestHeaders,
+  setUpstreamTarget,
   silenceLibraryErrorText,
-  skipLibraryResponseHead,
   sniContexts,
   upstreamRequest,
   upstreamTarget,
@@ -75,21 +77,24 @@ beforeAll(async () => {
       seen.request = upstreamRequest(ctx);
       setUpstreamDestination(ctx, { https: true, hostname: '127.0.0.1', port: tlsUpstream.port, path: '/moved?q=1' }, unverified);
     }
+    if (path.startsWith('/target')) setUpstreamTarget(ctx, { method: 'PUT', host: '127.0.0.1', port: upstream.port, path: '/moved?to=here' });
+    if (path.startsWith('/filter')) {
+      // As a paused request: its body read to the end before the library pipes it.
+      const req = ctx.clientToProxyRequest;
+      req.on('data', () => undefined);
+      req.once('end', () => {
+        filterUpstreamBody(ctx, replacingBody(Buffer.from('replaced')));
+        setUpstreamRequestHeaders(ctx, ['Host', `127.0.0.1:${upstream.port}`, 'Content-Length', '8']);
+        callback();
+      });
+      req.resume();
+      return;
+    }
     callback();
   });
   proxy.onResponse((ctx: IContext, callback) => {
     if (ctx.clientToProxyRequest.url?.startsWith('/response-head')) {
       writeResponseHead(ctx.proxyToClientResponse, 299, 'Our Reason', ['X-Ours', '1', 'x-ours', '2', 'Content-Length', '2']);
-    }
-    if (ctx.clientToProxyRequest.url?.startsWith('/held-head')) {
-      const res = ctx.proxyToClientResponse;
-      skipLibraryResponseHead(res);
-      ctx.onResponseData((_c, _chunk, done) => done(undefined, undefined));
-      ctx.onResponseEnd((_c, done) => {
-        res.writeHead(298, 'Later', ['X-Later', '1', 'Content-Length', '5']);
-        res.write('later');
-        done();
-      });
     }
     callback();
   });
@@ -177,6 +182,18 @@ describe('http-mitm-proxy, as the adapter uses it', () => {
     expect(got.headers.filter(([n]) => n.toLowerCase() !== 'connection')).toEqual([['Host', 'given.example'], ['X-Given', 'A'], ['x-given', 'B']]);
   });
 
+  it('sends upstream the method, host, port and path set in onRequest', async () => {
+    await rawViaProxy(servers.port, rawHead(`GET http://127.0.0.1:${upstream.port}/target HTTP/1.1`, [['Host', `127.0.0.1:${upstream.port}`]]));
+    expect(upstream.received.map((r) => r.startLine)).toContain('PUT /moved?to=here HTTP/1.1');
+  });
+
+  it("pipes the client's request through a request filter even when it has ended already: the filter's flush still reaches the upstream", async () => {
+    const request = Buffer.concat([Buffer.from(rawHead(`POST http://127.0.0.1:${upstream.port}/filter HTTP/1.1`, [['Host', `127.0.0.1:${upstream.port}`], ['Content-Length', '5']])), Buffer.from('hello')]);
+    await rawViaProxy(servers.port, request);
+    const got = upstream.received.find((r) => r.startLine.startsWith('POST /filter'))!;
+    expect(got.body.toString()).toBe('replaced');
+  });
+
   it('lets a response head written in onResponse stand: its own writeHead call does nothing', async () => {
     const res = await rawViaProxy(servers.port, rawHead(`GET http://127.0.0.1:${upstream.port}/response-head HTTP/1.1`, [['Host', `127.0.0.1:${upstream.port}`]]));
     expect(res.startLine).toBe('HTTP/1.1 299 Our Reason');
@@ -190,13 +207,6 @@ describe('http-mitm-proxy, as the adapter uses it', () => {
     expect(seen.request?.path).toBe('/destination');
     expect(seen.request?.headers).toEqual(expect.arrayContaining(['host', 'nowhere.invalid', 'x-mine', 'm']));
     expect(tlsUpstream.received.map((r) => r.startLine)).toContain('GET /moved?q=1 HTTP/1.1');
-  });
-
-  it('skips its own writeHead once skipLibraryResponseHead marked the response: a head written after the body came stands', async () => {
-    const res = await rawViaProxy(servers.port, rawHead(`GET http://127.0.0.1:${upstream.port}/held-head HTTP/1.1`, [['Host', `127.0.0.1:${upstream.port}`]]));
-    expect(res.startLine).toBe('HTTP/1.1 298 Later');
-    expect(res.headers.filter(([n]) => !['connection', 'keep-alive', 'date'].includes(n.toLowerCase()))).toEqual([['X-Later', '1'], ['Content-Length', '5']]);
-    expect(res.body.toString()).toBe('later');
   });
 
   it('appends no error text to a response once silenceLibraryErrorText marked it', () => {

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExchangeDetail, ExchangeSummary, RuleInput } from '../../electron/core/api.js';
+import type { ExchangeDetail, ExchangeSummary, PausedExchange, RuleInput } from '../../electron/core/api.js';
 import { startApp, type App } from '../../electron/core/app.js';
 import { validateRules } from '../../electron/core/rules/validateRules.js';
 import { viaProxy } from '../support/proxyClient.js';
@@ -36,6 +36,7 @@ let app: App;
 let proxyCa: string;
 const waiting = new Map<string, (s: ExchangeSummary) => void>();
 const recorded = new Map<string, ExchangeSummary>();
+const pauses = new Map<string, (p: PausedExchange) => void>();
 
 const listen = (server: http.Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
@@ -63,6 +64,11 @@ beforeAll(async () => {
       for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
       const s: Seen = { method: req.method ?? '', url: req.url ?? '', headers: pairs, body: Buffer.concat(chunks).toString() };
       seen.push(s);
+      if (s.url.startsWith('/chunked')) {
+        // No Content-Length: the proxy learns the size only by reading past the cap.
+        for (let i = 0; i < 4; i++) res.write(Buffer.alloc(CAP / 2, 0x61));
+        return void res.end();
+      }
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(s));
     });
@@ -91,8 +97,10 @@ beforeAll(async () => {
     { name: 'no match', match: 'path=/json query*=nomatch=1', action: { type: 'rewrite', replaceBody: { pattern: 'zzz', with: 'y' } } },
     { name: 'bye', match: 'path=/gzip', action: { type: 'rewrite', replaceBody: { pattern: 'hello', with: 'bye', on: 'response' } } },
     { name: 'tls world', match: 'host=localhost path=/json', action: { type: 'rewrite', status: 201, replaceBody: { pattern: 'world', with: 'tls' } } },
-    { name: 'big response', match: 'path=/big', action: { type: 'rewrite', replaceBody: { pattern: 'a', with: 'b' } } },
+    { name: 'big response', match: 'path=/big or path=/chunked', action: { type: 'rewrite', replaceBody: { pattern: 'a', with: 'b' } } },
     { name: 'big request', match: 'path=/upload', action: { type: 'rewrite', replaceBody: { pattern: 'a', with: 'b', on: 'request' } } },
+    { name: 'pause', match: 'path=/paused', action: { type: 'breakpoint' } },
+    { name: 'after pause', match: 'path=/paused', action: { type: 'rewrite', setRequestHeaders: { 'X-After': 'rewrite' }, replaceBody: { pattern: 'one', with: 'two', on: 'request' } } },
     { name: 'nowhere', match: 'host=gone.invalid', action: { type: 'rewrite', url: `http://127.0.0.1:${closedPort}` } },
   ];
   const checked = validateRules(rules);
@@ -102,6 +110,9 @@ beforeAll(async () => {
   app.onExchange((s) => {
     recorded.set(s.url, s);
     waiting.get(s.url)?.(s);
+  });
+  app.service.subscribe((batch) => {
+    for (const e of batch) if (e.type === 'paused') pauses.get(e.paused.request.url)?.(e.paused);
   });
   proxyCa = (await app.service.handlers.exportCa(undefined)).pem;
 });
@@ -243,9 +254,18 @@ describe('rewrite', () => {
     expect(res.body.toString()).toBe(`Proxyscope ${why}\n`);
     const d = await detailFor(url);
     expect(d).toMatchObject({ state: 'failed', error: why, response: { status: 502 } });
-    expect(d.upstream?.response).toMatchObject({ status: 200, body: { truncated: true } });
-    expect(d.upstream!.response!.body!.size).toBeGreaterThan(CAP);
+    // Declared larger than the cap, the body is not read at all.
+    expect(d.upstream?.response).toMatchObject({ status: 200, body: { size: 0 } });
     expect((await viaProxy(app.proxyUrl, `${upstream.httpUrl}/big?n=100`)).body.toString()).toBe('b'.repeat(100));
+
+    // Not declared (chunked), it is read up to the cap.
+    const chunked = `${recorderUrl}/chunked`;
+    const res2 = await viaProxy(app.proxyUrl, chunked);
+    expect([res2.status, res2.body.toString()]).toEqual([502, `Proxyscope ${why}\n`]);
+    const d2 = await detailFor(chunked);
+    expect(d2).toMatchObject({ error: why, response: { status: 502 }, upstream: { response: { status: 200, body: { truncated: true } } } });
+    expect(d2.upstream!.response!.body!.size).toBeGreaterThan(CAP);
+    expect((await viaProxy(app.proxyUrl, `${upstream.httpUrl}/json?after=chunked`)).status).toBe(200);
   });
 
   it('a request body over the capture cap: 502 naming the rule before anything goes upstream; the proxy serves on', async () => {
@@ -258,6 +278,21 @@ describe('rewrite', () => {
     expect(seen.length).toBe(before);
     const small = await viaProxy(app.proxyUrl, `${recorderUrl}/upload?small=1`, { method: 'POST', body: 'aaa' });
     expect((JSON.parse(small.body.toString()) as Seen).body).toBe('bbb');
+  });
+
+  it('after a breakpoint: the rewrite applies to the request as it was resumed, its body read by the pause', async () => {
+    const url = `${recorderUrl}/paused`;
+    const paused = new Promise<PausedExchange>((resolve) => pauses.set(url, resolve));
+    const reply = viaProxy(app.proxyUrl, url, { method: 'POST', body: 'one' });
+    const p = await paused;
+    expect(await app.service.handlers.resumePaused({ id: p.id, request: { body: 'one, edited' } })).toEqual({ ok: true });
+    const at = JSON.parse((await reply).body.toString()) as Seen;
+    expect(at.body).toBe('two, edited');
+    expect(header(at.headers, 'x-after')).toEqual(['rewrite']);
+    const d = await detailFor(url);
+    expect(text(d.request.body)).toBe('one, edited'); // a breakpoint records its edit as the request
+    expect(d.upstream).toMatchObject({ rules: ['after pause'], request: { url } });
+    expect(text(d.upstream?.request?.body)).toBe('two, edited');
   });
 
   it('an upstream the url cannot reach: 502 naming the rule and where it went', async () => {

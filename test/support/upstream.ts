@@ -11,9 +11,20 @@ import { gzipSync } from 'node:zlib';
 import { loadOrCreateCa } from '../../electron/core/proxy/ca.js';
 import { createLeafCertificateCache } from '../../electron/core/proxy/leafCertificates.js';
 
+/** A request as the upstream got it. */
+export interface ReceivedRequest {
+  method: string;
+  /** The request target (path and query). */
+  url: string;
+  rawHeaders: string[];
+  body: Buffer;
+}
+
 export interface Upstream {
   httpUrl: string;
   httpsUrl: string;
+  /** Every request received, in order of arrival of its body's end. */
+  received: ReceivedRequest[];
   /** PEM of the CA that signed the HTTPS upstream's certificate. */
   caPem: string;
   close(): Promise<void>;
@@ -50,7 +61,8 @@ function route(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer
       // Streams `n` bytes in 64 KiB chunks, honouring backpressure.
       let left = Number(url.searchParams.get('n') ?? 0);
       const chunk = Buffer.alloc(64 * 1024, 0x61);
-      res.setHeader('content-length', left);
+      // chunked=1: no length, so a reader learns the size only by reading.
+      if (url.searchParams.get('chunked') !== '1') res.setHeader('content-length', left);
       const pump = () => {
         while (left > 0) {
           const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
@@ -73,10 +85,16 @@ function route(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer
   }
 }
 
-function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => route(req, res, Buffer.concat(chunks)));
+function handlerFor(received: ReceivedRequest[]) {
+  return (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      received.push({ method: req.method ?? '', url: req.url ?? '', rawHeaders: req.rawHeaders, body });
+      route(req, res, body);
+    });
+  };
 }
 
 const listen = (server: http.Server) =>
@@ -85,6 +103,8 @@ const listen = (server: http.Server) =>
 export async function startUpstream(): Promise<Upstream> {
   const ca = await loadOrCreateCa(mkdtempSync(join(tmpdir(), 'upstream-ca-')));
   const leaf = await createLeafCertificateCache(ca);
+  const received: ReceivedRequest[] = [];
+  const handler = handlerFor(received);
   const plain = http.createServer(handler);
   const secure = https.createServer(
     {
@@ -100,6 +120,7 @@ export async function startUpstream(): Promise<Upstream> {
   return {
     httpUrl: `http://127.0.0.1:${httpPort}`,
     httpsUrl: `https://localhost:${httpsPort}`,
+    received,
     caPem: ca.certPem,
     async close() {
       for (const s of [plain, secure]) s.closeAllConnections();

@@ -39,9 +39,16 @@ describe('headless command line', () => {
     [['--port', 'x'], '--port must be an integer from 0 to 65535'],
     [['--ui-port', '-1'], '--ui-port must be an integer from 0 to 65535'],
     [['--max-body-bytes', 'lots'], '--max-body-bytes must be an integer from 0 to 9007199254740991'],
+    [['--breakpoint-timeout', '0'], '--breakpoint-timeout must be an integer from 1 to 2147483647'],
+    [['--breakpoint-timeout', '3000000000'], '--breakpoint-timeout must be an integer from 1 to 2147483647'],
     [['--host', '0.0.0.0'], '--host 0.0.0.0 is not a loopback address; add --allow-remote to listen on it'],
   ])('refuses %j with "%s"', (argv, message) => {
     expect(error(argv)).toBe(message);
+  });
+
+  it('a paused exchange goes on by itself after 5 minutes, or --breakpoint-timeout', () => {
+    expect(parse().limits.breakpointTimeout).toBe(300_000);
+    expect(parse('--breakpoint-timeout', '1500').limits.breakpointTimeout).toBe(1500);
   });
 
   it('refuses unknown flags', () => {

@@ -1,6 +1,6 @@
 // The event batcher's contract with renderers: what one batch says about an exchange and about live filters.
 import { describe, expect, it } from 'vitest';
-import type { CoreEvent, ExchangeSummary, Status } from '../../electron/core/api.js';
+import type { CoreEvent, ExchangeSummary, PausedExchange, Status } from '../../electron/core/api.js';
 import { EventBatcher } from '../../electron/core/eventBatcher.js';
 
 const summary = (id: string, state: ExchangeSummary['state']): ExchangeSummary => ({
@@ -20,6 +20,24 @@ describe('EventBatcher', () => {
     b.flush();
     const [event] = batches[0]!;
     expect(event).toMatchObject({ type: 'exchanges', added: [{ id: 'a', state: 'complete' }], updated: [{ id: 'a', state: 'complete' }], matches: { 'status=404': [], 'method=GET': ['a'] } });
+  });
+
+  it('pauses and their ends keep their order: one exchange may end its request pause and start its response pause in one batch', () => {
+    const batches: CoreEvent[][] = [];
+    const b = new EventBatcher(() => ({}) as Status, 60_000);
+    b.subscribe((e) => batches.push(e));
+    const paused = (phase: PausedExchange['phase']): PausedExchange => ({
+      id: 'a', phase, rule: 'r', pausedAt: 1, resumesAt: 2, request: { method: 'GET', url: 'http://h/a', httpVersion: '1.1', headers: [], body: { base64: '', size: 0, truncated: false } }, response: null,
+    });
+    b.paused(paused('request'));
+    b.unpaused('a', 'request', 'resumed');
+    b.paused(paused('response'));
+    b.flush();
+    expect(batches[0]!.map((e) => (e.type === 'paused' ? `paused ${e.paused.phase}` : e.type === 'unpaused' ? `unpaused ${e.phase} ${e.outcome}` : e.type))).toEqual([
+      'paused request',
+      'unpaused request resumed',
+      'paused response',
+    ]);
   });
 
   it('drops everything while nobody listens', () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { withRewrites } from '../../electron/core/addons/rules/rewrites.js';
 import { rulesAddon } from '../../electron/core/addons/rules/rules.js';
 import type { AddonContext, Decision, Rewrite } from '../../electron/core/pipeline/addon.js';
 import { Pipeline } from '../../electron/core/pipeline/pipeline.js';
@@ -89,10 +90,22 @@ describe('the rewrite decision', () => {
   it('goes with the go verdict, the rewrites of every addon in order, the later addons still deciding', async () => {
     const a = rw({ status: 201 }, 'a');
     const b = rw({ status: 202 }, 'b');
-    expect(decide([{ rewrite: [a] }, undefined, { rewrite: [b] }])).toEqual({ kind: 'go', rewrites: [a, b] });
-    expect(await decide([{ rewrite: [a] }, { hold: Promise.resolve({ rewrite: [b] }) }])).toEqual({ kind: 'go', rewrites: [a, b] });
-    expect(decide([{ rewrite: [a] }, { drop: true }])).toEqual({ kind: 'drop' });
+    expect(decide([{ go: { rewrites: [a] } }, undefined, { go: { rewrites: [b] } }])).toMatchObject({ kind: 'go', rewrites: [a, b] });
+    expect(await decide([{ go: { rewrites: [a] } }, { hold: Promise.resolve({ go: { rewrites: [b] } }) }])).toMatchObject({ kind: 'go', rewrites: [a, b] });
+    expect(decide([{ go: { rewrites: [a] } }, { drop: true }])).toEqual({ kind: 'drop' });
     expect(decide([undefined])).toEqual({ kind: 'go' });
+  });
+
+  it("goes with whatever the other request rules come to: a breakpoint's pause and edit too; not with an answer, drop or close", async () => {
+    const a = rw({ status: 201 }, 'a');
+    const edit = { method: 'PUT', url: 'http://h/x', headers: [], body: Buffer.from('e') };
+    expect(withRewrites(undefined, [a])).toEqual({ go: { rewrites: [a] } });
+    expect(withRewrites({ go: { request: edit, rewrites: [a] } }, [a])).toEqual({ go: { request: edit, rewrites: [a, a] } });
+    const paused = withRewrites({ pause: async () => ({ go: { request: edit } }) }, [a]);
+    expect(paused && 'pause' in paused && (await paused.pause({ body: Buffer.alloc(0), complete: true, signal: new AbortController().signal }))).toEqual({ go: { request: edit, rewrites: [a] } });
+    const held = withRewrites({ hold: Promise.resolve({ close: 'dropped' }) }, [a]);
+    expect(held && 'hold' in held && (await held.hold)).toEqual({ close: 'dropped' });
+    expect(withRewrites({ drop: true }, [a])).toEqual({ drop: true });
   });
 
   async function interceptOf(rules: unknown[]): Promise<Decision> {
@@ -111,7 +124,7 @@ describe('the rewrite decision', () => {
       { name: 'wait', match: '', action: { type: 'delay', ms: 1 } },
       { name: 'two', match: '', action: { type: 'rewrite', replaceBody: { pattern: 'a', with: 'b' } } },
     ]);
-    expect(d).toEqual({ rewrite: [{ rule: 'one', status: 500 }, { rule: 'two', replaceBody: { pattern: 'a', with: 'b', on: 'response' } }] });
+    expect(d).toEqual({ go: { rewrites: [{ rule: 'one', status: 500 }, { rule: 'two', replaceBody: { pattern: 'a', with: 'b', on: 'response' } }] } });
   });
 
   it('a mock answers as it is written: rewrites before it do not apply, nor after', async () => {

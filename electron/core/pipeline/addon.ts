@@ -16,6 +16,38 @@ export interface Answer {
   error?: string;
 }
 
+/** A request as it goes upstream in place of the client's (a breakpoint's edit): sent as given, hop-by-hop headers aside. */
+export interface RequestEdit {
+  method: string;
+  /** Absolute, of the request's own scheme (the client's connection decides it). */
+  url: string;
+  headers: HeaderPair[];
+  body: Buffer;
+}
+
+/** A response as it goes to the client in place of the upstream's. */
+export interface ResponseEdit {
+  status: number;
+  reason: string;
+  headers: HeaderPair[];
+  body: Buffer;
+}
+
+/** A request or response paused with its body read: what the proxy gives the hook that paused it. */
+export interface Paused {
+  /** The body, whole when `complete`; else what was read before it passed the capture cap (or the peer went away). */
+  body: Buffer;
+  complete: boolean;
+  /** Aborted when the client goes away while the exchange is paused. */
+  signal: AbortSignal;
+}
+
+/** Asked when the upstream's response head is in, before anything of it reaches the client. */
+export type ResponseHook = (ex: Exchange) => ResponseDecision;
+
+/** Go on as it came, pause (the body is read first), send this instead, or close the client's connection. */
+export type ResponseDecision = undefined | { pause: (p: Paused) => Promise<ResponseDecision> } | { send: ResponseEdit } | { close: string };
+
 /**
  * Changes to an exchange on its way (a rewrite rule, docs/rules.md): the
  * request before it goes upstream, the response before the client gets it.
@@ -38,13 +70,35 @@ export interface Rewrite {
 /**
  * What an intercept hook decides for an exchange whose request headers are in:
  * undefined lets it go on; `answer` replies without asking the upstream; `drop`
- * proxies it without recording it anywhere; `hold` waits (a breakpoint) and then
- * decides; `rewrite` lets it go on, changed (the next addons still decide).
+ * proxies it without recording it anywhere; `hold` waits and then decides;
+ * `pause` waits with the request body read (a breakpoint); `go` goes on with
+ * `request` sent in place of the client's and/or `response` asked when the
+ * response head is in and/or `rewrites` applied on the way; `close` closes the client's connection and records the
+ * exchange as failed with that error.
  */
-export type Decision = undefined | { answer: Answer } | { drop: true } | { hold: Promise<Decision> } | { rewrite: readonly Rewrite[] };
+export type Decision =
+  | undefined
+  | { answer: Answer }
+  | { drop: true }
+  | { hold: Promise<Decision> }
+  | { pause: (p: Paused) => Promise<Decision> }
+  | { go: GoChanges }
+  | { close: string };
 
-/** Settled decisions, as the proxy acts on them. */
-export type Verdict = { kind: 'go'; rewrites?: readonly Rewrite[] } | { kind: 'answer'; answer: Answer } | { kind: 'drop' };
+export interface GoChanges {
+  request?: RequestEdit;
+  response?: ResponseHook;
+  /** Applied in order, after `request` and unless `response` pauses the response (which then takes it). */
+  rewrites?: readonly Rewrite[];
+}
+
+/** Settled decisions, as the proxy acts on them; `pause` is the proxy's to settle (it reads the body, then calls `decide`). */
+export type Verdict =
+  | ({ kind: 'go' } & GoChanges)
+  | { kind: 'answer'; answer: Answer }
+  | { kind: 'drop' }
+  | { kind: 'close'; error: string }
+  | { kind: 'pause'; decide: (p: Paused) => Promise<Verdict> };
 
 /** Lets an addon delay `recorded` (say, until its copy is on disk); call the returned function once done. */
 export type Wait = () => () => void;
@@ -70,7 +124,7 @@ export interface Addon {
   /** Settings changed (also called once after start). */
   configure?(settings: RunscopeSettings): void;
 
-  /** Decides before any addon observes the exchange: go on, answer, drop or hold. */
+  /** Decides before any addon observes the exchange: go on (maybe changed), answer, drop, hold, pause or close. */
   intercept?(ex: Exchange): Decision;
   /** Request line and headers known; the body may still be arriving. */
   requestHeaders?(ex: Exchange): void;

@@ -3,11 +3,18 @@
 import type { CommandHandlers, Status } from '../api.js';
 import type { Exchange } from '../flow/exchange.js';
 import type { RunscopeSettings } from '../settings/schema.js';
-import type { Addon, AddonContext, Decision, Rewrite, Verdict } from './addon.js';
+import type { Addon, AddonContext, Decision, GoChanges, Verdict } from './addon.js';
 
 /** The verdict when no addon intervenes; one object, since this runs per request. */
 const GO: Verdict = Object.freeze({ kind: 'go' });
-const NO_REWRITES: readonly Rewrite[] = Object.freeze([]);
+
+/** A later hook's changes over an earlier one's; what it leaves out stays; rewrites add up, in order. */
+function merged(earlier: GoChanges | undefined, later: GoChanges): GoChanges {
+  const out: GoChanges = { request: later.request ?? earlier?.request, response: later.response ?? earlier?.response };
+  const rewrites = [...(earlier?.rewrites ?? []), ...(later.rewrites ?? [])];
+  if (rewrites.length > 0) out.rewrites = rewrites;
+  return out;
+}
 
 type ExchangeHook = 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'error' | 'recorded';
 
@@ -55,29 +62,36 @@ export class Pipeline {
   }
 
   /**
-   * The intercept hooks' verdict: synchronous unless one of them holds. A
-   * rewrite lets the next addons decide too; the rewrites go with a `go`.
+   * The intercept hooks' verdict: synchronous unless one of them holds or
+   * pauses. A `go` with changes lets the later hooks decide too; the changes
+   * are carried to the verdict (a later hook's replace an earlier one's).
    */
-  intercept(ex: Exchange, from = 0, rewrites: readonly Rewrite[] = NO_REWRITES): Verdict | Promise<Verdict> {
+  intercept(ex: Exchange, from = 0, changes?: GoChanges): Verdict | Promise<Verdict> {
     for (let i = from; i < this.intercepting.length; i++) {
       const decision = this.intercepting[i]!.intercept!(ex);
       if (decision === undefined) continue;
-      if ('hold' in decision) return this.resume(ex, decision.hold, i + 1, rewrites);
-      if ('rewrite' in decision) {
-        rewrites = [...rewrites, ...decision.rewrite];
+      if ('go' in decision) {
+        changes = merged(changes, decision.go);
         continue;
       }
-      return 'drop' in decision ? { kind: 'drop' } : { kind: 'answer', answer: decision.answer };
+      return this.settle(ex, decision, i + 1, changes);
     }
-    return rewrites.length === 0 ? GO : { kind: 'go', rewrites };
+    return changes ? { kind: 'go', ...changes } : GO;
   }
 
-  private async resume(ex: Exchange, hold: Promise<Decision>, next: number, rewrites: readonly Rewrite[]): Promise<Verdict> {
+  private settle(ex: Exchange, decision: Exclude<Decision, undefined | { go: GoChanges }>, next: number, changes: GoChanges | undefined): Verdict | Promise<Verdict> {
+    if ('hold' in decision) return this.resume(ex, decision.hold, next, changes);
+    if ('pause' in decision) return { kind: 'pause', decide: (p) => this.resume(ex, decision.pause(p), next, changes) };
+    if ('drop' in decision) return { kind: 'drop' };
+    if ('close' in decision) return { kind: 'close', error: decision.close };
+    return { kind: 'answer', answer: decision.answer };
+  }
+
+  private async resume(ex: Exchange, hold: Promise<Decision>, next: number, changes: GoChanges | undefined): Promise<Verdict> {
     const decision = await hold;
-    if (decision === undefined) return this.intercept(ex, next, rewrites);
-    if ('hold' in decision) return this.resume(ex, decision.hold, next, rewrites);
-    if ('rewrite' in decision) return this.intercept(ex, next, [...rewrites, ...decision.rewrite]);
-    return 'drop' in decision ? { kind: 'drop' } : { kind: 'answer', answer: decision.answer };
+    if (decision === undefined) return this.intercept(ex, next, changes);
+    if ('go' in decision) return this.intercept(ex, next, merged(changes, decision.go));
+    return this.settle(ex, decision, next, changes);
   }
 
   run(hook: ExchangeHook, ex: Exchange): void {

@@ -7,9 +7,12 @@ import type { IContext, Proxy } from 'http-mitm-proxy';
 import { CapturedBody } from '../flow/body.js';
 import { nowMs, type Exchange } from '../flow/exchange.js';
 import { packHeaders, packPairs } from '../flow/headers.js';
-import type { Answer, Verdict } from '../pipeline/addon.js';
+import type { Answer, Paused, RequestEdit, ResponseHook, Verdict } from '../pipeline/addon.js';
 import { exchangeId } from '../flow/exchangeId.js';
-import { silenceLibraryErrorText, upstreamTarget } from './mitmLibrary.js';
+import { endToEndHeaders, holdResponseHead } from './headerFidelity.js';
+import { filterUpstreamBody, setUpstreamRequestHeaders, setUpstreamTarget, silenceLibraryErrorText, upstreamTarget } from './mitmLibrary.js';
+import { bodyOf, putBack, readPaused, replacingBody, type ReadBody } from './pausedBody.js';
+import { holdResponse, watchClient } from './pausedResponse.js';
 import type { Rewrites } from './rewriteExchange.js';
 import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js';
 
@@ -29,6 +32,14 @@ export interface CaptureOptions {
 }
 
 const HIGH_WATER = 1024 * 1024;
+
+/** A request an intercept hook held: its client, watched while it waits, and its body once a pause read it. */
+interface Held {
+  client: AbortController;
+  read: ReadBody | null;
+}
+
+type Settled = Exclude<Verdict, { kind: 'pause' }>;
 
 function buildUrl(ctx: IContext): { url: string; host: string } {
   const req = ctx.clientToProxyRequest;
@@ -72,6 +83,8 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
   const { hooks } = opts;
   const byCtx = new WeakMap<IContext, Exchange>();
   const timers = new WeakMap<IContext, NodeJS.Timeout>();
+  const helds = new WeakMap<IContext, Held>();
+  const responseHooks = new WeakMap<IContext, ResponseHook>();
 
   const finish = (ctx: IContext, ex: Exchange) => {
     if (ex.timings.endedAt !== null) return;
@@ -104,11 +117,47 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
     ctx.clientToProxyRequest.resume();
   };
 
-  const record = (ctx: IContext, ex: Exchange, verdict: Verdict, go: () => void) => {
-    if (verdict.kind === 'drop') return go();
+  /** Closes the client's connection (a breakpoint's Drop); the exchange records why. */
+  const close = (ctx: IContext, ex: Exchange, error: string) => {
+    fail(ctx, ex, error);
+    ctx.proxyToServerRequest?.destroy();
+    ctx.serverToProxyResponse?.destroy();
+    ctx.proxyToClientResponse.destroy();
+  };
+
+  /** The request goes upstream as edited: the exchange records it as sent. */
+  const editRequest = (ctx: IContext, ex: Exchange, edit: RequestEdit) => {
+    const url = new URL(edit.url);
+    ex.request.method = edit.method;
+    ex.request.url = url.href;
+    ex.request.host = url.host;
+    ex.request.headers = packPairs(edit.headers);
+    const port = Number(url.port) || (ctx.isSSL ? 443 : 80);
+    setUpstreamTarget(ctx, { method: edit.method, host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port, path: `${url.pathname}${url.search}` });
+    // The body goes whole: its length is in the edit's Content-Length, no Transfer-Encoding frames it.
+    setUpstreamRequestHeaders(ctx, endToEndHeaders(edit.headers.flat(), false));
+  };
+
+  const record = (ctx: IContext, ex: Exchange, verdict: Settled, go: () => void) => {
+    const held = helds.get(ctx);
+    const read = held?.read ?? null;
     const req = ctx.clientToProxyRequest;
+    if (verdict.kind === 'drop') {
+      if (held?.client.signal.aborted) return;
+      if (read?.ended) filterUpstreamBody(ctx, replacingBody(bodyOf(read)));
+      else if (read) putBack(req, read);
+      return go();
+    }
     byCtx.set(ctx, ex);
-    tap(req, ex.request.body, () => ctx.proxyToServerRequest);
+    const edit = verdict.kind === 'go' ? verdict.request : undefined;
+    if (edit) editRequest(ctx, ex, edit);
+    // Known whole when edited or read to its end while paused; else tapped as it streams.
+    const whole = edit ? edit.body : read?.ended ? bodyOf(read) : null;
+    if (whole !== null) ex.request.body.push(whole);
+    else {
+      if (read) putBack(req, read);
+      tap(req, ex.request.body, () => ctx.proxyToServerRequest);
+    }
     ctx.proxyToClientResponse.on('close', () => {
       if (ex.timings.endedAt !== null) return;
       if (!ctx.proxyToClientResponse.writableFinished) {
@@ -117,7 +166,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
         ctx.proxyToServerRequest?.destroy();
       }
     });
-    req.on('end', () => {
+    const requestEnded = () => {
       hooks.run('request', ex);
       // The response deadline starts once the client has sent its whole request.
       if (ex.response !== null || ex.timings.endedAt !== null) return;
@@ -127,14 +176,65 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
       );
       timer.unref();
       timers.set(ctx, timer);
-    });
+    };
+    // Read to its end while paused, the request will not end again.
+    const clientDone = read?.ended === true;
+    if (!clientDone) req.on('end', requestEnded);
     hooks.run('requestHeaders', ex);
-    if (verdict.kind === 'answer') return answer(ctx, ex, verdict.answer);
-    if (verdict.rewrites && rewrites) {
-      const ends = { answer: (a: Answer) => answer(ctx, ex, a), finish: () => finish(ctx, ex) };
-      return rewrites.start(ctx, ex, verdict.rewrites, ends).request(go);
+    if (held?.client.signal.aborted) return fail(ctx, ex, 'client closed the connection while the request was held');
+    if (verdict.kind === 'close') return close(ctx, ex, verdict.error);
+    if (verdict.kind === 'answer') answer(ctx, ex, verdict.answer);
+    else {
+      if (verdict.response) {
+        holdResponseHead(ctx);
+        responseHooks.set(ctx, verdict.response);
+      }
+      const rewrite = verdict.rewrites && rewrites?.start(ctx, ex, verdict.rewrites, { hooks, answer, finish, close });
+      if (rewrite) rewrite.request(go, whole);
+      else {
+        if (whole !== null) filterUpstreamBody(ctx, replacingBody(whole));
+        go();
+      }
     }
-    go();
+    if (clientDone) requestEnded();
+  };
+
+  /** Settles the intercept hooks' verdict: waits while they hold, reads the body when they pause. */
+  const settle = (ctx: IContext, ex: Exchange, verdict: Verdict | Promise<Verdict>, go: () => void): void => {
+    if (verdict instanceof Promise) {
+      if (!helds.has(ctx)) helds.set(ctx, { client: watchClient(ctx), read: null });
+      verdict.then(
+        (v) => settle(ctx, ex, v, go),
+        (err: Error) => {
+          opts.log?.(`an intercept hook failed (${err.message}); the exchange goes on`);
+          settle(ctx, ex, { kind: 'go' }, go);
+        },
+      );
+      return;
+    }
+    if (verdict.kind === 'pause') return void pause(ctx, ex, verdict.decide, go);
+    record(ctx, ex, verdict, go);
+  };
+
+  const pause = async (ctx: IContext, ex: Exchange, decide: (p: Paused) => Promise<Verdict>, go: () => void) => {
+    let held = helds.get(ctx);
+    if (!held) helds.set(ctx, (held = { client: watchClient(ctx), read: null }));
+    const { signal } = held.client;
+    held.read ??= signal.aborted ? { chunks: [], size: 0, ended: false } : await readPaused(ctx.clientToProxyRequest, opts.maxBodyBytes);
+    const paused = { body: bodyOf(held.read), complete: held.read.ended, signal };
+    // A hook that throws is a rejection: the exchange goes on, as for a failed hold.
+    settle(ctx, ex, new Promise<Verdict>((resolve) => resolve(decide(paused))), go);
+  };
+
+  /** Streams the upstream's response to the client (the library pipes it), tapped. */
+  const relay = (ctx: IContext, ex: Exchange) => {
+    const res = ctx.serverToProxyResponse!;
+    tap(res, ex.response!.body, () => ctx.proxyToClientResponse);
+    res.on('end', () => finish(ctx, ex));
+    res.on('close', () => {
+      if (!res.complete) fail(ctx, ex, 'upstream closed the connection before the response body ended');
+    });
+    hooks.run('responseHeaders', ex);
   };
 
   proxy.onRequest((ctx, callback) => {
@@ -152,35 +252,21 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
       meta: {},
     };
-    const go = () => callback();
-    const verdict = hooks.intercept(ex);
-    if (!(verdict instanceof Promise)) return record(ctx, ex, verdict, go);
-    verdict.then(
-      (v) => record(ctx, ex, v, go),
-      (err: Error) => {
-        opts.log?.(`an intercept hook failed (${err.message}); the exchange goes on`);
-        record(ctx, ex, { kind: 'go' }, go);
-      },
-    );
+    settle(ctx, ex, hooks.intercept(ex), () => callback());
   });
 
   proxy.onResponse((ctx, callback) => {
     const ex = byCtx.get(ctx);
     const res = ctx.serverToProxyResponse;
-    if (ex && res) {
-      clearTimeout(timers.get(ctx));
-      const upstream = { status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: packHeaders(res.rawHeaders), body: new CapturedBody(opts.maxBodyBytes) };
-      ex.response = upstream;
-      ex.timings.responseStartedAt = nowMs();
-      tap(res, upstream.body, () => ctx.proxyToClientResponse);
-      // A body held to be rewritten reaches the client after the upstream's has ended.
-      if (rewrites?.of(ctx)?.response(upstream)) ctx.proxyToClientResponse.once('finish', () => finish(ctx, ex));
-      else res.on('end', () => finish(ctx, ex));
-      res.on('close', () => {
-        if (!res.complete) fail(ctx, ex, 'upstream closed the connection before the response body ended');
-      });
-      hooks.run('responseHeaders', ex);
-    }
+    if (!ex || !res) return callback();
+    clearTimeout(timers.get(ctx));
+    ex.response = { status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: packHeaders(res.rawHeaders), body: new CapturedBody(opts.maxBodyBytes) };
+    ex.timings.responseStartedAt = nowMs();
+    const hook = responseHooks.get(ctx);
+    if (hook) return holdResponse(ctx, ex, hook(ex), { maxBodyBytes: opts.maxBodyBytes, hooks, relay, finish, fail, close, log: opts.log }, callback);
+    const rewrite = rewrites?.of(ctx);
+    if (rewrite?.rewritesResponse) return rewrite.response(ex.response, () => relay(ctx, ex), callback);
+    relay(ctx, ex);
     callback();
   });
 
@@ -197,12 +283,8 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
     }
     // The client has its whole response already (a rewrite refused the upstream's body): nothing more to tell it.
     if (res.writableFinished) return;
-    // A request a rule sent elsewhere names that rule and where it went.
-    const rewrite = rewrites?.of(ctx);
-    const target = rewrite?.destination?.host ?? ex?.request.host ?? upstreamTarget(ctx)?.host ?? 'upstream';
-    const described = describeUpstreamError(err, target);
-    const { status } = described;
-    const text = rewrite?.mappedBy ? `rule ${JSON.stringify(rewrite.mappedBy)}: ${described.text}` : described.text;
+    const target = ex?.request.host ?? upstreamTarget(ctx)?.host ?? 'upstream';
+    const { status, text } = rewrites?.of(ctx)?.upstreamFailure(err) ?? describeUpstreamError(err, target);
     if (!res.headersSent) {
       const body = `Proxyscope: ${text}\n`;
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-proxyscope-error': '1', connection: 'close' });

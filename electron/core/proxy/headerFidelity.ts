@@ -43,16 +43,32 @@ function hostFor(ctx: IContext): string | undefined {
   return target.port && target.port !== (ctx.isSSL ? 443 : 80) ? `${host}:${target.port}` : host;
 }
 
-export interface ResponseHead {
-  status: number;
-  reason: string;
-  headers: string[];
+/** Responses whose head waits for whoever holds them (a paused response): writeHeadAsSent writes it later. */
+const heldHeads = new WeakSet<IContext>();
+
+export function holdResponseHead(ctx: IContext): void {
+  heldHeads.add(ctx);
 }
 
-/** The head the client gets for the upstream's (end to end); null: someone writes it later (a rewrite whose body comes first). */
-export type ResponseHeadFor = (ctx: IContext, head: ResponseHead) => ResponseHead | null;
+/**
+ * Writes the client's response head from `raw` as the rest are written: the
+ * names as given, hop-by-hop headers left out, no Date added. Throws what Node
+ * throws for a head it will not write.
+ */
+export function writeHeadAsSent(ctx: IContext, status: number, reason: string, raw: readonly string[]): void {
+  const res = ctx.proxyToClientResponse;
+  // An HTTP/1.0 client cannot take chunked framing: Node then ends the body by closing.
+  const keepTransferEncoding = ctx.clientToProxyRequest.httpVersion !== '1.0';
+  res.sendDate = false; // a Date the upstream did not send is not ours to add
+  try {
+    writeResponseHead(res, status, reason, endToEndHeaders(raw, keepTransferEncoding));
+  } catch (err) {
+    res.sendDate = true;
+    throw err;
+  }
+}
 
-export function keepHeadersAsSent(proxy: Proxy, headFor: ResponseHeadFor = (_ctx, head) => head): void {
+export function keepHeadersAsSent(proxy: Proxy): void {
   proxy.onRequest((ctx, callback) => {
     // The request's own Transfer-Encoding frames its body upstream: Node would
     // send a chunked GET or DELETE body unframed.
@@ -65,16 +81,10 @@ export function keepHeadersAsSent(proxy: Proxy, headFor: ResponseHeadFor = (_ctx
 
   proxy.onResponse((ctx, callback) => {
     const upstream = ctx.serverToProxyResponse;
-    const res = ctx.proxyToClientResponse;
-    if (!upstream) return callback();
-    // An HTTP/1.0 client cannot take chunked framing: Node then ends the body by closing.
-    const keepTransferEncoding = ctx.clientToProxyRequest.httpVersion !== '1.0';
-    res.sendDate = false; // a Date the upstream did not send is not ours to add
+    if (!upstream || heldHeads.has(ctx)) return callback();
     try {
-      const head = headFor(ctx, { status: upstream.statusCode ?? 502, reason: upstream.statusMessage ?? '', headers: endToEndHeaders(upstream.rawHeaders, keepTransferEncoding) });
-      if (head) writeResponseHead(res, head.status, head.reason, head.headers);
+      writeHeadAsSent(ctx, upstream.statusCode ?? 502, upstream.statusMessage ?? '', upstream.rawHeaders);
     } catch (err) {
-      res.sendDate = true;
       return callback(err as Error); // a head Node will not write: the error handler answers 502
     }
     callback();

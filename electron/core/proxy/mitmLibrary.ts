@@ -63,6 +63,27 @@ export function upstreamTarget(ctx: IContext): { host: string; port: number } | 
   return o ? { host: o.host, port: Number(o.port) } : undefined;
 }
 
+/** Sends this request upstream with another method, target and path (a paused request the user edited), through the same undocumented options. */
+export function setUpstreamTarget(ctx: IContext, target: { method: string; host: string; port: number; path: string }): void {
+  const o = ctx.proxyToServerRequestOptions;
+  if (!o) return;
+  o.method = target.method;
+  o.host = target.host;
+  o.port = target.port;
+  o.path = target.path;
+}
+
+/**
+ * The library pipes the client's request through its request filters to the
+ * upstream, and only once the onRequest handlers are done: a filter is how a
+ * body read while the request was paused gets there. A pipe from a stream that
+ * has already ended ends its destination on the next tick, so the filter's
+ * flush still runs.
+ */
+export function filterUpstreamBody(ctx: IContext, filter: NodeJS.ReadWriteStream): void {
+  ctx.addRequestFilter(filter);
+}
+
 /** Agent for this request's upstream connection, set through the same undocumented options. */
 export function setUpstreamAgent(ctx: IContext, agent: http.Agent): void {
   if (ctx.proxyToServerRequestOptions) ctx.proxyToServerRequestOptions.agent = agent;
@@ -117,17 +138,4 @@ export function setUpstreamDestination(ctx: IContext, to: { https: boolean; host
   o.path = to.path;
   o.agent = agent;
   ctx.isSSL = to.https;
-}
-
-/**
- * For a response whose head is written later (its body is rewritten first):
- * the one writeHead call the library makes right after the onResponse
- * handlers (see writeResponseHead) does nothing; the calls after it write.
- */
-export function skipLibraryResponseHead(res: http.ServerResponse): void {
-  const own = res.writeHead;
-  res.writeHead = (() => {
-    res.writeHead = own;
-    return res;
-  }) as typeof res.writeHead;
 }

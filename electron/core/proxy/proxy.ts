@@ -93,7 +93,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     agentFor: (tls, host, port) => (!tls ? httpAgent : insecureAgent && unverified(host, port) ? insecureAgent : httpsAgent),
   });
 
-  keepHeadersAsSent(proxy, rewrites.responseHead);
+  keepHeadersAsSent(proxy);
   attachCapture(proxy, opts, rewrites);
   const tunnels = opts.passthrough ? attachTunnels(proxy, { passthrough: opts.passthrough, hooks: opts.hooks, connectTimeout: opts.upstreamTimeout, log: opts.log }) : null;
 

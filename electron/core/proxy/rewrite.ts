@@ -4,7 +4,6 @@
 import { STATUS_CODES } from 'node:http';
 import { decodeContent } from '../flow/contentEncoding.js';
 import type { Rewrite } from '../pipeline/addon.js';
-import type { ResponseHead } from './headerFidelity.js';
 
 export type Side = 'request' | 'response';
 
@@ -79,6 +78,13 @@ function editHeaders(raw: readonly string[], set: Readonly<Record<string, string
 
 export function editRequestHeaders(raw: readonly string[], rewrites: readonly Rewrite[]): string[] {
   return rewrites.reduce<string[]>((h, r) => editHeaders(h, r.setRequestHeaders, r.removeRequestHeaders), [...raw]);
+}
+
+export interface ResponseHead {
+  status: number;
+  reason: string;
+  /** Raw: name, value, … */
+  headers: string[];
 }
 
 /** The response head the client gets: each rule's status (with its standard reason) and header edits, in order. */

@@ -44,6 +44,14 @@ const mock = z
 const delay = z
   .object({ type: z.literal('delay'), ms: z.number().int().min(1).max(600_000) })
   .strict();
+/**
+ * Holds the exchange until the user resumes, edits, answers or drops it: at its
+ * request (before the upstream is asked), its response (before the client gets
+ * it), or both. Decided when the request headers arrive, for either phase.
+ */
+const breakpoint = z
+  .object({ type: z.literal('breakpoint'), on: z.enum(['request', 'response', 'both'], { error: 'must be request, response or both' }).default('request') })
+  .strict();
 const alert = z
   .object({
     type: z.literal('alert'),
@@ -53,8 +61,8 @@ const alert = z
   })
   .strict();
 
-export const actionSchema = z.discriminatedUnion('type', [passthrough, noRecord, noForward, bucket, redact, mock, delay, alert, rewriteAction], {
-  error: 'type must be one of passthrough, no-record, no-forward, bucket, redact, mock, delay, alert, rewrite',
+export const actionSchema = z.discriminatedUnion('type', [passthrough, noRecord, noForward, bucket, redact, mock, delay, breakpoint, alert, rewriteAction], {
+  error: 'type must be one of passthrough, no-record, no-forward, bucket, redact, mock, delay, breakpoint, alert, rewrite',
 });
 
 export const ruleSchema = z

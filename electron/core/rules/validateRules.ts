@@ -32,6 +32,9 @@ export const PHASE_OF: Record<ActionType, Phase> = {
   'no-record': 'request',
   mock: 'request',
   delay: 'request',
+  // For its response phase too: whether to pause is known from the request, so
+  // the proxy knows before the upstream answers that it must hold the response.
+  breakpoint: 'request',
   rewrite: 'request',
   'no-forward': 'end',
   bucket: 'end',

@@ -22,6 +22,8 @@ export interface CaptureLimits {
   clientHeadersTimeout: number;
   /** Hosts (host or host:port) whose upstream TLS certificate is not verified: an explicit opt-in. */
   insecureUpstreamHosts: string[];
+  /** A paused exchange (breakpoint rule) goes on by itself, unedited, after this many ms. */
+  breakpointTimeout: number;
 }
 
 export const CAPTURE_DEFAULTS: CaptureLimits = {
@@ -35,6 +37,7 @@ export const CAPTURE_DEFAULTS: CaptureLimits = {
   upstreamTimeout: 60_000,
   clientHeadersTimeout: 30_000,
   insecureUpstreamHosts: [],
+  breakpointTimeout: 5 * 60_000,
 };
 
 const positive = (name: string) =>
@@ -52,5 +55,7 @@ export const captureLimitsSchema = z
     upstreamTimeout: positive('upstreamTimeout'),
     clientHeadersTimeout: positive('clientHeadersTimeout'),
     insecureUpstreamHosts: z.array(z.string().min(1).max(300)).max(1000),
+    // setTimeout's bound: a longer delay would fire at once.
+    breakpointTimeout: positive('breakpointTimeout').max(2 ** 31 - 1, { error: 'breakpointTimeout must be at most 2147483647 ms' }),
   })
   .strict();

@@ -7,6 +7,19 @@ import { formatMs } from './format';
 import { RewritePanel } from './RewritePanel';
 import { RunscopePanel } from './RunscopePanel';
 
+/** How breakpoints left it: the rule, and how each pause ended (meta rule.breakpoint.*). */
+function BreakpointNote({ meta }: { meta: ExchangeDetail['meta'] }) {
+  const rule = meta['rule.breakpoint'];
+  if (typeof rule !== 'string') return null;
+  const phases = (['request', 'response'] as const).filter((p) => meta[`rule.breakpoint.${p}`] != null).map((p) => `${p} ${String(meta[`rule.breakpoint.${p}`])}`);
+  return (
+    <p className="meta" aria-label="Breakpoint">
+      Breakpoint {JSON.stringify(rule)}
+      {phases.length > 0 && `: ${phases.join(' · ')}`}
+    </p>
+  );
+}
+
 function headerOf(headers: HeaderPair[], name: string): string {
   return headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? '';
 }
@@ -57,6 +70,7 @@ export function ExchangeDetailView({ id }: { id: string }) {
         {detail.response ? `${detail.response.status} ${detail.response.reason}` : 'no response yet'} · HTTP/{detail.httpVersion} · {formatMs(detail.durationMs)}
         {detail.error && <span className="bad"> · {detail.error}</span>}
       </p>
+      <BreakpointNote meta={detail.meta} />
       <RewritePanel detail={detail} />
       <div className="columns">
         <div>

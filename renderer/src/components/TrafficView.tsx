@@ -6,6 +6,7 @@ import { ColumnsMenu } from './ColumnsMenu';
 import { download, fileSafe } from './download';
 import { ExchangeDetailView } from './ExchangeDetailView';
 import { FilterBox } from './FilterBox';
+import { PausedPanel } from './PausedPanel';
 import { TrafficGrid } from './TrafficGrid';
 
 const n = (v: number) => v.toLocaleString('en');
@@ -57,6 +58,7 @@ export function TrafficView() {
   return (
     <div className="traffic">
       <SessionBanner />
+      <PausedPanel />
       <div className="toolbar">
         <FilterBox />
         <Count />

@@ -7,7 +7,7 @@
 import type { Rule, RuleAction } from '../../../electron/core/api';
 
 /** The action types the form has fields for; any other is edited as JSON. */
-export const KNOWN_TYPES = ['mock', 'delay', 'no-record', 'no-forward', 'bucket', 'redact', 'alert', 'passthrough'] as const satisfies readonly RuleAction['type'][];
+export const KNOWN_TYPES = ['mock', 'delay', 'breakpoint', 'no-record', 'no-forward', 'bucket', 'redact', 'alert', 'passthrough'] as const satisfies readonly RuleAction['type'][];
 export type KnownType = (typeof KNOWN_TYPES)[number];
 
 export const isKnownType = (type: string): type is KnownType => (KNOWN_TYPES as readonly string[]).includes(type);
@@ -16,6 +16,7 @@ export const isKnownType = (type: string): type is KnownType => (KNOWN_TYPES as 
 export const FORM_FIELDS: Record<KnownType, readonly string[]> = {
   mock: ['status', 'headers', 'body', 'file'],
   delay: ['ms'],
+  breakpoint: ['on'],
   bucket: ['bucket'],
   redact: ['headers', 'query', 'json', 'where'],
   alert: ['notify', 'perSecond'],
@@ -39,6 +40,8 @@ export interface ActionDraft {
   query: string;
   json: string;
   where: 'forward' | 'everywhere';
+  /** Where a breakpoint pauses. */
+  on: 'request' | 'response' | 'both';
   notify: boolean;
   perSecond: string;
   /** Per type, the fields the form has no control for, as JSON object text (all of them for an unknown type). */
@@ -61,7 +64,7 @@ export interface DraftProblem {
 }
 
 export function emptyAction(type: string): ActionDraft {
-  return { type, status: '200', mockHeaders: '', answer: 'body', body: '', file: '', ms: '', bucket: '', redactHeaders: '', query: '', json: '', where: 'forward', notify: true, perSecond: '1', other: {} };
+  return { type, status: '200', mockHeaders: '', answer: 'body', body: '', file: '', ms: '', bucket: '', redactHeaders: '', query: '', json: '', where: 'forward', on: 'request', notify: true, perSecond: '1', other: {} };
 }
 
 const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback);
@@ -83,6 +86,7 @@ export function toDraft(rule: Rule, key: string): RuleDraft {
     d.body = text(a.body);
     d.file = text(a.file);
   } else if (type === 'delay') d.ms = text(a.ms);
+  else if (type === 'breakpoint') d.on = a.on === 'response' || a.on === 'both' ? a.on : 'request';
   else if (type === 'bucket') d.bucket = text(a.bucket);
   else if (type === 'redact') {
     d.redactHeaders = list(a.headers);
@@ -147,6 +151,9 @@ function actionData(d: ActionDraft, problems: DraftProblem[]): Record<string, un
       break;
     case 'delay':
       put('ms', wholeNumber(d.ms, 'action.ms', problems, 'give the delay in milliseconds'));
+      break;
+    case 'breakpoint':
+      put('on', d.on);
       break;
     case 'bucket':
       put('bucket', d.bucket);

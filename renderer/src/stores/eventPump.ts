@@ -2,12 +2,15 @@
 // a frame in one update per store, on the next animation frame.
 import type { CoreEvent, DeliverySummary, ExchangeSummary, RuleAlert, SessionInfo, Status } from '../../../electron/core/api';
 import type { LiveEvent } from './liveCount';
+import type { PauseEvent } from './pausedStore';
 
 export interface EventSinks {
   exchanges(event: LiveEvent): void;
   deliveries(records: DeliverySummary[]): void;
   status(status: Status): void;
   sessions(sessions: SessionInfo[]): void;
+  /** Pauses and their ends, in the order they came. */
+  pauses(events: PauseEvent[]): void;
   cleared(): void;
   alerts(alerts: RuleAlert[]): void;
 }
@@ -44,6 +47,7 @@ export function createEventPump(sinks: EventSinks, schedule: (cb: () => void) =>
     const alerts: RuleAlert[] = [];
     let status: Status | null = null;
     let sessions: SessionInfo[] | null = null;
+    const pauses: PauseEvent[] = [];
     for (const e of events) {
       if (e.type === 'cleared') {
         sinks.cleared();
@@ -57,12 +61,14 @@ export function createEventPump(sinks: EventSinks, schedule: (cb: () => void) =>
       } else if (e.type === 'deliveries') deliveries.push(...e.records);
       else if (e.type === 'status') status = e.status;
       else if (e.type === 'sessions') sessions = e.sessions;
+      else if (e.type === 'paused' || e.type === 'unpaused') pauses.push(e);
       else if (e.type === 'alerts') alerts.push(...e.alerts);
     }
     if (added.length || updated.length) sinks.exchanges({ added, updated, matches: mergeMatches(matches) });
     if (deliveries.length) sinks.deliveries(deliveries);
     if (status) sinks.status(status);
     if (sessions) sinks.sessions(sessions);
+    if (pauses.length) sinks.pauses(pauses);
     if (alerts.length) sinks.alerts(alerts);
   };
   return (events: CoreEvent[]) => {

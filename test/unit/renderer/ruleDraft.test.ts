@@ -25,6 +25,8 @@ describe('rule form conversion', () => {
     ['mock from a file', { type: 'mock', status: 200, headers: {}, file: '/tmp/answer.json' }],
     ['mock, defaults only', { type: 'mock', status: 200, headers: {} }],
     ['delay', { type: 'delay', ms: 1500 }],
+    ['breakpoint', { type: 'breakpoint', on: 'both' }],
+    ['breakpoint (request)', { type: 'breakpoint', on: 'request' }],
     ['bucket', { type: 'bucket', bucket: 'abc_123' }],
     ['redact', { type: 'redact', headers: ['X-Api-Key', 'Authorization'], query: ['token'], json: ['password', '$.a.b'], where: 'everywhere' }],
     ['alert', { type: 'alert', notify: false, perSecond: 5 }],

@@ -59,6 +59,7 @@ describe('event pump', () => {
     deliveries: (d) => useDeliveries.getState().apply(d),
     status: () => log.push('status'),
     sessions: (s) => log.push(`sessions ${s.length}`),
+    pauses: (p) => log.push(`pauses ${p.map((e) => e.type).join(',')}`),
     cleared: () => log.push('cleared'),
     alerts: (a) => log.push(`alerts ${a.map((x) => x.rule).join(',')}`),
   });

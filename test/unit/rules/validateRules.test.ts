@@ -42,6 +42,11 @@ describe('rule validation', () => {
     [[{ name: 'd', match: 'resheader[x-a]', action: { type: 'delay', ms: 5 } }], '(it uses resheader)'],
     [[{ name: 'd2', match: 'reqbody*=x', action: { type: 'delay', ms: 5 } }], '(it uses reqbody)'],
     [[{ name: 'q', match: 'is:error', action: { type: 'mock' } }], '(it uses is:error)'],
+    [[{ name: 'bp', match: '', action: { type: 'breakpoint', on: 'later' } }], 'rule 1 ("bp"): action.on: must be request, response or both'],
+    [[{ name: 'bp2', match: '', action: { type: 'breakpoint', ms: 5 } }], 'rule 1 ("bp2"): action: Unrecognized key'],
+    // Even a response breakpoint decides from the request: the proxy must know before the upstream answers.
+    [[{ name: 'bp3', match: 'status=500', action: { type: 'breakpoint', on: 'response' } }], 'rule 1 ("bp3"): match: breakpoint decides when the request headers arrive'],
+    [[{ name: 'bp4', match: 'resheader[x-a]', action: { type: 'breakpoint', on: 'both' } }], '(it uses resheader)'],
   ])('refuses %j', (rules, message) => {
     expect(problems(rules).join('\n')).toContain(message);
   });
@@ -53,6 +58,21 @@ describe('rule validation', () => {
       { name: 'alert', match: 'status>=500 resbody*=exception', action: { type: 'alert' } },
     ]);
     expect(r.ok).toBe(true);
+  });
+
+  it('a breakpoint pauses the request by default, and may use what the request headers tell', () => {
+    const r = validateRules([
+      { name: 'pause orders', match: 'method=POST path^=/orders reqheader[x-debug]', action: { type: 'breakpoint' } },
+      { name: 'pause answers', match: 'host=api.test', action: { type: 'breakpoint', on: 'response' } },
+      { name: 'pause both', match: '', action: { type: 'breakpoint', on: 'both' } },
+    ]);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.rules.map((x) => x.action)).toEqual([
+      { type: 'breakpoint', on: 'request' },
+      { type: 'breakpoint', on: 'response' },
+      { type: 'breakpoint', on: 'both' },
+    ]);
   });
 
   it('reports every rule at fault, not only the first', () => {

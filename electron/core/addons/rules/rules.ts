@@ -1,11 +1,11 @@
 // The rules addon (issue #20): runs the user's rules on each exchange. Request
-// rules (no-record, delay, mock, rewrite) decide in `intercept`, before anyone records
+// rules (no-record, delay, mock, breakpoint, rewrite) decide in `intercept`, before anyone records
 // the exchange; the rest (no-forward, bucket, redact, alert) on the finished
 // exchange, in `done` and `recorded`. It runs first, so a redaction
 // "everywhere" is made before any other addon keeps a copy.
 import { readFile } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
-import type { HeaderPair, RuleAlert, RulesView, Status } from '../../api.js';
+import type { HeaderPair, PausedExchange, RuleAlert, RulesView, Status } from '../../api.js';
 import { exchangeTarget } from '../../filter/exchangeTarget.js';
 import type { Exchange } from '../../flow/exchange.js';
 import { fromState, toState, type ExchangeState } from '../../flow/state.js';
@@ -15,8 +15,11 @@ import { credentialsSpec, redactState, type RedactionSpec } from '../../rules/re
 import type { Rule, RuleAction } from '../../rules/ruleSchema.js';
 import type { RulesStorage } from '../../rules/rulesStorage.js';
 import { validateRules } from '../../rules/validateRules.js';
+import { CAPTURE_DEFAULTS } from '../../settings/captureLimits.js';
 import { AlertLimiter } from './alertLimiter.js';
+import { Breakpoints } from './breakpoints.js';
 import { compileRules, connectTarget, type Compiled, type CompiledRule } from './compiledRules.js';
+import { rewriteOf, withRewrites } from './rewrites.js';
 
 /** Meta keys the rules set on an exchange, shown with it. */
 export const RULES_META = 'rules';
@@ -27,6 +30,9 @@ export interface RulesOptions {
   /** --rules FILE: these instead of the saved ones, for this run. */
   override?: { rules: Rule[]; file: string } | null;
   onAlert?: (a: RuleAlert) => void;
+  /** A paused exchange goes on by itself after this many ms (default 5 minutes). */
+  breakpointTimeoutMs?: number;
+  onPaused?: (p: PausedExchange) => void;
 }
 
 export interface RulesAddon extends Addon {
@@ -75,6 +81,12 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
   const endedAt = new WeakMap<Exchange, number>();
   /** Forward redactions of exchanges between done and recorded. */
   const forwardSpecs = new Map<string, RedactionSpec[]>();
+  const breakpoints = new Breakpoints({
+    timeoutMs: opts.breakpointTimeoutMs ?? CAPTURE_DEFAULTS.breakpointTimeout,
+    events: () => ctx.events,
+    onPaused: opts.onPaused,
+    log: (line) => ctx.log(line),
+  });
 
   const use = (next: RulesView) => {
     compiled = compileRules(next.rules);
@@ -88,6 +100,7 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
     const target = exchangeTarget(ex);
     let delayMs = 0;
     let answer: Promise<Decision> | null = null;
+    let breakpoint: CompiledRule<Of<'breakpoint'>> | null = null;
     let rewrites: Rewrite[] | null = null;
     for (const rule of compiled.request) {
       if (!rule.matches(target)) continue;
@@ -95,21 +108,21 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
       if (a.type === 'no-record') return { drop: true };
       noteRule(ex, rule.name);
       if (a.type === 'delay') delayMs += a.ms;
-      else if (a.type === 'rewrite') {
-        const { type: _, ...parts } = a;
-        (rewrites ??= []).push({ rule: rule.name, ...parts });
-      } else if (a.type === 'mock') {
+      else if (a.type === 'breakpoint') breakpoint ??= rule as CompiledRule<Of<'breakpoint'>>;
+      else if (a.type === 'rewrite') (rewrites ??= []).push(rewriteOf(rule.name, a));
+      else if (a.type === 'mock') {
         ex.meta[MOCK_META] = rule.name;
         endedAt.set(ex, rule.index);
         answer = mockDecision(rule as CompiledRule<Of<'mock'>>);
         break;
       }
     }
-    // A mock answers as it is written: rewrites before it have nothing to change.
-    const goOn: Decision = rewrites && !answer ? { rewrite: rewrites } : undefined;
-    if (delayMs === 0) return answer ? { hold: answer } : goOn;
+    let next: Decision = answer ? { hold: answer } : undefined;
+    if (breakpoint) next = breakpoints.decide(ex, breakpoint.name, breakpoint.action.on, next);
+    if (rewrites) next = withRewrites(next, rewrites);
+    if (delayMs === 0) return next;
     const waited = new Promise<void>((resolve) => setTimeout(resolve, delayMs));
-    return { hold: waited.then(() => answer ?? goOn) };
+    return { hold: waited.then(() => next) };
   }
 
   function done(ex: Exchange): void {
@@ -188,7 +201,9 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
       return out;
     },
     status: (): Partial<Status> => (warning ? { rulesNote: warning } : {}),
+    stop: () => breakpoints.stop(),
     commands: {
+      ...breakpoints.commands,
       getRules: () => view,
       saveRules: async ({ rules }) => {
         const checked = validateRules(rules);

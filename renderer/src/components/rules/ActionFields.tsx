@@ -12,6 +12,7 @@ const WHAT: Record<string, string> = {
   passthrough: 'The TLS tunnel is not decrypted; its match may use only host and port.',
   'no-record': 'The exchange goes through and is neither stored, shown nor forwarded.',
   'no-forward': 'Stored and shown, not sent to Runscope.',
+  breakpoint: 'The exchange waits for you (listed above the traffic grid): edit it, then resume, drop or answer it; it goes on by itself after the breakpoint timeout. Its match is decided from the request, for both phases.',
 };
 
 interface Props {
@@ -90,6 +91,17 @@ export function ActionFields({ ruleKey, action, slots, onChange }: Props) {
         </>
       )}
       {action.type === 'delay' && text('ms', 'Delay (ms)', 'action.ms', undefined, true)}
+      {action.type === 'breakpoint' && (
+        <Field id={id('on')} label="Pause at" slot="action.on" slots={slots}>
+          {(p) => (
+            <select id={id('on')} value={action.on} onChange={(e) => set({ on: e.target.value as ActionDraft['on'] })} {...p}>
+              <option value="request">the request, before the upstream is asked</option>
+              <option value="response">the response, before the client gets it</option>
+              <option value="both">both</option>
+            </select>
+          )}
+        </Field>
+      )}
       {action.type === 'bucket' && text('bucket', 'Bucket', 'action.bucket', 'forwarded to this bucket instead of the default one')}
       {action.type === 'redact' && (
         <>
