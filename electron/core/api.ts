@@ -214,6 +214,11 @@ export interface Commands {
   deleteSession(query: { id: number }): { ok: boolean; error?: string };
   /** Values seen in the traffic, for the filter box's suggestions. */
   filterSuggestions(query: { field: 'host' | 'method' | 'status' | 'type'; prefix?: string }): string[];
+  /**
+   * Sends a stored exchange's request again through the proxy (with `request` changes: Edit and send); the new
+   * exchange (origin replay, meta.replayOf) is captured and forwarded like any other. Answers once it is recorded.
+   */
+  resendExchange(query: { id: string; request?: ResendEdits }): ResendResult;
   /** The Runscope-compatible collector this instance runs (--collector): its URL and bearer token; null when it runs none. */
   getCollector(): { url: string; token: string } | null;
   /** Starts a Chromium-family browser with its own profile, through the proxy and trusting the app's CA (that profile only). */
@@ -305,6 +310,18 @@ export type CoreEvent =
   /** A paused exchange went on, was answered or dropped, or its client went away. */
   | { type: 'unpaused'; id: string; phase: PausePhase; outcome: PauseOutcome }
   | { type: 'cleared' };
+
+/** Changes to a resent request ("Edit and send"); what is not given is sent as it was. */
+export interface ResendEdits {
+  method?: string;
+  url?: string;
+  headers?: HeaderPair[];
+  /** Text; or bodyBase64 for bytes. */
+  body?: string;
+  bodyBase64?: string;
+}
+
+export type ResendResult = { ok: true; id: string; status: number | null; error: string | null } | { ok: false; error: string };
 
 /** An alert rule matched a finished exchange. */
 export interface RuleAlert {

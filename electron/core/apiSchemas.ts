@@ -78,6 +78,22 @@ export const commandArgSchemas = {
   deleteSession: z.object({ id: sessionId }).strict(),
   filterSuggestions: z.object({ field: z.enum(['host', 'method', 'status', 'type']), prefix: z.string().max(200).optional() }).strict(),
   openBrowser: z.object({ url: z.string().max(8192).refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), { error: 'must be an http(s) URL' }).optional() }).strict(),
+  resendExchange: z
+    .object({
+      id,
+      request: z
+        .object({
+          method: z.string().min(1).max(100).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'must be an HTTP method' }).optional(),
+          url: z.string().max(65_536).refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), { error: 'must be an http(s) URL' }).optional(),
+          headers: z.array(z.tuple([z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'must be an HTTP header name' }), z.string().max(65_536).refine((v) => !/[\r\n\0]/.test(v), { error: 'must not contain CR, LF or NUL' })])).max(500).optional(),
+          body: z.string().max(16 * 1024 * 1024).optional(),
+          bodyBase64: z.string().max(22 * 1024 * 1024).optional(),
+        })
+        .strict()
+        .refine((r) => r.body === undefined || r.bodyBase64 === undefined, { error: 'give body or bodyBase64, not both' })
+        .optional(),
+    })
+    .strict(),
   getCollector: z.undefined(),
   getRules: z.undefined(),
   // Each rule is checked by the rules' own validation, which names the rule and field.

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CommandHandlers, CoreService, DeliverySummary, ExchangeSummary, PausedExchange, RuleAlert, Status } from './api.js';
+import type { CommandArg, CommandHandlers, CoreService, DeliverySummary, ExchangeDetail, ExchangeSummary, PausedExchange, RuleAlert, Status } from './api.js';
 import { commandArgSchemas } from './apiSchemas.js';
 import { appCommands } from './commandHandlers.js';
 import { startControlEndpoint } from './control/controlEndpoint.js';
@@ -12,6 +12,7 @@ import { limitHeapGrowth } from './heapGrowth.js';
 import { eventsAddon } from './addons/events.js';
 import { forwardAddon } from './addons/forward/forward.js';
 import type { Redaction } from './addons/forward/forwardCopy.js';
+import { replayAddon } from './addons/replay/replay.js';
 import { rulesAddon } from './addons/rules/rules.js';
 import { memoryOnlyAddon } from './addons/sessions/memoryOnly.js';
 import { openCollector, type CollectorSettings } from './collector/appCollector.js';
@@ -143,8 +144,13 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   let proxyUrl = '';
   let passthrough: PassthroughPredicate | null = opts.passthrough ?? ((host, port) => rules.passthroughFor(host, port));
 
+  // Resend reads the exchange through the store's command, answered once the handlers exist.
+  let storedExchange: (id: string) => Promise<ExchangeDetail | null> = async () => null;
+  const replay = replayAddon({ proxyUrl: () => proxyUrl, caPem: ca.certPem, getExchange: (id) => storedExchange(id), timeoutMs: limits.upstreamTimeout + 5000 });
   const pipeline = new Pipeline([
     ...(opts.addons ?? []),
+    // First: it takes its marker off a resent request before any rule or recorder sees it.
+    replay,
     rules,
     storeAddon({ maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes }),
     eventsAddon(),
@@ -196,6 +202,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   const handlers = {
     ...pipeline.commands(),
     getCollector: () => collectorInfo,
+    resendExchange: ({ id, request }: CommandArg<'resendExchange'>) => replay.resend(id, request),
     ...appCommands({
       settings: () => settings,
       saveSettings: async (next) => {
@@ -223,6 +230,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       return result;
     };
   }
+  storedExchange = async (id) => (await (handlers as CommandHandlers).getExchange({ id })) ?? null;
   const missing = Object.keys(commandArgSchemas).filter((name) => !(name in handlers));
   if (missing.length) throw new Error(`no addon answers ${missing.join(', ')}`);
 

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
-import type { CommandArg, CommandName, CommandResult, ExchangeDetail, ExchangeQuery, FilterProblem, QueryCount, QueryPage, SessionInfo } from '../core/api.js';
+import type { CommandArg, CommandName, CommandResult, ExchangeDetail, ExchangeQuery, FilterProblem, QueryCount, QueryPage, ResendEdits, ResendResult, SessionInfo } from '../core/api.js';
 import { countOf, filterProblem, matching, pageOf, storedExchange } from '../core/addons/sessions/sessionQueries.js';
 import { SessionDb } from '../core/addons/sessions/sessionDb.js';
 import { CONTROL_FILE, type ControlInfo } from '../core/control/controlEndpoint.js';
@@ -30,6 +30,8 @@ export interface StoreClient {
   /** One stored exchange, bodies included; null when there is none of that id. */
   detail(id: string): Promise<ExchangeDetail | null>;
   sessions(): Promise<SessionInfo[]>;
+  /** Sends a stored exchange again through the running instance's proxy (none running: a StoreError). */
+  resend(id: string, edits?: ResendEdits): Promise<ResendResult>;
   close(): void;
 }
 
@@ -98,6 +100,7 @@ function instanceClient(info: ControlInfo): StoreClient {
     },
     detail: (id) => call('getExchange', { id }),
     sessions: () => call('listSessions', undefined),
+    resend: (id, edits) => call('resendExchange', { id, ...(edits ? { request: edits } : {}) }),
     close: () => undefined,
   };
 }
@@ -120,6 +123,9 @@ function fileClient(store: SessionDb, source: StoreClient['source'], release: ()
       return ex ? detailOf(ex) : null;
     },
     sessions: async () => store.sessions(),
+    resend: async () => {
+      throw new StoreError('no Proxyscope runs on this data dir: start one to send an exchange again (it goes through its proxy)');
+    },
     close: () => {
       store.close();
       release();
@@ -196,6 +202,8 @@ export async function openStore(dataDir: string, { waitMs = 5000 }: { waitMs?: n
     exportHar: (q, path) => again((c) => c.exportHar(q, path)),
     detail: (id) => again((c) => c.detail(id)),
     sessions: () => again((c) => c.sessions()),
+    // Not asked again if the instance goes away mid-call: the request may have been sent.
+    resend: (id, edits) => current.resend(id, edits),
     close: () => current.close(),
   };
 }

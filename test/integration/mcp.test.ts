@@ -50,7 +50,7 @@ afterAll(async () => {
 describe('proxyscope mcp', () => {
   it('lists its tools', async () => {
     const tools = await (await agent()).listTools();
-    expect(tools.tools.map((t) => t.name).sort()).toEqual(['get_exchange', 'list_sessions', 'search_exchanges']);
+    expect(tools.tools.map((t) => t.name).sort()).toEqual(['get_exchange', 'list_sessions', 'replay_exchange', 'search_exchanges']);
   });
 
   it('finds status>=500 exchanges of the session and reads one, credentials and rule fields redacted (instance running)', async () => {
@@ -77,6 +77,15 @@ describe('proxyscope mcp', () => {
     expect(cut).toMatchObject({ content: 'comp', shownBytes: 4, truncated: true });
   });
 
+  it('replays an exchange through the running instance, changed, and returns the new one', async () => {
+    const client = await agent();
+    const post = (await call(client, 'search_exchanges', { filter: 'method=POST' })).value.exchanges[0];
+    const r = await call(client, 'replay_exchange', { id: post.id, body: '{"user":"bob","password":"pw-7"}' });
+    expect(r.isError).toBe(false);
+    expect(r.value).toMatchObject({ method: 'POST', status: 200, meta: { replayOf: post.id } });
+    expect(JSON.parse(r.value.response.body.content)).toEqual({ user: 'bob', password: '[redacted]' });
+  });
+
   it('refuses a bad filter with its column, and an unknown id', async () => {
     const client = await agent();
     const bad = await call(client, 'search_exchanges', { filter: 'status>=' });
@@ -90,8 +99,10 @@ describe('proxyscope mcp', () => {
     instance = null;
     const client = await agent();
     const sessions = (await call(client, 'list_sessions')).value;
-    expect(sessions).toMatchObject([{ exchanges: 3, current: true }]);
+    expect(sessions).toMatchObject([{ exchanges: 4, current: true }]);
     expect((await call(client, 'search_exchanges', { filter: 'status>=500' })).value).toMatchObject({ matched: 1 });
+    const offline = await call(client, 'replay_exchange', { id: 'any' });
+    expect(offline).toMatchObject({ isError: true, value: { error: expect.stringMatching(/^no Proxyscope runs on this data dir/) } });
     const trusting = await agent('--no-redact');
     const row = (await call(trusting, 'search_exchanges', { filter: 'status>=500' })).value.exchanges[0];
     const ex = (await call(trusting, 'get_exchange', { id: row.id })).value;

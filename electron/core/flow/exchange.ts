@@ -8,7 +8,7 @@ import type { PackedHeaders } from './headers.js';
 /** `http` or `tunnel` (a passed-through CONNECT); WebSocket comes as its own kind. */
 export type { ExchangeKind } from '../api.js';
 /** Where the exchange came from: captured by the proxy, or converted from an imported file (HAR); replayed ones come later. */
-export type ExchangeOrigin = 'proxy' | 'import' | 'collected';
+export type ExchangeOrigin = 'proxy' | 'import' | 'collected' | 'replay';
 
 export type MetaValue = string | number | boolean | null;
 

@@ -133,6 +133,35 @@ export function createMcpServer(opts: McpOptions): McpServer {
   );
 
   server.registerTool(
+    'replay_exchange',
+    {
+      title: 'Send a captured request again',
+      description:
+        'Sends the request of one exchange (an id from search_exchanges) again through the running Proxyscope, optionally changed; the new exchange is captured like any other and returned. Needs Proxyscope running on the data dir.',
+      inputSchema: {
+        id: z.string().min(1).max(200).describe('the exchange to send again'),
+        method: z.string().min(1).max(100).optional(),
+        url: z.string().max(65_536).optional().describe('an http(s) URL in place of the original'),
+        headers: z.array(z.tuple([z.string(), z.string()])).max(500).optional().describe('[name, value] pairs in place of the original headers'),
+        body: z.string().max(16 * 1024 * 1024).optional().describe('text in place of the original body'),
+        maxBodyBytes: z.number().int().min(0).max(BODY_BYTES_MAX).optional(),
+      },
+    },
+    async ({ id, maxBodyBytes, ...edits }) => {
+      try {
+        return await useStore(async (store) => {
+          const r = await store.resend(id, edits);
+          if (!r.ok) return text({ error: r.error }, true);
+          const d = await store.detail(r.id);
+          return d ? text(exchangeForAgent(redaction.detail(d), maxBodyBytes ?? BODY_BYTES_DEFAULT)) : text({ id: r.id, status: r.status, error: r.error });
+        });
+      } catch (err) {
+        return failed(err);
+      }
+    },
+  );
+
+  server.registerTool(
     'list_sessions',
     { title: 'List capture sessions', description: 'The sessions in the store: id, name, start, exchange count and size; the current one is marked.', inputSchema: {} },
     async () => {
