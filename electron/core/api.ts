@@ -186,6 +186,35 @@ export type FilterProblem = { ok: false; error: string; column: number };
 export type TooLarge = { ok: false; error: string; tooLarge: true };
 
 export type QueryPage = { ok: true; rows: ExchangeSummary[] } | FilterProblem;
+
+/**
+ * One step of a HAR import: the file crosses in chunks, each answered with how
+ * far the import got, so memory stays bounded and the caller can show progress.
+ * The first step leaves out `id` and names the new session.
+ */
+export interface ImportHarStepQuery {
+  /** The import under way (from the first step's answer). */
+  id?: number;
+  /** The new session's name: the first step only. */
+  name?: string;
+  /** The file's next bytes, base64: at most IMPORT_CHUNK_MAX_BYTES (apiSchemas.ts) of them. */
+  chunk?: string;
+  /** The file ends with this step's chunk: the import is finished, or refused. */
+  last?: boolean;
+  /** Give the import up: nothing of it remains. */
+  abort?: boolean;
+}
+
+/**
+ * `entries` parsed and `bytes` read so far. `done` with the new session (not
+ * current) once the last step is in. `invalid`: the file was refused (the
+ * error names the entry and field, `entries[3].request.url: …`); else the
+ * store failed. Either way nothing of the import remains.
+ */
+export type ImportHarStep =
+  | { ok: true; id: number; done: false; entries: number; bytes: number }
+  | { ok: true; id: number; done: true; entries: number; bytes: number; session: SessionInfo; count: number }
+  | { ok: false; error: string; invalid: boolean };
 /** matched: rows the filter selects; total: rows in the searched sessions. */
 export type QueryCount = { ok: true; matched: number; total: number } | FilterProblem;
 
@@ -212,6 +241,8 @@ export interface Commands {
   renameSession(query: { id: number; name: string }): { ok: boolean; error?: string };
   /** Deletes a past session and its exchanges (the current one cannot be deleted: start a new one first). */
   deleteSession(query: { id: number }): { ok: boolean; error?: string };
+  /** Reads a HAR 1.2 file into a new session, origin import, step by step (ImportHarStepQuery); all or nothing. */
+  importHar(query: ImportHarStepQuery): ImportHarStep;
   /** Values seen in the traffic, for the filter box's suggestions. */
   filterSuggestions(query: { field: 'host' | 'method' | 'status' | 'type'; prefix?: string }): string[];
   /**

@@ -12,6 +12,12 @@ const sessionId = z.number().int().positive();
 const session = z.union([sessionId, z.literal('current'), z.literal('all')]);
 const sessionName = z.string().trim().min(1).max(200);
 const filter = z.string().max(10_000);
+/** The most bytes one importHar step carries: its base64 stays within the 1 MiB a WebSocket message or a control request may hold. */
+export const IMPORT_CHUNK_MAX_BYTES = 512 * 1024;
+const base64Chunk = z
+  .string()
+  .max(Math.ceil(IMPORT_CHUNK_MAX_BYTES / 3) * 4, `is over ${IMPORT_CHUNK_MAX_BYTES} bytes: send the file in smaller chunks`)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64');
 const sortColumns = Object.keys({
   startedAt: 1, method: 1, host: 1, path: 1, url: 1, status: 1, contentType: 1, requestBytes: 1, responseBytes: 1, durationMs: 1, delivery: 1, httpVersion: 1,
 } satisfies Record<SortColumn, 1>) as [SortColumn, ...SortColumn[]];
@@ -76,6 +82,10 @@ export const commandArgSchemas = {
   newSession: z.object({ name: sessionName.optional() }).strict(),
   renameSession: z.object({ id: sessionId, name: sessionName }).strict(),
   deleteSession: z.object({ id: sessionId }).strict(),
+  importHar: z
+    .object({ id: sessionId.optional(), name: sessionName.optional(), chunk: base64Chunk.optional(), last: z.boolean().optional(), abort: z.literal(true).optional() })
+    .strict()
+    .refine((q) => q.id !== undefined || q.name !== undefined, { path: ['name'], message: 'is required to start an import (no id)' }),
   filterSuggestions: z.object({ field: z.enum(['host', 'method', 'status', 'type']), prefix: z.string().max(200).optional() }).strict(),
   openBrowser: z.object({ url: z.string().max(8192).refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), { error: 'must be an http(s) URL' }).optional() }).strict(),
   resendExchange: z

@@ -1,7 +1,8 @@
-// The session store as `query` and `export-har` see it: answered by the
-// Proxyscope running on the data dir (its control endpoint) when there is one,
-// else read from sessions.db directly. Both sides give the same answers: the
-// instance runs the same sessionQueries on the same file.
+// The session store as `query`, `export-har` and `import-har` see it: answered
+// by the Proxyscope running on the data dir (its control endpoint) when there is
+// one, else read from (or, for import-har, written to) sessions.db directly. Both
+// sides give the same answers: the instance runs the same sessionQueries and
+// HarImporter on the same file.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
@@ -14,6 +15,7 @@ import { toState, type ExchangeState } from '../core/flow/state.js';
 import { detailOf } from '../core/flow/views.js';
 import { UsageError } from './cliOptions.js';
 import { stateOfDetail, writeHarFile, writePrivateFile } from './harFile.js';
+import { importIntoFile, importThroughInstance, type Imported, type OnProgress } from './harImportClient.js';
 
 type Scope = Pick<ExchangeQuery, 'session' | 'filter'>;
 export type HarWritten = { ok: true; count: number } | FilterProblem;
@@ -27,6 +29,8 @@ export interface StoreClient {
   count(q: Scope): Promise<QueryCount>;
   /** Writes the HAR 1.2 of what the filter selects to `path` (0600). */
   exportHar(q: Scope, path: string): Promise<HarWritten>;
+  /** Reads the HAR file at `path` into a new session named `name`. */
+  importHar(path: string, name: string, progress: OnProgress): Promise<Imported>;
   /** One stored exchange, bodies included; null when there is none of that id. */
   detail(id: string): Promise<ExchangeDetail | null>;
   sessions(): Promise<SessionInfo[]>;
@@ -40,7 +44,7 @@ export class StoreError extends Error {}
 /** The instance went away mid-command (it was stopping): the store is then asked again. */
 class InstanceGone extends StoreError {}
 
-/** No retention while reading: the reader never writes, and must not evict. */
+/** No retention from the CLI: it must not evict by a bound it does not know (the instance's flags set it; it applies it at its next write). */
 const NO_RETENTION = { maxExchanges: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER };
 const POLL_MS = 50;
 
@@ -98,6 +102,21 @@ function instanceClient(info: ControlInfo): StoreClient {
       // More than one answer carries: asked for one exchange at a time.
       return { ok: true, count: await writeHarFile(path, states(q)) };
     },
+    importHar: (path, name, progress) =>
+      importThroughInstance(
+        async (q, last) => {
+          try {
+            return await call('importHar', q);
+          } catch (err) {
+            // Gone after the last step was sent: whether it finished the import cannot be known, so it is not tried again.
+            if (last && err instanceof InstanceGone) throw new StoreError(`${err.message}; it may or may not have finished the import: see \`proxyscope query --session all\``);
+            throw err;
+          }
+        },
+        path,
+        name,
+        progress,
+      ),
     detail: (id) => call('getExchange', { id }),
     sessions: () => call('listSessions', undefined),
     resend: (id, edits) => call('resendExchange', { id, ...(edits ? { request: edits } : {}) }),
@@ -118,6 +137,7 @@ function fileClient(store: SessionDb, source: StoreClient['source'], release: ()
       })();
       return { ok: true, count: await writeHarFile(path, states) };
     },
+    importHar: (path, name, progress) => importIntoFile(store, path, name, progress),
     detail: async (id) => {
       const ex = storedExchange(store, id);
       return ex ? detailOf(ex) : null;
@@ -156,13 +176,13 @@ function openFile(dataDir: string): StoreClient | null {
  * Whoever answers for the data dir now. A holder that does not answer (an
  * instance starting or stopping, another reader) is waited for, up to `deadline`.
  */
-async function connect(dataDir: string, deadline: number): Promise<StoreClient> {
+async function connect(dataDir: string, deadline: number, create: boolean): Promise<StoreClient> {
   for (;;) {
     const owner = dataDirOwner(dataDir);
     if (owner !== null) {
       const info = readControl(dataDir);
       if (info?.pid === owner) return instanceClient(info);
-    } else if (!existsSync(join(dataDir, 'sessions.db'))) {
+    } else if (!create && !existsSync(join(dataDir, 'sessions.db'))) {
       // Nothing stored yet: answer from an empty store rather than create the file.
       return fileClient(new SessionDb(null, NO_RETENTION, { reader: true }), { kind: 'none' }, () => undefined);
     } else {
@@ -179,17 +199,20 @@ async function connect(dataDir: string, deadline: number): Promise<StoreClient> 
 /**
  * The client for a data dir. When the instance stops between two calls (a
  * query pages), the call goes to whoever answers next: the file, once the
- * instance let go of it. The commands only read, so asking again is safe.
+ * instance let go of it. The commands only read, so asking again is safe; an
+ * import is all or nothing and an instance that stops gives up the ones under
+ * way, so it is asked again from the start. `create`: a data dir without
+ * sessions.db gets one (import-har), rather than answering as empty.
  */
-export async function openStore(dataDir: string, { waitMs = 5000 }: { waitMs?: number } = {}): Promise<StoreClient> {
-  let current = await connect(dataDir, Date.now() + waitMs);
+export async function openStore(dataDir: string, { waitMs = 5000, create = false }: { waitMs?: number; create?: boolean } = {}): Promise<StoreClient> {
+  let current = await connect(dataDir, Date.now() + waitMs, create);
   const again = async <T>(call: (c: StoreClient) => Promise<T>): Promise<T> => {
     try {
       return await call(current);
     } catch (err) {
       if (!(err instanceof InstanceGone)) throw err;
       current.close();
-      current = await connect(dataDir, Date.now() + waitMs);
+      current = await connect(dataDir, Date.now() + waitMs, create);
       return call(current);
     }
   };
@@ -200,6 +223,7 @@ export async function openStore(dataDir: string, { waitMs = 5000 }: { waitMs?: n
     page: (q) => again((c) => c.page(q)),
     count: (q) => again((c) => c.count(q)),
     exportHar: (q, path) => again((c) => c.exportHar(q, path)),
+    importHar: (path, name, progress) => again((c) => c.importHar(path, name, progress)),
     detail: (id) => again((c) => c.detail(id)),
     sessions: () => again((c) => c.sessions()),
     // Not asked again if the instance goes away mid-call: the request may have been sent.
@@ -214,8 +238,8 @@ function describe(source: StoreClient['source']): string {
 }
 
 /** Runs `use` with the data dir's client, closed (and the data dir released) after; PROXYSCOPE_DEBUG=1 says who answered. */
-export async function withStore<T>(dataDir: string, use: (client: StoreClient) => Promise<T>): Promise<T> {
-  const client = await openStore(dataDir);
+export async function withStore<T>(dataDir: string, use: (client: StoreClient) => Promise<T>, opts: { create?: boolean } = {}): Promise<T> {
+  const client = await openStore(dataDir, opts);
   try {
     return await use(client);
   } finally {

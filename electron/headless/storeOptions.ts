@@ -1,7 +1,7 @@
-// The command lines of `proxyscope query` and `proxyscope export-har`. Like the
+// The command lines of `proxyscope query`, `export-har` and `import-har`. Like the
 // headless one, every refusal is a UsageError (exit 2) naming its flag; a filter
 // that does not parse is refused here too, before any store is opened.
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { ExchangeQuery } from '../core/api.js';
 import { formatFilterError, parseFilter } from '../core/filter/index.js';
@@ -27,6 +27,18 @@ export interface ExportHarOptions extends StoreScope {
   /** Absolute path of the HAR file to write. */
   output: string;
 }
+
+export interface ImportHarOptions {
+  dataDir: string;
+  /** Absolute path of the HAR file to read. */
+  file: string;
+  /** The new session's name (default: "Imported <file name>"). */
+  name: string;
+  json: boolean;
+}
+
+/** What a session name may be (apiSchemas.ts's sessionName). */
+const NAME_MAX = 200;
 
 const absolute = (p: string) => (isAbsolute(p) ? p : resolve(p));
 
@@ -108,4 +120,30 @@ export function parseQueryCli(argv: string[]): QueryOptions {
 export function parseExportHarCli(argv: string[]): ExportHarOptions {
   const { opts, scope } = parse(buildExportHarCommand(), argv);
   return { ...scope, output: absolute(String(opts.output)) };
+}
+
+export function buildImportHarCommand(): Command {
+  return new Command('proxyscope import-har')
+    .description('Read a HAR 1.2 file into a new session of the store (origin import): all of it, or nothing if any entry is invalid.')
+    .argument('<file>', 'the HAR file to read')
+    .option('--data-dir <dir>', 'the data dir of the Proxyscope to import into', defaultDataDir())
+    .option('--name <name>', 'the new session\'s name (default: "Imported <file name>")')
+    .option('--json', 'end with one JSON line: {"event":"imported","session","name","count","ms"}')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
+}
+
+export function parseImportHarCli(argv: string[]): ImportHarOptions {
+  const cmd = buildImportHarCommand();
+  try {
+    cmd.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError && err.exitCode !== 0) throw new UsageError(err.message.replace(/^error: /, ''));
+    throw err;
+  }
+  const opts = cmd.opts<{ dataDir: string; name?: string; json?: boolean }>();
+  const file = absolute(cmd.args[0]!);
+  const name = opts.name === undefined ? `Imported ${basename(file)}`.slice(0, NAME_MAX) : opts.name.trim();
+  if (name === '' || name.length > NAME_MAX) throw new UsageError(`--name must be 1 to ${NAME_MAX} characters`);
+  return { dataDir: absolute(opts.dataDir), file, name, json: Boolean(opts.json) };
 }

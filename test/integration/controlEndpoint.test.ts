@@ -29,6 +29,7 @@ beforeAll(async () => {
       cleared++;
       return { ok: true };
     },
+    importHar: (q) => ({ ok: false, invalid: true, error: `import of ${q.name} seen` }),
   };
   const service: CoreService = { handlers: handlers as CommandHandlers, subscribe: () => () => undefined };
   dataDir = mkdtempSync(join(tmpdir(), 'control-'));
@@ -74,6 +75,13 @@ describe('control endpoint', () => {
     expect(await res.json()).toEqual({ ok: false, error: expect.stringContaining('clearTraffic') });
     expect(cleared).toBe(0);
     expect((await command('saveSettings', { bucket: 'x' })).status).toBe(403);
+  });
+
+  it('takes importHar, the one write import-har needs, validated like the others', async () => {
+    const res = await command('importHar', { name: 'x.har', chunk: 'e30=', last: true });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, value: { ok: false, invalid: true, error: 'import of x.har seen' } });
+    expect((await command('importHar', { chunk: 'e30=' })).status).toBe(400);
   });
 
   it('403 for a request a browser sent (it carries an Origin)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../electron/headless/cliOptions.js';
-import { parseExportHarCli, parseQueryCli } from '../../electron/headless/storeOptions.js';
+import { parseExportHarCli, parseImportHarCli, parseQueryCli } from '../../electron/headless/storeOptions.js';
 
 const refusal = (parse: () => unknown) => {
   try {
@@ -62,5 +62,15 @@ describe('query and export-har command lines', () => {
       filter: 'status>=400',
       output: `${process.cwd()}/out.har`,
     });
+  });
+
+  it('import-har: the file resolved, the session named after it unless --name says', () => {
+    expect(parseImportHarCli(['foo.har', '--data-dir', '/d'])).toEqual({ dataDir: '/d', file: `${process.cwd()}/foo.har`, name: 'Imported foo.har', json: false });
+    expect(parseImportHarCli(['/x/y.har', '--name', '  Before the fix ', '--json'])).toMatchObject({ file: '/x/y.har', name: 'Before the fix', json: true });
+    expect(parseImportHarCli([`${'n'.repeat(300)}.har`]).name).toHaveLength(200);
+    expect(refusal(() => parseImportHarCli([]))).toBe("missing required argument 'file'");
+    expect(refusal(() => parseImportHarCli(['a.har', 'b.har']))).toMatch(/too many arguments/);
+    expect(refusal(() => parseImportHarCli(['a.har', '--name', 'x'.repeat(201)]))).toBe('--name must be 1 to 200 characters');
+    expect(refusal(() => parseImportHarCli(['a.har', '--session', '2']))).toBe("unknown option '--session'");
   });
 });

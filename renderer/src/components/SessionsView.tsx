@@ -1,5 +1,5 @@
 // The session store's sessions: open one in the traffic grid, rename it,
-// export it as HAR, delete a past one, start a new one.
+// export it as HAR, delete a past one, start a new one, import a HAR as one.
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../electron/core/api';
 import { core, traffic } from '../core';
@@ -7,6 +7,7 @@ import { useSessions } from '../stores/sessionStore';
 import { useTraffic } from '../stores/trafficStore';
 import { download, fileSafe } from './download';
 import { formatBytes, formatDateTime } from './format';
+import { ImportHar } from './ImportHar';
 import { startNewSession } from './TrafficView';
 
 const CURRENT_CANNOT_GO = 'The current session cannot be deleted: start a new session first';
@@ -112,6 +113,7 @@ export function SessionsView({ onOpen }: { onOpen: () => void }) {
         <input aria-label="New session name" placeholder="name (optional)" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
         <button type="submit">New session</button>
       </form>
+      <ImportHar />
       {error && (
         <p role="alert" className="bad">
           {error}

@@ -62,6 +62,7 @@ export function memoryOnlyAddon(): Addon {
       renameSession: () => ({ ok: false, error: OFF }),
       deleteSession: () => ({ ok: false, error: OFF }),
       filterSuggestions: () => [],
+      importHar: () => ({ ok: false, invalid: false, error: `${OFF}: start it without --no-session-store to import a HAR` }),
     },
   };
 }

@@ -2,31 +2,24 @@
 // session worker thread, or opened by the CLI when no Proxyscope runs there.
 //
 // Writes come in batches, one transaction each (a commit costs far more than
-// the rows in it). Retention: past the bound on exchanges or bytes, the oldest
-// exchanges go, across sessions, a little more than needed at a time so the
-// next batches fit without a DELETE each. Counts per session are kept in the
-// sessions table, in the same transactions, so listing sessions reads no
-// exchange rows.
-import { closeSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
+// the rows in it), then retention (retention.ts) makes room. Counts per session
+// are kept in the sessions table, in the same transactions, so listing sessions
+// reads no exchange rows. An import (a HAR read into a new session) writes in
+// steps too, into a session hidden from lists, queries and retention until it
+// is whole, and marked in the file so that one cut short by a crash is removed
+// at the next open: all or nothing without a transaction that holds every row.
+import { closeSync, openSync } from 'node:fs';
 import type { SessionInfo } from '../../api.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { Db } from '../../sqliteDb.js';
 import { registerFilterFunctions } from './filterSql.js';
+import { evictionPoint, type Eviction, type Retention } from './retention.js';
 import { createSchema, createSession, indexBodies, insertExchange, SCHEMA_VERSION } from './schema.js';
 
-export interface Retention {
-  maxExchanges: number;
-  maxBytes: number;
-}
+export type { Eviction, Retention } from './retention.js';
 
-/** When retention must make room, this share of the bound goes beyond need. */
-const EVICT_AHEAD = 0.01;
-const CORRUPT = /malformed|not a database|corrupt|file is encrypted/i;
-
-export interface Eviction {
-  exchanges: number;
-  bytes: number;
-}
+/** The store's key marking a session whose import is not finished: `import:<id>`. */
+const IMPORT_KEY = 'import:';
 
 export interface SessionDbOptions {
   /** Start a new current session instead of continuing the last one. */
@@ -40,6 +33,8 @@ export class SessionDb {
   readonly db: Db;
   /** Where new exchanges go. */
   current: number;
+  /** Sessions being imported: hidden until finishImport. */
+  readonly importing = new Set<number>();
   private totals = { exchanges: 0, bytes: 0 };
   private evicted: Eviction = { exchanges: 0, bytes: 0 };
 
@@ -60,7 +55,9 @@ export class SessionDb {
       const version = Number(this.db.get('PRAGMA user_version')?.user_version ?? 0);
       if (version !== 0 && version !== SCHEMA_VERSION) throw new OtherSchemaError(version);
       createSchema(this.db);
-      this.totals = this.db.get('SELECT COALESCE(SUM(exchanges), 0) AS exchanges, COALESCE(SUM(bytes), 0) AS bytes FROM sessions') as typeof this.totals;
+      for (const r of this.db.all("SELECT key FROM store WHERE key LIKE 'import:%'")) this.importing.add(Number(String(r.key).slice(IMPORT_KEY.length)));
+      if (!opts.reader) this.discardUnfinishedImports();
+      this.totals = this.db.get(`SELECT COALESCE(SUM(exchanges), 0) AS exchanges, COALESCE(SUM(bytes), 0) AS bytes FROM sessions WHERE true${this.notImporting('id')}`) as typeof this.totals;
       const now = opts.now ?? Date.now();
       const stored = this.db.get("SELECT value FROM store WHERE key = 'current'")?.value;
       const current = typeof stored === 'number' && this.db.get('SELECT 1 FROM sessions WHERE id = ?', [stored]) ? stored : null;
@@ -126,30 +123,12 @@ export class SessionDb {
   }
 
   private applyRetention(): void {
-    const { maxExchanges, maxBytes } = this.retention;
-    if (this.totals.exchanges <= maxExchanges && this.totals.bytes <= maxBytes) return;
-    const overCount = this.totals.exchanges - maxExchanges;
-    const overBytes = this.totals.bytes - maxBytes;
-    const needCount = overCount > 0 ? overCount + Math.ceil(maxExchanges * EVICT_AHEAD) : 0;
-    const needBytes = overBytes > 0 ? overBytes + Math.ceil(maxBytes * EVICT_AHEAD) : 0;
-    // The oldest rows, read in chunks until they cover the need by count and by bytes.
-    let upTo: number | null = null;
-    let n = 0;
-    let b = 0;
-    while (n < needCount || b < needBytes) {
-      const rows = this.db.all('SELECT seq, bytes FROM exchanges WHERE seq > ? ORDER BY seq LIMIT 5000', [upTo ?? 0]) as Array<{ seq: number; bytes: number }>;
-      if (rows.length === 0) break;
-      for (const r of rows) {
-        n++;
-        b += r.bytes;
-        upTo = r.seq;
-        if (n >= needCount && b >= needBytes) break;
-      }
-    }
+    const upTo = evictionPoint(this.db, this.totals, this.retention, this.notImporting());
     if (upTo === null) return;
     this.transaction(() => {
-      const gone = this.db.all('SELECT session, COUNT(*) AS n, SUM(bytes) AS b FROM exchanges WHERE seq <= ? GROUP BY session', [upTo]) as Array<{ session: number; n: number; b: number }>;
-      this.deleteRows('seq <= ?', [upTo]);
+      const where = `seq <= ?${this.notImporting()}`;
+      const gone = this.db.all(`SELECT session, COUNT(*) AS n, SUM(bytes) AS b FROM exchanges WHERE ${where} GROUP BY session`, [upTo]) as Array<{ session: number; n: number; b: number }>;
+      this.deleteRows(where, [upTo]);
       for (const g of gone) {
         this.db.run('UPDATE sessions SET exchanges = exchanges - ?, bytes = bytes - ? WHERE id = ?', [g.n, g.b, g.session]);
         this.totals.exchanges -= g.n;
@@ -159,6 +138,57 @@ export class SessionDb {
       }
     });
   }
+
+  /** ` AND <column> NOT IN (…)` while imports run: their rows are not the store's yet. */
+  notImporting(column = 'session'): string {
+    return this.importing.size === 0 ? '' : ` AND ${column} NOT IN (${[...this.importing].join(', ')})`;
+  }
+
+  /** A new session for an import (its exchanges come with writeImport): not current, hidden and marked in the file until finishImport. */
+  startImport(name: string, now = Date.now()): number {
+    let id = 0;
+    this.transaction(() => {
+      id = createSession(this.db, name, now);
+      this.db.run('INSERT INTO store (key, value) VALUES (?, ?)', [`${IMPORT_KEY}${id}`, now]);
+    });
+    this.importing.add(id);
+    return id;
+  }
+
+  /** One step of an import, in one transaction (the caller keeps steps within COMMIT_MAX_EXCHANGES). */
+  writeImport(id: number, exchanges: readonly Exchange[]): void {
+    if (!this.importing.has(id)) throw new Error(`no import into session ${id}`);
+    let bytes = 0;
+    this.transaction(() => {
+      for (const ex of exchanges) bytes += insertExchange(this.db, id, ex).bytes;
+      this.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [exchanges.length, bytes, id]);
+    });
+  }
+
+  /** The import is whole: its session is listed, queried and counted for retention (which may evict at once). */
+  finishImport(id: number): SessionInfo {
+    if (!this.importing.has(id)) throw new Error(`no import into session ${id}`);
+    const s = this.db.get('SELECT exchanges, bytes FROM sessions WHERE id = ?', [id]) as { exchanges: number; bytes: number };
+    this.db.run('DELETE FROM store WHERE key = ?', [`${IMPORT_KEY}${id}`]);
+    this.importing.delete(id);
+    this.totals = { exchanges: this.totals.exchanges + s.exchanges, bytes: this.totals.bytes + s.bytes };
+    this.applyRetention();
+    return this.sessions().find((x) => x.id === id)!;
+  }
+
+  /** Removes an import's session and whatever of it was written (refused, failed or abandoned). */
+  discardImport(id: number): void {
+    if (!this.importing.has(id)) return;
+    this.transaction(() => {
+      this.deleteRows('session = ?', [id]);
+      this.db.run('DELETE FROM sessions WHERE id = ?', [id]);
+      this.db.run('DELETE FROM store WHERE key = ?', [`${IMPORT_KEY}${id}`]);
+    });
+    this.importing.delete(id);
+  }
+
+  /** Imports a stop or a crash cut short; a writer removes them when it opens the file. */
+  discardUnfinishedImports = (): void => [...this.importing].forEach((id) => this.discardImport(id));
 
   /** Deletes exchanges (with their bodies) by a condition on exchanges.seq / session. */
   private deleteRows(where: string, params: Array<number>): void {
@@ -211,7 +241,7 @@ export class SessionDb {
     for (const r of this.db.all('SELECT session, at FROM restarts ORDER BY at') as Array<{ session: number; at: number }>) {
       restarts.set(r.session, [...(restarts.get(r.session) ?? []), r.at]);
     }
-    return (this.db.all('SELECT id, name, started_at, exchanges, bytes FROM sessions ORDER BY id') as Array<Record<string, number | string>>).map((s) => ({
+    return (this.db.all(`SELECT id, name, started_at, exchanges, bytes FROM sessions WHERE true${this.notImporting('id')} ORDER BY id`) as Array<Record<string, number | string>>).map((s) => ({
       id: Number(s.id),
       name: String(s.name),
       startedAt: Number(s.started_at),
@@ -231,7 +261,7 @@ export class SessionDb {
   delete(id: number): { ok: boolean; error?: string } {
     if (id === this.current) return { ok: false, error: 'the current session cannot be deleted: start a new session first' };
     const s = this.db.get('SELECT exchanges, bytes FROM sessions WHERE id = ?', [id]) as { exchanges: number; bytes: number } | null;
-    if (!s) return { ok: false, error: `no session ${id}` };
+    if (!s || this.importing.has(id)) return { ok: false, error: `no session ${id}` };
     this.transaction(() => {
       this.deleteRows('session = ?', [id]);
       this.db.run('DELETE FROM restarts WHERE session = ?', [id]);
@@ -277,31 +307,9 @@ export function sessionName(at: number): string {
   return `Session ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')}`;
 }
 
-export const isCorruption = (err: unknown): boolean => CORRUPT.test(String((err as Error)?.message ?? err));
-
 /** A file with another schema than this build's: moved aside like a corrupt one, not converted. */
 export class OtherSchemaError extends Error {
   constructor(readonly version: number) {
     super(`sessions.db has schema ${version}, this version of Proxyscope writes ${SCHEMA_VERSION}`);
-  }
-}
-
-/**
- * Opens the store; a file SQLite says is corrupt, or one of another schema, is
- * moved aside (with its WAL) to `sessions.db.corrupt-<time>` or
- * `sessions.db.schema<N>-<time>` and a fresh one started: `movedAside` names it.
- */
-export function openSessionDb(path: string, retention: Retention, opts: SessionDbOptions = {}): { db: SessionDb; movedAside: string | null; reason?: string } {
-  try {
-    return { db: new SessionDb(path, retention, opts), movedAside: null };
-  } catch (err) {
-    const other = err instanceof OtherSchemaError;
-    if (!other && !isCorruption(err)) throw err;
-    const at = new Date(opts.now ?? Date.now()).toISOString().replace(/[:.]/g, '-');
-    const aside = `${path}.${other ? `schema${err.version}` : 'corrupt'}-${at}`;
-    renameSync(path, aside);
-    if (existsSync(`${path}-wal`)) renameSync(`${path}-wal`, `${aside}-wal`);
-    rmSync(`${path}.lock`, { recursive: true, force: true });
-    return { db: new SessionDb(path, retention, opts), movedAside: aside, reason: other ? 'was written by another version of Proxyscope' : 'was corrupt' };
   }
 }

@@ -2,10 +2,11 @@
 // (sessionWorker.ts). Exchanges cross as their state without body bytes plus
 // the bytes themselves: a structured clone copies a byte array in one go,
 // where base64 in JSON would cost both threads.
-import type { Commands, ExchangeDetail, ExchangeQuery, QueryCount, QueryPage, SessionInfo } from '../../api.js';
+import type { Commands, ExchangeDetail, ExchangeQuery, ImportHarStep, QueryCount, QueryPage, SessionInfo } from '../../api.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { toState, type ExchangeState } from '../../flow/state.js';
 import type { Retention } from './sessionDb.js';
+import type { ImportStepArgs } from './workerImports.js';
 
 export interface StoredCopy {
   state: ExchangeState;
@@ -47,6 +48,7 @@ export interface SessionQueries {
   delete: { args: { id: number }; result: { ok: boolean; error?: string } };
   clear: { args: undefined; result: null };
   suggest: { args: { field: 'host' | 'method' | 'status' | 'type'; prefix?: string }; result: string[] };
+  import: { args: ImportStepArgs; result: ImportHarStep };
 }
 export type SessionQueryName = keyof SessionQueries;
 

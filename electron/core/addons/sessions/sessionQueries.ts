@@ -41,9 +41,10 @@ export function whereOf(store: SessionDb, session: Session, filter: string | und
   const parsed = parseFilter(filter ?? '');
   if (!parsed.ok) return { ok: false, error: parsed.error.message, column: parsed.error.column };
   const sql = filterSql(parsed.filter);
-  if (session === 'all') return { where: `(${sql.where})`, params: sql.params as Where['params'] };
+  // A session being imported is not there until its import is whole.
+  if (session === 'all') return { where: `(${sql.where})${store.notImporting()}`, params: sql.params as Where['params'] };
   const id = session === undefined || session === 'current' ? store.current : session;
-  return { where: `session = ? AND (${sql.where})`, params: [id, ...(sql.params as Where['params'])] };
+  return { where: `session = ? AND (${sql.where})${store.notImporting()}`, params: [id, ...(sql.params as Where['params'])] };
 }
 
 const isProblem = (w: Where | FilterProblem): w is FilterProblem => 'ok' in w;
@@ -91,7 +92,7 @@ export function countOf(store: SessionDb, q: Pick<ExchangeQuery, 'session' | 'fi
   if (isProblem(w)) return w;
   const matched = Number(store.db.get(`SELECT COUNT(*) AS n FROM exchanges WHERE ${w.where}`, w.params)?.n ?? 0);
   const scope = q.session === 'all' ? null : q.session === undefined || q.session === 'current' ? store.current : q.session;
-  const total = scope === null ? store.size.exchanges : Number(store.db.get('SELECT exchanges FROM sessions WHERE id = ?', [scope])?.exchanges ?? 0);
+  const total = scope === null ? store.size.exchanges : store.importing.has(scope) ? 0 : Number(store.db.get('SELECT exchanges FROM sessions WHERE id = ?', [scope])?.exchanges ?? 0);
   return { ok: true, matched, total };
 }
 

@@ -8,9 +8,11 @@ import { fromState, toState } from '../../flow/state.js';
 import { detailOf } from '../../flow/views.js';
 import { harText, HAR_MAX_CHARS, TOO_LARGE } from '../../har/export.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
-import { openSessionDb, SessionDb } from './sessionDb.js';
+import { openSessionDb } from './openSessionDb.js';
+import { SessionDb } from './sessionDb.js';
 import type { FromSessionWorker, SessionQueries, SessionWorkerInit, StoreStatus, StoredCopy, ToSessionWorker } from './sessionProtocol.js';
 import { countOf, filterProblem, matching, pageOf, storedExchange, suggestions } from './sessionQueries.js';
+import { WorkerImports } from './workerImports.js';
 
 if (!parentPort) throw new Error('sessionWorker.js runs as a worker thread');
 const port = parentPort;
@@ -89,17 +91,21 @@ function commit(): void {
     error = (err as Error).message;
     problem = `session store cannot write (${error}): new exchanges are kept in memory only`;
   }
-  const gone = store.takeEvicted();
-  if (gone.exchanges > 0) {
-    evicted = { exchanges: (evicted?.exchanges ?? 0) + gone.exchanges, bytes: (evicted?.bytes ?? 0) + gone.bytes, bound };
-    post({ type: 'sessions', sessions: store.sessions() });
-  }
+  if (noteEvictions()) post({ type: 'sessions', sessions: store.sessions() });
   if (problem !== lastLogged) {
     post({ type: 'log', line: problem ?? 'session store: writing again' });
     lastLogged = problem;
   }
   for (const g of groups) post({ type: 'written', first: g.first, count: g.exchanges.length, error, status: status() });
   indexWhileIdle();
+}
+
+/** Adds what retention evicted to the status; true when it evicted. */
+function noteEvictions(): boolean {
+  const gone = store.takeEvicted();
+  if (gone.exchanges === 0) return false;
+  evicted = { exchanges: (evicted?.exchanges ?? 0) + gone.exchanges, bytes: (evicted?.bytes ?? 0) + gone.bytes, bound };
+  return true;
 }
 
 function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Generator<B> {
@@ -156,6 +162,12 @@ const changed = <T>(value: T): T => {
   return value;
 };
 
+const imports = new WorkerImports(store, () => {
+  // A finished import is a new session, counted for retention from now on.
+  if (noteEvictions()) post({ type: 'status', status: status() });
+  post({ type: 'sessions', sessions: store.sessions() });
+});
+
 const queries: Handlers = {
   page: (q) => pageOf(store, q),
   count: (q) => countOf(store, q),
@@ -183,6 +195,7 @@ const queries: Handlers = {
   delete: ({ id }) => changed(store.delete(id)),
   clear: () => changed((store.clear(), null)),
   suggest: ({ field, prefix }) => suggestions(store, field, prefix),
+  import: (q) => imports.step(q),
 };
 
 function answer(msg: Extract<ToSessionWorker, { type: 'query' }>): void {
@@ -211,6 +224,7 @@ port.on('message', (msg: ToSessionWorker) => {
       break;
     case 'stop':
       while (pending.length > 0) commit();
+      imports.stopAll();
       closed = true;
       store.close();
       post({ type: 'stopped' });

@@ -85,6 +85,8 @@ export function sessionsAddon(opts: SessionsOptions): SessionsAddon {
       newSession: (q) => channel.query('newSession', q),
       renameSession: (q) => channel.query('rename', q),
       deleteSession: (q) => channel.query('delete', q),
+      // The worker parses and writes; the proxy thread only decodes the chunk (a structured clone copies bytes in one go).
+      importHar: ({ chunk, ...step }) => channel.query('import', { ...step, ...(chunk ? { bytes: Buffer.from(chunk, 'base64') } : {}) }),
       filterSuggestions: (q) => channel.query('suggest', q),
     },
     collect: (bucket, exchanges) => channel.query('collect', { bucket, exchanges: exchanges.map(storedCopyOf) }),
