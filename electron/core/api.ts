@@ -28,6 +28,18 @@ export interface BodyView {
   truncated: boolean;
 }
 
+/**
+ * The other side of a rewritten exchange: what went upstream and what the
+ * upstream answered, each null when it went as it was; a body null is the
+ * same bytes as the client's side.
+ */
+export interface UpstreamView {
+  /** The rewrite rules that matched, in list order. */
+  rules: string[];
+  request: { method: string; url: string; headers: HeaderPair[]; body: BodyView | null } | null;
+  response: { status: number; reason: string; headers: HeaderPair[]; body: BodyView | null } | null;
+}
+
 export interface ExchangeSummary {
   id: string;
   kind: ExchangeKind;
@@ -62,6 +74,8 @@ export interface ExchangeDetail extends ExchangeSummary {
   httpVersion: string;
   request: { headers: HeaderPair[]; body: BodyView };
   response: { status: number; reason: string; headers: HeaderPair[]; body: BodyView } | null;
+  /** What a rewrite rule changed (request and response above are the client's); null when nothing was rewritten. */
+  upstream: UpstreamView | null;
   timings: { startedAt: number; responseStartedAt: number | null; endedAt: number | null };
   /** Facts addons keep about the exchange (the delivery state, tags). */
   meta: Record<string, string | number | boolean | null>;

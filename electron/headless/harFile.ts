@@ -58,6 +58,7 @@ export function stateOfDetail(d: ExchangeDetail): ExchangeState {
     request: { method: d.method, url: d.url, httpVersion: d.httpVersion, headers: d.request.headers, body: d.request.body },
     response: d.response,
     tunnel: d.tunnel,
+    upstream: d.upstream ?? null,
     error: d.error,
     timings: d.timings,
     meta: d.meta,

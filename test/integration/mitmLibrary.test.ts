@@ -20,10 +20,12 @@ import {
   listeningServers,
   setCertificateSource,
   setUpstreamAgent,
+  setUpstreamDestination,
   setUpstreamRequestHeaders,
   setUpstreamTarget,
   silenceLibraryErrorText,
   sniContexts,
+  upstreamRequest,
   upstreamTarget,
   writeResponseHead,
   type ListeningServers,
@@ -35,6 +37,8 @@ let leaf: LeafCertificateCache;
 let proxy: Proxy;
 let servers: ListeningServers;
 let upstream: RawUpstream;
+let tlsUpstream: RawUpstream;
+const unverified = new https.Agent({ rejectUnauthorized: false });
 const asked = { files: [] as string[], pems: [] as string[] };
 /** Hostnames whose certificate files the source names on disk (written by the test). */
 const onDisk = new Map<string, { keyFile: string; certFile: string }>();
@@ -45,13 +49,14 @@ const agent = new (class extends http.Agent {
     return super.createConnection(...args);
   }
 })();
-const seen: { target?: ReturnType<typeof upstreamTarget> } = {};
+const seen: { target?: ReturnType<typeof upstreamTarget>; request?: ReturnType<typeof upstreamRequest> } = {};
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mitm-library-'));
   ca = await loadOrCreateCa(join(dir, 'ca'));
   leaf = await createLeafCertificateCache(ca);
   upstream = await startRawUpstream(() => rawHead('HTTP/1.1 200 OK', [['Content-Length', '2']]) + 'ok');
+  tlsUpstream = await startRawUpstream(() => rawHead('HTTP/1.1 200 OK', [['Content-Length', '3']]) + 'tls', { key: leaf.keyPem, cert: leaf.certificateFor('localhost') });
   proxy = new Proxy();
   setCertificateSource(proxy, {
     files: (hostname) => {
@@ -68,6 +73,10 @@ beforeAll(async () => {
     seen.target = upstreamTarget(ctx);
     if (path.startsWith('/agent')) setUpstreamAgent(ctx, agent);
     if (path.startsWith('/request-headers')) setUpstreamRequestHeaders(ctx, ['Host', 'given.example', 'X-Given', 'A', 'x-given', 'B']);
+    if (path.startsWith('/destination')) {
+      seen.request = upstreamRequest(ctx);
+      setUpstreamDestination(ctx, { https: true, hostname: '127.0.0.1', port: tlsUpstream.port, path: '/moved?q=1' }, unverified);
+    }
     if (path.startsWith('/target')) setUpstreamTarget(ctx, { method: 'PUT', host: '127.0.0.1', port: upstream.port, path: '/moved?to=here' });
     if (path.startsWith('/filter')) {
       // As a paused request: its body read to the end before the library pipes it.
@@ -99,7 +108,9 @@ afterAll(async () => {
   proxy?.close();
   for (const s of [servers?.http, servers?.https]) s?.closeAllConnections();
   agent.destroy();
+  unverified.destroy();
   await upstream?.close();
+  await tlsUpstream?.close();
 });
 
 /** A TLS handshake trusting only our CA, through a CONNECT tunnel or straight to `port`: the served certificate. */
@@ -188,6 +199,14 @@ describe('http-mitm-proxy, as the adapter uses it', () => {
     expect(res.startLine).toBe('HTTP/1.1 299 Our Reason');
     expect(res.headers.filter(([n]) => !['connection', 'keep-alive', 'date'].includes(n.toLowerCase()))).toEqual([['X-Ours', '1'], ['x-ours', '2'], ['Content-Length', '2']]);
     expect(res.body.toString()).toBe('ok');
+  });
+
+  it('reads path and headers of the upstream request in onRequest; sends it elsewhere, over TLS by isSSL, with the agent given', async () => {
+    const res = await rawViaProxy(servers.port, rawHead('GET http://nowhere.invalid/destination HTTP/1.1', [['Host', 'nowhere.invalid'], ['X-Mine', 'm']]));
+    expect(res.body.toString()).toBe('tls');
+    expect(seen.request?.path).toBe('/destination');
+    expect(seen.request?.headers).toEqual(expect.arrayContaining(['host', 'nowhere.invalid', 'x-mine', 'm']));
+    expect(tlsUpstream.received.map((r) => r.startLine)).toContain('GET /moved?q=1 HTTP/1.1');
   });
 
   it('appends no error text to a response once silenceLibraryErrorText marked it', () => {

@@ -44,6 +44,7 @@ export function exchange(p: ExchangeParts = {}): Exchange {
         ? null
         : { status, reason: p.reason ?? 'OK', headers: packPairs(p.resHeaders ?? [['Content-Type', 'text/plain']]), body: p.resBody ?? new CapturedBody(10) },
     tunnel: null,
+    upstream: null,
     error: p.error ?? null,
     timings: {
       startedAt: p.startedAt ?? 1_700_000_000_123.456,
@@ -84,8 +85,44 @@ export function endedExchange(id: string): Exchange {
 /** Hooks for a proxy started alone: every exchange goes on, nothing is kept. */
 export const noHooks: ExchangeHooks = { intercept: () => ({ kind: 'go' }), run: () => undefined, done: () => undefined };
 
+/**
+ * A rewritten exchange: the client asked http://api.test/v1/users?id=7 and got
+ * a 503 with "price": 0; upstream the request went to https://staging.test:8443
+ * with X-Env and without Cookie, and the upstream answered 200 with "price": 12.
+ */
+export function rewrittenExchange(p: { id?: string } = {}): Exchange {
+  const ex = exchange({
+    id: p.id ?? 'rw-1',
+    method: 'POST',
+    url: 'http://api.test/v1/users?id=7',
+    reqHeaders: [['Host', 'api.test'], ['Cookie', 'session=abc'], ['Content-Type', 'application/json']],
+    reqBody: body('{"name":"ann"}'),
+    status: 503,
+    reason: 'Service Unavailable',
+    resHeaders: [['Content-Type', 'application/json'], ['Content-Length', '12']],
+    resBody: body('{"price": 0}'),
+    meta: { rules: 'to staging' },
+  });
+  ex.upstream = {
+    rules: ['to staging'],
+    request: { method: 'POST', url: 'https://staging.test:8443/v1/users?id=7', headers: packPairs([['Host', 'staging.test:8443'], ['Content-Type', 'application/json'], ['X-Env', 'staging']]), body: null },
+    response: { status: 200, reason: 'OK', headers: packPairs([['Content-Type', 'application/json'], ['Content-Length', '13']]), body: body('{"price": 12}') },
+  };
+  return ex;
+}
+
 /** Every field of an exchange, bodies as their bytes (hex), kept, size and truncation: for comparing two. */
 export function exchangeFields(ex: Exchange) {
   const b = (x: CapturedBody) => ({ bytes: x.bytes().toString('hex'), kept: x.kept, size: x.size, truncated: x.truncated });
-  return { ...ex, request: { ...ex.request, body: b(ex.request.body) }, response: ex.response && { ...ex.response, body: b(ex.response.body) } };
+  const up = ex.upstream;
+  return {
+    ...ex,
+    request: { ...ex.request, body: b(ex.request.body) },
+    response: ex.response && { ...ex.response, body: b(ex.response.body) },
+    upstream: up && {
+      ...up,
+      request: up.request && { ...up.request, body: up.request.body && b(up.request.body) },
+      response: up.response && { ...up.response, body: up.response.body && b(up.response.body) },
+    },
+  };
 }

@@ -6,7 +6,7 @@ import { CapturedBody } from '../../electron/core/flow/body.js';
 import type { Exchange } from '../../electron/core/flow/exchange.js';
 import { fromState, STATE_VERSION, toState, type ExchangeState } from '../../electron/core/flow/state.js';
 import { detailOf, summaryOf } from '../../electron/core/flow/views.js';
-import { body, exchange, exchangeFields, tunnelExchange } from '../support/exchanges.js';
+import { body, exchange, exchangeFields, rewrittenExchange, tunnelExchange } from '../support/exchanges.js';
 
 const roundTrip = (ex: Exchange) => fromState(JSON.parse(JSON.stringify(toState(ex))) as ExchangeState);
 
@@ -34,6 +34,23 @@ const cases: Array<[string, Exchange]> = [
   ['a pending exchange', exchange({ status: null, responseStartedAt: null, endedAt: null })],
   ['a passthrough tunnel: kind, port, bytes each way and rule', tunnelExchange({ host: '[::1]', port: 8443, bytesUp: 1234, bytesDown: 98_765, rule: 'no bank' })],
   ['a tunnel the host refused', tunnelExchange({ bytesUp: 0, bytesDown: 0, error: 'upstream refused the connection (bank.test:443)' })],
+  ['a rewritten exchange: what went upstream and what came back, a body null where it is the same bytes', rewrittenExchange()],
+  [
+    'a rewrite refused after the upstream answered: its response kept, cut at the cap, with the 502 the client got',
+    (() => {
+      const ex = rewrittenExchange();
+      ex.upstream = { rules: ['a', 'b'], request: null, response: { status: 200, reason: 'OK', headers: '', body: body('0123456789', 4) } };
+      return { ...ex, error: 'rule "b": the response body is larger than the capture cap (4 bytes), so it cannot be rewritten' };
+    })(),
+  ],
+  [
+    'a request rewritten body and all, with no response yet',
+    (() => {
+      const ex = exchange({ status: null, responseStartedAt: null, endedAt: null });
+      ex.upstream = { rules: ['body'], request: { method: 'POST', url: ex.request.url, headers: '', body: body('changed') }, response: null };
+      return ex;
+    })(),
+  ],
 ];
 
 describe('exchange state', () => {
@@ -59,6 +76,38 @@ describe('exchange state', () => {
     const { tunnel: _none, ...old } = toState(exchange());
     expect(fromState(old as ExchangeState).tunnel).toBeNull();
     expect(toState(exchange()).tunnel).toBeNull();
+  });
+
+  it('a state stored before rewrites existed (no upstream field) reads back as an exchange nothing rewrote', () => {
+    const { upstream: _none, ...old } = toState(exchange());
+    expect(fromState(old as ExchangeState).upstream).toBeNull();
+    expect(toState(exchange()).upstream).toBeNull();
+  });
+
+  it("keeps the upstream's bodies in a copy without bodies: the store keeps them in the state", () => {
+    const s = toState(rewrittenExchange(), { bodies: false });
+    expect(s.response!.body.base64).toBe('');
+    expect(s.upstream!.response!.body).toEqual({ base64: Buffer.from('{"price": 12}').toString('base64'), size: 13, truncated: false });
+    expect(s.upstream!.request!.body).toBeNull();
+  });
+
+  it("the detail carries the upstream's side as the state has it; the summary stays the client's view", () => {
+    const ex = rewrittenExchange();
+    expect(detailOf(ex).upstream).toEqual(toState(ex).upstream);
+    expect(detailOf(ex).upstream).toMatchObject({ rules: ['to staging'], request: { url: 'https://staging.test:8443/v1/users?id=7' }, response: { status: 200 } });
+    expect(summaryOf(ex)).toMatchObject({ url: 'http://api.test/v1/users?id=7', host: 'api.test', status: 503 });
+    expect(detailOf(exchange()).upstream).toBeNull();
+  });
+
+  it('refuses an upstream side that is not one, naming the field', () => {
+    const good = toState(rewrittenExchange());
+    const up = good.upstream!;
+    const bad = (upstream: unknown) => () => fromState({ ...good, upstream } as unknown as ExchangeState);
+    expect(bad({ ...up, rules: 'to staging' })).toThrow(/upstream\.rules/);
+    expect(bad({ ...up, request: { ...up.request!, url: 3 } })).toThrow(/upstream\.request/);
+    expect(bad({ ...up, request: { ...up.request!, headers: [['a']] } })).toThrow(/upstream\.request/);
+    expect(bad({ ...up, response: { ...up.response!, status: '200' } })).toThrow(/upstream\.response/);
+    expect(bad({ ...up, response: { ...up.response!, body: {} } })).toThrow(/upstream\.response\.body/);
   });
 
   it('refuses a tunnel that does not go with its kind, or is not one', () => {
@@ -96,5 +145,11 @@ describe('exchange state', () => {
     expect(copy.exchange.meta.redacted).toBe(true);
     expect(JSON.stringify(copy)).not.toContain('secret-1');
     expect(toState(ex).request.headers[0]).toEqual(['Authorization', 'Bearer secret-1']);
+  });
+
+  it("the forward copy is what the client saw: the upstream's side of a rewrite is left out", () => {
+    const copy = forwardCopy(rewrittenExchange(), true, []);
+    expect(copy.exchange.upstream).toBeNull();
+    expect(copy.exchange.response).toMatchObject({ status: 503 });
   });
 });

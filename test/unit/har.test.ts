@@ -8,7 +8,7 @@ import { harEntry, harText, toHar } from '../../electron/core/har/export.js';
 import { toState } from '../../electron/core/flow/state.js';
 import { detailOf } from '../../electron/core/flow/views.js';
 import { stateOfDetail, writeHarFile } from '../../electron/headless/harFile.js';
-import { body, exchange, tunnelExchange } from '../support/exchanges.js';
+import { body, exchange, rewrittenExchange, tunnelExchange } from '../support/exchanges.js';
 
 describe('HAR export', () => {
   it.each([
@@ -21,6 +21,13 @@ describe('HAR export', () => {
     expect(entry.response.content).toMatchObject({ text, size: text.length, compression: text.length - wire.length, mimeType: 'text/plain' });
     expect(entry.response.content).not.toHaveProperty('encoding');
     expect(entry.response.bodySize).toBe(wire.length);
+  });
+
+  it("a rewritten exchange is exported as the client saw it: its URL, the response it got", () => {
+    const entry = harEntry(toState(rewrittenExchange()));
+    expect(entry.request.url).toBe('http://api.test/v1/users?id=7');
+    expect(entry.response).toMatchObject({ status: 503, content: { text: '{"price": 0}' } });
+    expect(JSON.stringify(entry)).not.toContain('staging.test');
   });
 
   it('a body that is not UTF-8 is base64; one that cannot be decoded is exported as it came', () => {

@@ -52,6 +52,21 @@ export interface ExchangeTimings {
 export type TunnelFacts = TunnelInfo;
 
 /**
+ * What went upstream and what came back, kept when a rewrite rule made them
+ * differ from what the client sent and got. `Exchange.request` and `response`
+ * stay the client's view (filters, summaries, HAR); a body null here is the
+ * same bytes as the client's side.
+ */
+export interface ExchangeUpstream {
+  /** The rewrite rules that matched, in list order. */
+  rules: string[];
+  /** The request as it went upstream; null when it went as the client sent it. */
+  request: { method: string; url: string; headers: PackedHeaders; body: CapturedBody | null } | null;
+  /** The upstream's response; null when the client got it as it came, or none came. */
+  response: { status: number; reason: string; headers: PackedHeaders; body: CapturedBody | null } | null;
+}
+
+/**
  * A tunnel is kind `tunnel`, its request `CONNECT https://host[:port]/` with
  * the CONNECT's headers, and its response what the proxy answered the client:
  * `200 Connection established` (no headers) once the host accepted, a 502/504
@@ -67,6 +82,8 @@ export interface Exchange {
   response: ExchangeResponse | null;
   /** Set for kind `tunnel`, null for `http`. */
   tunnel: TunnelFacts | null;
+  /** The other side of a rewrite; null when nothing was rewritten. */
+  upstream: ExchangeUpstream | null;
   /** Why the exchange failed; null while pending and when complete. */
   error: string | null;
   timings: ExchangeTimings;
@@ -84,5 +101,6 @@ export function progressOf(ex: Exchange): ExchangeProgress {
 
 /** Body bytes the exchange holds in memory. */
 export function capturedBytes(ex: Exchange): number {
-  return ex.request.body.kept + (ex.response?.body.kept ?? 0);
+  const up = ex.upstream;
+  return ex.request.body.kept + (ex.response?.body.kept ?? 0) + (up?.request?.body?.kept ?? 0) + (up?.response?.body?.kept ?? 0);
 }

@@ -1,9 +1,9 @@
 // The exchange as plain, versioned JSON: what is stored, copied to the delivery
 // worker, shown in the detail view and converted to HAR. fromState(toState(x))
 // gives back every field of x.
-import type { BodyView, HeaderPair } from '../api.js';
+import type { BodyView, HeaderPair, UpstreamView } from '../api.js';
 import { CapturedBody } from './body.js';
-import type { Exchange, ExchangeKind, ExchangeOrigin, ExchangeTimings, MetaValue, TunnelFacts } from './exchange.js';
+import type { Exchange, ExchangeKind, ExchangeOrigin, ExchangeTimings, ExchangeUpstream, MetaValue, TunnelFacts } from './exchange.js';
 import { headerPairs, packPairs } from './headers.js';
 
 export const STATE_VERSION = 1;
@@ -20,13 +20,23 @@ export interface ExchangeState {
   response: { status: number; reason: string; headers: HeaderPair[]; body: BodyState } | null;
   /** A tunnel's port, bytes each way and rule; null for http. States stored before tunnels existed lack it (read as null). */
   tunnel: TunnelFacts | null;
+  /** What went upstream and came back when a rewrite rule changed it; null otherwise. States stored before rewrites existed lack it (read as null). */
+  upstream: UpstreamState | null;
   error: string | null;
   timings: ExchangeTimings;
   meta: Record<string, MetaValue>;
 }
 
+/** Exchange.upstream as JSON; its bodies always carry their bytes (see StateOptions). */
+export type UpstreamState = UpstreamView;
+
 export interface StateOptions {
-  /** false: bodies keep their size but no bytes (a copy that needs no bodies). */
+  /**
+   * false: the request and response bodies keep their size but no bytes (a
+   * copy that needs no bodies, or one whose bytes travel apart). The upstream's
+   * versions, kept only for rewritten exchanges, keep theirs: the session store
+   * keeps them in the state, and the forward copy leaves `upstream` out.
+   */
   bodies?: boolean;
 }
 
@@ -60,6 +70,30 @@ export function hostOf(url: string): string {
   }
 }
 
+function upstreamState(up: ExchangeUpstream): UpstreamState {
+  const { request: req, response: res } = up;
+  return {
+    rules: [...up.rules],
+    request: req && { method: req.method, url: req.url, headers: headerPairs(req.headers), body: req.body && bodyState(req.body, true) },
+    response: res && { status: res.status, reason: res.reason, headers: headerPairs(res.headers), body: res.body && bodyState(res.body, true) },
+  };
+}
+
+function upstreamFrom(state: ExchangeState): ExchangeUpstream | null {
+  const up = state.upstream ?? null;
+  if (up === null) return null;
+  const { request: req, response: res } = up;
+  const pairs = (h: unknown) => Array.isArray(h) && h.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string');
+  if (!Array.isArray(up.rules) || !up.rules.every((r) => typeof r === 'string')) throw new Error('exchange state: upstream.rules is not a list of rule names');
+  if (req !== null && (typeof req?.url !== 'string' || typeof req.method !== 'string' || !pairs(req.headers))) throw new Error('exchange state: upstream.request is not a request');
+  if (res !== null && (!Number.isInteger(res?.status) || typeof res.reason !== 'string' || !pairs(res.headers))) throw new Error('exchange state: upstream.response is not a response');
+  return {
+    rules: [...up.rules],
+    request: req && { method: req.method, url: req.url, headers: packPairs(req.headers), body: req.body === null ? null : bodyFrom(req.body, 'upstream.request.body') },
+    response: res && { status: res.status, reason: res.reason, headers: packPairs(res.headers), body: res.body === null ? null : bodyFrom(res.body, 'upstream.response.body') },
+  };
+}
+
 export function toState(ex: Exchange, opts: StateOptions = {}): ExchangeState {
   const bodies = opts.bodies ?? true;
   const { request: req, response: res } = ex;
@@ -71,6 +105,7 @@ export function toState(ex: Exchange, opts: StateOptions = {}): ExchangeState {
     request: { method: req.method, url: req.url, httpVersion: req.httpVersion, headers: headerPairs(req.headers), body: bodyState(req.body, bodies) },
     response: res && { status: res.status, reason: res.reason, headers: headerPairs(res.headers), body: bodyState(res.body, bodies) },
     tunnel: ex.tunnel && { ...ex.tunnel },
+    upstream: ex.upstream && upstreamState(ex.upstream),
     error: ex.error,
     timings: { ...ex.timings },
     meta: { ...ex.meta },
@@ -90,6 +125,7 @@ export function fromState(state: ExchangeState): Exchange {
     request: { method: req.method, url: req.url, host: hostOf(req.url), httpVersion: req.httpVersion, headers: packPairs(req.headers), body: bodyFrom(req.body, 'request.body') },
     response: res && { status: res.status, reason: res.reason, headers: packPairs(res.headers), body: bodyFrom(res.body, 'response.body') },
     tunnel: tunnelFrom(state),
+    upstream: upstreamFrom(state),
     error: state.error,
     timings: { ...state.timings },
     meta: { ...state.meta },

@@ -51,6 +51,7 @@ export function detailOf(ex: Exchange): ExchangeDetail {
     httpVersion: state.request.httpVersion,
     request: { headers: state.request.headers, body: state.request.body },
     response: state.response,
+    upstream: state.upstream,
     timings: state.timings,
     meta: state.meta,
   };

@@ -167,6 +167,7 @@ export function harEntryToState(entry: unknown, index: number): HarEntryImport {
       },
       response: res?.response ?? null,
       tunnel: null,
+      upstream: null,
       error,
       timings: times,
       meta: res?.decoded ? { [HAR_DECODED_META]: res.decoded } : {},

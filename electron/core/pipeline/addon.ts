@@ -49,12 +49,31 @@ export type ResponseHook = (ex: Exchange) => ResponseDecision;
 export type ResponseDecision = undefined | { pause: (p: Paused) => Promise<ResponseDecision> } | { send: ResponseEdit } | { close: string };
 
 /**
+ * Changes to an exchange on its way (a rewrite rule, docs/rules.md): the
+ * request before it goes upstream, the response before the client gets it.
+ * The proxy applies them in order and records both versions (Exchange.upstream).
+ */
+export interface Rewrite {
+  /** Who asks: named in Exchange.upstream and in the 502 when the rewrite cannot be done. */
+  rule: string;
+  /** Another upstream: its scheme and host (and port), and its path and query when it gives them. */
+  url?: string;
+  setRequestHeaders?: Readonly<Record<string, string>>;
+  removeRequestHeaders?: readonly string[];
+  setResponseHeaders?: Readonly<Record<string, string>>;
+  removeResponseHeaders?: readonly string[];
+  status?: number;
+  /** Every match of `pattern` (a JavaScript regular expression) in the body of that side, replaced. */
+  replaceBody?: { pattern: string; with: string; on: 'request' | 'response' };
+}
+
+/**
  * What an intercept hook decides for an exchange whose request headers are in:
  * undefined lets it go on; `answer` replies without asking the upstream; `drop`
  * proxies it without recording it anywhere; `hold` waits and then decides;
  * `pause` waits with the request body read (a breakpoint); `go` goes on with
  * `request` sent in place of the client's and/or `response` asked when the
- * response head is in; `close` closes the client's connection and records the
+ * response head is in and/or `rewrites` applied on the way; `close` closes the client's connection and records the
  * exchange as failed with that error.
  */
 export type Decision =
@@ -69,6 +88,8 @@ export type Decision =
 export interface GoChanges {
   request?: RequestEdit;
   response?: ResponseHook;
+  /** Applied in order, after `request` and unless `response` pauses the response (which then takes it). */
+  rewrites?: readonly Rewrite[];
 }
 
 /** Settled decisions, as the proxy acts on them; `pause` is the proxy's to settle (it reads the body, then calls `decide`). */

@@ -8,8 +8,13 @@ import type { Addon, AddonContext, Decision, GoChanges, Verdict } from './addon.
 /** The verdict when no addon intervenes; one object, since this runs per request. */
 const GO: Verdict = Object.freeze({ kind: 'go' });
 
-/** A later hook's changes over an earlier one's; what it leaves out stays. */
-const merged = (earlier: GoChanges | undefined, later: GoChanges): GoChanges => ({ request: later.request ?? earlier?.request, response: later.response ?? earlier?.response });
+/** A later hook's changes over an earlier one's; what it leaves out stays; rewrites add up, in order. */
+function merged(earlier: GoChanges | undefined, later: GoChanges): GoChanges {
+  const out: GoChanges = { request: later.request ?? earlier?.request, response: later.response ?? earlier?.response };
+  const rewrites = [...(earlier?.rewrites ?? []), ...(later.rewrites ?? [])];
+  if (rewrites.length > 0) out.rewrites = rewrites;
+  return out;
+}
 
 type ExchangeHook = 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'error' | 'recorded';
 

@@ -2,7 +2,7 @@
 // and drives the pipeline's hooks as the exchange goes. We never use
 // onResponseData/addResponseFilter: those force chunked encoding and hold no
 // backpressure. Taps copy at most `maxBodyBytes` per body.
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { IContext, Proxy } from 'http-mitm-proxy';
 import { CapturedBody } from '../flow/body.js';
 import { nowMs, type Exchange } from '../flow/exchange.js';
@@ -13,6 +13,9 @@ import { endToEndHeaders, holdResponseHead } from './headerFidelity.js';
 import { filterUpstreamBody, setUpstreamRequestHeaders, setUpstreamTarget, silenceLibraryErrorText, upstreamTarget } from './mitmLibrary.js';
 import { bodyOf, putBack, readPaused, replacingBody, type ReadBody } from './pausedBody.js';
 import { holdResponse, watchClient } from './pausedResponse.js';
+import { buildUrl } from './requestUrl.js';
+import type { Rewrites } from './rewriteExchange.js';
+import { tap } from './tap.js';
 import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js';
 
 /** The hooks capture calls: the pipeline's. */
@@ -30,8 +33,6 @@ export interface CaptureOptions {
   log?: (line: string) => void;
 }
 
-const HIGH_WATER = 1024 * 1024;
-
 /** A request an intercept hook held: its client, watched while it waits, and its body once a pause read it. */
 interface Held {
   client: AbortController;
@@ -40,44 +41,9 @@ interface Held {
 
 type Settled = Exclude<Verdict, { kind: 'pause' }>;
 
-function buildUrl(ctx: IContext): { url: string; host: string } {
-  const req = ctx.clientToProxyRequest;
-  const raw = req.url ?? '/';
-  if (/^https?:\/\//i.test(raw)) {
-    try {
-      const u = new URL(raw);
-      return { url: u.href, host: u.host };
-    } catch {
-      /* fall through */
-    }
-  }
-  const opts = upstreamTarget(ctx)!;
-  const scheme = ctx.isSSL ? 'https' : 'http';
-  const port = Number(opts.port);
-  const defaultPort = ctx.isSSL ? 443 : 80;
-  const hostname = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  // join() makes one flat string; `+` and template literals make a rope of
-  // pieces, and the store keeps every piece alive.
-  const host = port && port !== defaultPort ? [hostname, port].join(':') : hostname;
-  return { url: [scheme, '://', host, raw.startsWith('/') ? '' : '/', raw].join(''), host };
-}
 
-/**
- * Copies each chunk of `source` into `body`, and pauses `source` while `sink`
- * holds more than HIGH_WATER bytes (the library does not).
- */
-function tap(source: IncomingMessage, body: CapturedBody, sink: () => NodeJS.WritableStream & { writableLength: number } | undefined): void {
-  source.on('data', (chunk: Buffer) => {
-    body.push(chunk);
-    const s = sink();
-    if (s && s.writableLength > HIGH_WATER && !source.isPaused()) {
-      source.pause();
-      s.once('drain', () => source.resume());
-    }
-  });
-}
-
-export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
+/** `rewrites`: where a rule's rewrite of an exchange is carried out (without it, rewrites are not applied). */
+export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rewrites): void {
   const { hooks } = opts;
   const byCtx = new WeakMap<IContext, Exchange>();
   const timers = new WeakMap<IContext, NodeJS.Timeout>();
@@ -187,8 +153,12 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
         holdResponseHead(ctx);
         responseHooks.set(ctx, verdict.response);
       }
-      if (whole !== null) filterUpstreamBody(ctx, replacingBody(whole));
-      go();
+      const rewrite = verdict.rewrites && rewrites?.start(ctx, ex, verdict.rewrites, { hooks, answer, finish, close });
+      if (rewrite) rewrite.request(go, whole);
+      else {
+        if (whole !== null) filterUpstreamBody(ctx, replacingBody(whole));
+        go();
+      }
     }
     if (clientDone) requestEnded();
   };
@@ -241,6 +211,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
       request: { method: req.method ?? 'GET', url, host, httpVersion: req.httpVersion, headers: packHeaders(req.rawHeaders), body: new CapturedBody(opts.maxBodyBytes) },
       response: null,
       tunnel: null,
+      upstream: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
       meta: {},
@@ -257,6 +228,8 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
     ex.timings.responseStartedAt = nowMs();
     const hook = responseHooks.get(ctx);
     if (hook) return holdResponse(ctx, ex, hook(ex), { maxBodyBytes: opts.maxBodyBytes, hooks, relay, finish, fail, close, log: opts.log }, callback);
+    const rewrite = rewrites?.of(ctx);
+    if (rewrite?.rewritesResponse) return rewrite.response(ex.response, () => relay(ctx, ex), callback);
     relay(ctx, ex);
     callback();
   });
@@ -272,8 +245,10 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions): void {
       ctx.proxyToServerRequest?.destroy();
       return;
     }
+    // The client has its whole response already (a rewrite refused the upstream's body): nothing more to tell it.
+    if (res.writableFinished) return;
     const target = ex?.request.host ?? upstreamTarget(ctx)?.host ?? 'upstream';
-    const { status, text } = describeUpstreamError(err, target);
+    const { status, text } = rewrites?.of(ctx)?.upstreamFailure(err) ?? describeUpstreamError(err, target);
     if (!res.headersSent) {
       const body = `Proxyscope: ${text}\n`;
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-proxyscope-error': '1', connection: 'close' });

@@ -113,3 +113,29 @@ export function writeResponseHead(res: http.ServerResponse, status: number, reas
   res.writeHead(status, reason, raw);
   res.writeHead = (() => res) as typeof res.writeHead;
 }
+
+/** The path and raw headers the library will send upstream, as the onRequest handlers left them (keepHeadersAsSent sets a raw array). */
+export function upstreamRequest(ctx: IContext): { path: string; headers: string[] } | undefined {
+  const o = ctx.proxyToServerRequestOptions as { path: string; headers: unknown } | undefined;
+  if (!o) return undefined;
+  const h = o.headers;
+  if (Array.isArray(h)) return { path: o.path, headers: h.map(String) };
+  const raw = Object.entries((h ?? {}) as Record<string, string | string[]>).flatMap(([n, v]) => (Array.isArray(v) ? v.flatMap((x) => [n, x]) : [n, v]));
+  return { path: o.path, headers: raw };
+}
+
+/**
+ * Sends the request to another upstream: host, port, path and agent in the
+ * same undocumented options, and the scheme through `isSSL`, which the library
+ * reads to choose https.request or http.request once the onRequest handlers
+ * have called back.
+ */
+export function setUpstreamDestination(ctx: IContext, to: { https: boolean; hostname: string; port: number; path: string }, agent: http.Agent): void {
+  const o = ctx.proxyToServerRequestOptions;
+  if (!o) return;
+  o.host = to.hostname;
+  o.port = to.port;
+  o.path = to.path;
+  o.agent = agent;
+  ctx.isSSL = to.https;
+}

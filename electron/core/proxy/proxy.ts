@@ -9,6 +9,7 @@ import { attachCapture, type CaptureOptions } from './capture.js';
 import { keepHeadersAsSent } from './headerFidelity.js';
 import { createLeafCertificateCache } from './leafCertificates.js';
 import { forgetTlsHost, listeningServers, setCertificateSource, setUpstreamAgent, upstreamTarget } from './mitmLibrary.js';
+import { Rewrites } from './rewriteExchange.js';
 import { boundTlsHostContexts } from './tlsHostContexts.js';
 import { guardSlowClients } from './slowClientGuard.js';
 import { attachTunnels, type PassthroughPredicate } from './tunnel.js';
@@ -78,18 +79,22 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const httpsAgent = new https.Agent({ ...agentOptions, secureContext });
   const insecure = new Set(opts.insecureUpstreamHosts.map((h) => h.toLowerCase()));
   const insecureAgent = insecure.size ? new https.Agent({ ...agentOptions, secureContext, rejectUnauthorized: false }) : null;
+  const unverified = (host: string, port: number) => insecure.has(host.toLowerCase()) || insecure.has(`${host}:${port}`.toLowerCase());
   if (insecureAgent) {
     proxy.onRequest((ctx, callback) => {
       const o = upstreamTarget(ctx);
-      if (ctx.isSSL && o && (insecure.has(o.host.toLowerCase()) || insecure.has(`${o.host}:${o.port}`.toLowerCase()))) {
-        setUpstreamAgent(ctx, insecureAgent);
-      }
+      if (ctx.isSSL && o && unverified(o.host, o.port)) setUpstreamAgent(ctx, insecureAgent);
       callback();
     });
   }
+  // A request a rewrite sends elsewhere takes the agent of where it goes.
+  const rewrites = new Rewrites({
+    maxBodyBytes: opts.maxBodyBytes,
+    agentFor: (tls, host, port) => (!tls ? httpAgent : insecureAgent && unverified(host, port) ? insecureAgent : httpsAgent),
+  });
 
   keepHeadersAsSent(proxy);
-  attachCapture(proxy, opts);
+  attachCapture(proxy, opts, rewrites);
   const tunnels = opts.passthrough ? attachTunnels(proxy, { passthrough: opts.passthrough, hooks: opts.hooks, connectTimeout: opts.upstreamTimeout, log: opts.log }) : null;
 
   await new Promise<void>((resolve, reject) => {

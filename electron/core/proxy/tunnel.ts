@@ -89,6 +89,7 @@ export function attachTunnels(proxy: Proxy, opts: TunnelOptions): Tunnels {
       request: { method: 'CONNECT', url: target.url, host: target.host, httpVersion: req.httpVersion, headers: packHeaders(req.rawHeaders), body: new CapturedBody(0) },
       response: null,
       tunnel,
+      upstream: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
       meta: {},

@@ -4,7 +4,7 @@
 // default for what is forwarded.
 import type { HeaderPair } from '../api.js';
 import { decodeContent } from '../flow/contentEncoding.js';
-import type { BodyState, ExchangeState } from '../flow/state.js';
+import type { BodyState, ExchangeState, UpstreamState } from '../flow/state.js';
 
 export const REDACTED = '[redacted]';
 
@@ -101,7 +101,21 @@ function redactBody(body: BodyState, headers: HeaderPair[], fields: readonly str
   };
 }
 
-/** The state with the spec's values redacted on both sides. */
+/** A rewritten exchange's upstream side, redacted like the client's: a body null (the client's bytes) stays null. */
+function redactUpstream(up: UpstreamState, headerNames: ReadonlySet<string>, query: ReadonlySet<string>, fields: readonly string[]): UpstreamState {
+  const side = <T extends { headers: HeaderPair[]; body: BodyState | null }>(part: T): T => {
+    const headers = redactHeaders(part.headers, headerNames);
+    if (part.body === null) return { ...part, headers };
+    return { ...part, ...redactBody(part.body, headers, fields) };
+  };
+  return {
+    ...up,
+    request: up.request && { ...side(up.request), url: redactQuery(up.request.url, query) },
+    response: up.response && side(up.response),
+  };
+}
+
+/** The state with the spec's values redacted on both sides, and on the upstream's side of a rewrite. */
 export function redactState(state: ExchangeState, spec: RedactionSpec): ExchangeState {
   const headerNames = new Set(spec.headers.map((h) => h.toLowerCase()));
   const query = new Set(spec.query);
@@ -111,6 +125,7 @@ export function redactState(state: ExchangeState, spec: RedactionSpec): Exchange
     ...state,
     request: { ...state.request, url: redactQuery(state.request.url, query), headers: req.headers, body: req.body },
     response: state.response && res && { ...state.response, headers: res.headers, body: res.body },
+    upstream: state.upstream ? redactUpstream(state.upstream, headerNames, query, spec.json) : null,
   };
 }
 

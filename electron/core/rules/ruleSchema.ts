@@ -2,12 +2,12 @@
 // rules commands exchange. Validated here, field by field; what each action
 // does lives in the rules addon, apart from these definitions.
 import { z } from 'zod';
+import { headerName, headerValue } from './httpFields.js';
+import { rewriteAction } from './rewriteSchema.js';
 
 /** The version written in rules files; a file of another version is refused. */
 export const RULES_VERSION = 1;
 
-const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'must be an HTTP header name' });
-const headerValue = z.string().max(8192).refine((v) => !/[\r\n\0]/.test(v), { error: 'must not contain CR, LF or NUL' });
 const names = (what: string) => z.array(z.string().min(1, { error: `${what} must not be empty` }).max(200)).max(100);
 
 const passthrough = z.object({ type: z.literal('passthrough') }).strict();
@@ -61,8 +61,8 @@ const alert = z
   })
   .strict();
 
-export const actionSchema = z.discriminatedUnion('type', [passthrough, noRecord, noForward, bucket, redact, mock, delay, breakpoint, alert], {
-  error: 'type must be one of passthrough, no-record, no-forward, bucket, redact, mock, delay, breakpoint, alert',
+export const actionSchema = z.discriminatedUnion('type', [passthrough, noRecord, noForward, bucket, redact, mock, delay, breakpoint, alert, rewriteAction], {
+  error: 'type must be one of passthrough, no-record, no-forward, bucket, redact, mock, delay, breakpoint, alert, rewrite',
 });
 
 export const ruleSchema = z

@@ -35,6 +35,7 @@ export const PHASE_OF: Record<ActionType, Phase> = {
   // For its response phase too: whether to pause is known from the request, so
   // the proxy knows before the upstream answers that it must hold the response.
   breakpoint: 'request',
+  rewrite: 'request',
   'no-forward': 'end',
   bucket: 'end',
   redact: 'end',

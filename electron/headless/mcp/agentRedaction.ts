@@ -50,6 +50,8 @@ export function agentRedaction(dataDir: string, { off }: { off: boolean }): Agen
         url: state.request.url,
         request: { headers: state.request.headers, body: state.request.body },
         response: state.response && { status: state.response.status, reason: state.response.reason, headers: state.response.headers, body: state.response.body },
+        // A rewrite's upstream side, redacted like the rest (redactState covers it).
+        upstream: state.upstream,
       };
     },
   };

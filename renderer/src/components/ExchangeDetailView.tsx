@@ -4,6 +4,7 @@ import { core } from '../core';
 import { useTraffic } from '../stores/trafficStore';
 import { BodyPanel } from './BodyPanel';
 import { formatMs } from './format';
+import { RewritePanel } from './RewritePanel';
 import { RunscopePanel } from './RunscopePanel';
 
 /** How breakpoints left it: the rule, and how each pause ended (meta rule.breakpoint.*). */
@@ -70,14 +71,15 @@ export function ExchangeDetailView({ id }: { id: string }) {
         {detail.error && <span className="bad"> · {detail.error}</span>}
       </p>
       <BreakpointNote meta={detail.meta} />
+      <RewritePanel detail={detail} />
       <div className="columns">
         <div>
-          <h3>Request</h3>
+          <h3>Request{detail.upstream?.request ? ' (as the client sent it)' : ''}</h3>
           <Headers title="Request headers" headers={detail.request.headers} />
           <BodyPanel title="Request body" body={detail.request.body} contentType={headerOf(detail.request.headers, 'content-type')} contentEncoding={headerOf(detail.request.headers, 'content-encoding')} />
         </div>
         <div>
-          <h3>Response</h3>
+          <h3>Response{detail.upstream?.response ? ' (as the client got it)' : ''}</h3>
           {detail.response ? (
             <>
               <Headers title="Response headers" headers={detail.response.headers} />

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { toState } from '../../../electron/core/flow/state.js';
 import { credentialsSpec, redactJsonText, redactQuery, redactState } from '../../../electron/core/rules/redact.js';
-import { body, exchange } from '../../support/exchanges.js';
+import { body, exchange, rewrittenExchange } from '../../support/exchanges.js';
 
 const text = (b: { base64: string }) => Buffer.from(b.base64, 'base64').toString();
 
@@ -54,5 +54,17 @@ describe('redaction', () => {
     const out = redactState(state, { headers: [], query: [], json: ['password'] });
     expect(JSON.parse(text(out.response!.body))).toEqual({ password: '[redacted]', ok: true });
     expect(out.response!.headers).toEqual([['Content-Type', 'application/json']]);
+  });
+
+  it("redacts the upstream's side of a rewrite too: what went upstream and what came back", () => {
+    const ex = rewrittenExchange();
+    ex.upstream!.request!.url = 'https://staging.test/v1?token=t0k';
+    ex.upstream!.request!.headers += '\nCookie\nsession=abc';
+    const out = redactState(toState(ex), { headers: ['cookie'], query: ['token'], json: ['price'] });
+    expect(out.upstream!.request).toMatchObject({ url: 'https://staging.test/v1?token=%5Bredacted%5D', body: null });
+    expect(out.upstream!.request!.headers).toContainEqual(['Cookie', '[redacted]']);
+    expect(JSON.parse(text(out.upstream!.response!.body!))).toEqual({ price: '[redacted]' });
+    expect(JSON.parse(text(out.response!.body))).toEqual({ price: '[redacted]' });
+    expect(redactState(toState(exchange()), credentialsSpec).upstream).toBeNull();
   });
 });

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSessionDb } from '../../../electron/core/addons/sessions/openSessionDb.js';
-import { OtherSchemaError, SessionDb } from '../../../electron/core/addons/sessions/sessionDb.js';
+import { OtherSchemaError } from '../../../electron/core/addons/sessions/schema.js';
+import { SessionDb } from '../../../electron/core/addons/sessions/sessionDb.js';
 import { countOf, pageOf, storedExchange } from '../../../electron/core/addons/sessions/sessionQueries.js';
 import { summaryOf } from '../../../electron/core/flow/views.js';
-import { body, exchange, exchangeFields, tunnelExchange } from '../../support/exchanges.js';
+import { body, exchange, exchangeFields, rewrittenExchange, tunnelExchange } from '../../support/exchanges.js';
 
 const unbounded = { maxExchanges: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER };
 const ex = (i: number, size = 100) => exchange({ id: `ex-${i}`, url: `http://h${i % 3}.test/p/${i}`, startedAt: 1000 + i, resBody: body('x'.repeat(size)) });
@@ -77,6 +78,17 @@ describe('SessionDb', () => {
     expect(page).toEqual({ ok: true, rows: [{ ...summaryOf(tunnel), session: db.current }] });
     expect(pageOf(db, {})).toMatchObject({ ok: true, rows: [{ id: 'ex-1', kind: 'http', tunnel: null }, { id: 't-1', kind: 'tunnel' }] });
     expect(exchangeFields(storedExchange(db, 't-1')!)).toEqual(exchangeFields(tunnel));
+    db.close();
+  });
+
+  it("a rewritten exchange keeps both sides through the store; filters and its row see what the client saw", () => {
+    const db = new SessionDb(null, unbounded);
+    const rewritten = rewrittenExchange({ id: 'rw-1' });
+    db.write([ex(1), rewritten]);
+    expect(exchangeFields(storedExchange(db, 'rw-1')!)).toEqual(exchangeFields(rewritten));
+    expect(pageOf(db, { filter: 'host=api.test status=503' })).toMatchObject({ ok: true, rows: [{ id: 'rw-1', url: 'http://api.test/v1/users?id=7' }] });
+    expect(pageOf(db, { filter: 'host=staging.test' })).toEqual({ ok: true, rows: [] });
+    expect(pageOf(db, { filter: 'status=200 resbody*=price' })).toEqual({ ok: true, rows: [] });
     db.close();
   });
 

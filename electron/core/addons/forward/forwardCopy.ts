@@ -9,7 +9,8 @@ import type { ForwardCopy } from '../../runscope/deliveryProtocol.js';
 export type Redaction = (state: ExchangeState) => ExchangeState;
 
 export function forwardCopy(ex: Exchange, logBody: boolean, redactions: readonly Redaction[]): ForwardCopy {
-  let exchange = toState(ex, { bodies: logBody });
+  // Runscope gets what the client saw; the upstream's side of a rewrite stays on this machine.
+  let exchange: ExchangeState = { ...toState(ex, { bodies: logBody }), upstream: null };
   for (const redact of redactions) exchange = redact(exchange);
   // A rule's bucket goes as it was set; the delivery worker checks it when it
   // sends, so a bad one fails that message alone and shows why.

@@ -1,5 +1,5 @@
 // The rules addon (issue #20): runs the user's rules on each exchange. Request
-// rules (no-record, delay, mock, breakpoint) decide in `intercept`, before anyone records
+// rules (no-record, delay, mock, breakpoint, rewrite) decide in `intercept`, before anyone records
 // the exchange; the rest (no-forward, bucket, redact, alert) on the finished
 // exchange, in `done` and `recorded`. It runs first, so a redaction
 // "everywhere" is made before any other addon keeps a copy.
@@ -10,7 +10,7 @@ import { exchangeTarget } from '../../filter/exchangeTarget.js';
 import type { Exchange } from '../../flow/exchange.js';
 import { fromState, toState, type ExchangeState } from '../../flow/state.js';
 import { FORWARD_BUCKET_META, FORWARD_SKIP_META } from '../../flow/views.js';
-import type { Addon, AddonContext, Answer, Decision } from '../../pipeline/addon.js';
+import type { Addon, AddonContext, Answer, Decision, Rewrite } from '../../pipeline/addon.js';
 import { credentialsSpec, redactState, type RedactionSpec } from '../../rules/redact.js';
 import type { Rule, RuleAction } from '../../rules/ruleSchema.js';
 import type { RulesStorage } from '../../rules/rulesStorage.js';
@@ -19,6 +19,7 @@ import { CAPTURE_DEFAULTS } from '../../settings/captureLimits.js';
 import { AlertLimiter } from './alertLimiter.js';
 import { Breakpoints } from './breakpoints.js';
 import { compileRules, connectTarget, type Compiled, type CompiledRule } from './compiledRules.js';
+import { rewriteOf, withRewrites } from './rewrites.js';
 
 /** Meta keys the rules set on an exchange, shown with it. */
 export const RULES_META = 'rules';
@@ -100,6 +101,7 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
     let delayMs = 0;
     let answer: Promise<Decision> | null = null;
     let breakpoint: CompiledRule<Of<'breakpoint'>> | null = null;
+    let rewrites: Rewrite[] | null = null;
     for (const rule of compiled.request) {
       if (!rule.matches(target)) continue;
       const a = rule.action;
@@ -107,6 +109,7 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
       noteRule(ex, rule.name);
       if (a.type === 'delay') delayMs += a.ms;
       else if (a.type === 'breakpoint') breakpoint ??= rule as CompiledRule<Of<'breakpoint'>>;
+      else if (a.type === 'rewrite') (rewrites ??= []).push(rewriteOf(rule.name, a));
       else if (a.type === 'mock') {
         ex.meta[MOCK_META] = rule.name;
         endedAt.set(ex, rule.index);
@@ -116,6 +119,7 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
     }
     let next: Decision = answer ? { hold: answer } : undefined;
     if (breakpoint) next = breakpoints.decide(ex, breakpoint.name, breakpoint.action.on, next);
+    if (rewrites) next = withRewrites(next, rewrites);
     if (delayMs === 0) return next;
     const waited = new Promise<void>((resolve) => setTimeout(resolve, delayMs));
     return { hold: waited.then(() => next) };
@@ -148,6 +152,7 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
       const back = fromState(state);
       ex.request = back.request;
       ex.response = back.response;
+      ex.upstream = back.upstream;
     }
     if (specs.length > 0) forwardSpecs.set(ex.id, specs);
   }

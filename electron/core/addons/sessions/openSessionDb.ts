@@ -2,7 +2,8 @@
 // of another schema version (no conversion code), is moved aside and a fresh
 // one started, so capture never stops on a bad file.
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import { OtherSchemaError, SessionDb, type Retention, type SessionDbOptions } from './sessionDb.js';
+import { OtherSchemaError } from './schema.js';
+import { SessionDb, type Retention, type SessionDbOptions } from './sessionDb.js';
 
 const CORRUPT = /malformed|not a database|corrupt|file is encrypted/i;
 

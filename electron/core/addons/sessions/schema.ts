@@ -215,3 +215,14 @@ export function exchangeOfRow(row: Record<string, unknown>): Exchange {
 export function createSession(db: SqlDb, name: string, startedAt: number): number {
   return Number(db.run('INSERT INTO sessions (name, started_at) VALUES (?, ?)', [name, startedAt]).lastInsertRowid);
 }
+
+export function sessionName(at: number): string {
+  return `Session ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')}`;
+}
+
+/** A file with another schema than this build's: moved aside like a corrupt one, not converted. */
+export class OtherSchemaError extends Error {
+  constructor(readonly version: number) {
+    super(`sessions.db has schema ${version}, this version of Proxyscope writes ${SCHEMA_VERSION}`);
+  }
+}

@@ -12,7 +12,7 @@ import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { Db } from '../../sqliteDb.js';
 import { registerFilterFunctions } from './filterSql.js';
 import { evictionPoint, type Eviction, type Retention } from './retention.js';
-import { createSchema, createSession, indexBodies, insertExchange, SCHEMA_VERSION } from './schema.js';
+import { createSchema, createSession, indexBodies, insertExchange, OtherSchemaError, SCHEMA_VERSION, sessionName } from './schema.js';
 import { discardUnfinishedImports, unfinishedImports } from './sessionImports.js';
 
 export type { Eviction, Retention } from './retention.js';
@@ -163,19 +163,14 @@ export class SessionDb {
   /** Indexes up to `limit` more bodies for body search; returns how many (0: all are indexed). */
   indexBodies(limit: number): number {
     let n = 0;
-    this.transaction(() => {
-      n = indexBodies(this.db, limit);
-    });
+    this.transaction(() => (n = indexBodies(this.db, limit)));
     return n;
   }
 
   /**
-   * Refreshes the planner's statistics once the store has grown by a quarter
-   * since they were taken: without them SQLite picks, say, the size index for
-   * `size>500`, which selects most rows. The exchanges table only, in full:
-   * its indexes are small (about 2 s at a million rows), and STAT4's samples,
-   * which a sampled ANALYZE leaves out, are what tell a rare range from a
-   * common one. The body tables need none.
+   * The planner's statistics, retaken when the store has grown by a quarter. The exchanges table alone, in full
+   * (about 2 s at a million rows): a sampled ANALYZE takes no STAT4 samples, and without them SQLite takes, say,
+   * the size index for `size>500`, which selects most rows.
    */
   analyzeIfGrown(): boolean {
     const at = Number(this.db.get("SELECT value FROM store WHERE key = 'analyzed'")?.value ?? 0);
@@ -261,13 +256,3 @@ export class SessionDb {
   }
 }
 
-export function sessionName(at: number): string {
-  return `Session ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')}`;
-}
-
-/** A file with another schema than this build's: moved aside like a corrupt one, not converted. */
-export class OtherSchemaError extends Error {
-  constructor(readonly version: number) {
-    super(`sessions.db has schema ${version}, this version of Proxyscope writes ${SCHEMA_VERSION}`);
-  }
-}
