@@ -85,17 +85,19 @@ export async function connect(transport: Transport): Promise<void> {
 }
 
 async function loadAll(t: Transport, p: TrafficPager): Promise<void> {
-  const [status, settings, sessions, deliveries, paused] = await Promise.all([
+  // Taken as soon as it answers: a pause that comes after the answer arrives as an event, and would be lost
+  // under a snapshot applied later (when the other answers are in).
+  const paused = t.invoke('listPaused').then((list) => usePaused.getState().load(list));
+  const [status, settings, sessions, deliveries] = await Promise.all([
     t.invoke('getStatus'),
     t.invoke('getSettings'),
     t.invoke('listSessions'),
     t.invoke('listDeliveries', { limit: 10_000 }),
-    t.invoke('listPaused'),
+    paused,
   ]);
   useStatus.getState().setStatus(status);
   useSettings.getState().setSaved(settings);
   useSessions.getState().load(sessions);
   useDeliveries.getState().load(deliveries);
-  usePaused.getState().load(paused);
   p.refresh();
 }

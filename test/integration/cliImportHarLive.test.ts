@@ -100,16 +100,16 @@ describe('import-har while an instance runs', () => {
     expect((await listSessions()).map((s) => s.id)).toEqual([1, 2]);
   });
 
-  it('a large HAR (20,000 entries) streams in through the instance, with progress lines', async () => {
+  it('a large HAR (3,000 entries, 6 MB) streams in through the instance in chunks, with progress lines', async () => {
     const file = join(tmp('cli-import-live-large-'), 'large.har');
-    await writeGeneratedHar(file, 20_000, 500);
+    await writeGeneratedHar(file, 3_000, 1500);
     const r = await importHar(dataDir, [file, '--json']);
-    expect({ code: r.code, line: jsonLines(r.stdout)[0] }).toEqual({ code: 0, line: { event: 'imported', session: 3, name: 'Imported large.har', count: 20_000, ms: expect.any(Number) } });
+    expect({ code: r.code, line: jsonLines(r.stdout)[0] }).toEqual({ code: 0, line: { event: 'imported', session: 3, name: 'Imported large.har', count: 3_000, ms: expect.any(Number) } });
     const percents = r.stderr.trimEnd().split('\n').map((l) => Number(/: (\d+)% read/.exec(l)?.[1]));
     expect(percents.at(-1)).toBe(100);
     expect(percents.length).toBeGreaterThanOrEqual(5);
     expect(percents.every((p, i) => i === 0 || p > percents[i - 1]!)).toBe(true);
-    expect((await rows('3')).at(-1)).toMatchObject({ matched: 20_000, total: 20_000 });
+    expect((await rows('3')).at(-1)).toMatchObject({ matched: 3_000, total: 3_000 });
   });
 });
 
