@@ -250,8 +250,10 @@ export interface Commands {
    * exchange (origin replay, meta.replayOf) is captured and forwarded like any other. Answers once it is recorded.
    */
   resendExchange(query: { id: string; request?: ResendEdits }): ResendResult;
-  /** The Runscope-compatible collector this instance runs (--collector): its URL and bearer token; null when it runs none. */
-  getCollector(): { url: string; token: string } | null;
+  /** The Runscope-compatible collector (--collector, or the Settings toggle): whether it runs, its URL and bearer token. */
+  getCollector(): CollectorView;
+  /** Starts or stops the collector (on `port`, default the last one) and keeps the choice for the next start. */
+  setCollector(query: { enabled: boolean; port?: number }): { ok: true; view: CollectorView } | { ok: false; error: string };
   /** Starts a Chromium-family browser with its own profile, through the proxy and trusting the app's CA (that profile only). */
   openBrowser(query: { url?: string }): { ok: true; browser: string; pid: number } | { ok: false; error: string };
   /** The active rules, and where they come from (saved, or a --rules file for this run). */
@@ -341,6 +343,8 @@ export type CoreEvent =
   /** A paused exchange went on, was answered or dropped, or its client went away. */
   | { type: 'unpaused'; id: string; phase: PausePhase; outcome: PauseOutcome }
   | { type: 'cleared' };
+
+export type CollectorView = { running: true; url: string; token: string; port: number } | { running: false; url: null; token: null; port: number };
 
 /** Changes to a resent request ("Edit and send"); what is not given is sent as it was. */
 export interface ResendEdits {

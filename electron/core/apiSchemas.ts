@@ -105,6 +105,7 @@ export const commandArgSchemas = {
     })
     .strict(),
   getCollector: z.undefined(),
+  setCollector: z.object({ enabled: z.boolean(), port: z.number().int().min(0).max(65535).optional() }).strict(),
   getRules: z.undefined(),
   // Each rule is checked by the rules' own validation, which names the rule and field.
   saveRules: z.object({ rules: z.array(z.unknown()).max(1000) }).strict(),

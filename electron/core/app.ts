@@ -15,7 +15,7 @@ import type { Redaction } from './addons/forward/forwardCopy.js';
 import { replayAddon } from './addons/replay/replay.js';
 import { rulesAddon } from './addons/rules/rules.js';
 import { memoryOnlyAddon } from './addons/sessions/memoryOnly.js';
-import { openCollector, type CollectorSettings } from './collector/appCollector.js';
+import { collectorControl, type CollectorControl, type CollectorSettings } from './collector/appCollector.js';
 import type { CollectedEvent } from './collector/collectorServer.js';
 import { sessionsAddon, type SessionsAddon } from './addons/sessions/sessions.js';
 import { storeAddon } from './addons/store/store.js';
@@ -73,8 +73,8 @@ export interface App {
   onAlert(listener: (a: RuleAlert) => void): void;
   /** A breakpoint rule paused an exchange (resume, edit or drop it with the pause commands). */
   onPaused(listener: (p: PausedExchange) => void): void;
-  /** The collector's URL and token; null without --collector. */
-  collector: { url: string; token: string } | null;
+  /** The collector's URL and token while it runs; null when it does not. */
+  collector(): { url: string; token: string } | null;
   /** A message the collector received was stored. */
   onCollected(listener: (e: CollectedEvent) => void): void;
   /**
@@ -198,10 +198,12 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   }
   proxyUrl = proxy.url;
 
-  let collectorInfo: { url: string; token: string } | null = null;
+  let collector: CollectorControl | null = null;
+  const noStore = { ok: false as const, error: 'the collector needs the session store: start without --no-session-store' };
   const handlers = {
     ...pipeline.commands(),
-    getCollector: () => collectorInfo,
+    getCollector: () => collector?.view() ?? { running: false, url: null, token: null, port: 0 },
+    setCollector: ({ enabled, port }: CommandArg<'setCollector'>) => (collector ? collector.set(enabled, port) : noStore),
     resendExchange: ({ id, request }: CommandArg<'resendExchange'>) => replay.resend(id, request),
     ...appCommands({
       settings: () => settings,
@@ -241,18 +243,18 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     await pipeline.stop();
     throw err;
   });
-  const collector =
-    opts.collector && 'collect' in sessions
-      ? await openCollector(opts.dataDir, opts.host, opts.collector, (bucket, exchanges) => (sessions as SessionsAddon).collect(bucket, exchanges), (e) => collectedListeners.forEach((l) => l(e))).catch(
-          async (err: unknown) => {
-            await control.close();
-            await proxy.close();
-            await pipeline.stop();
-            throw new Error(`collector: ${(err as Error).message}`);
-          },
-        )
-      : null;
-  collectorInfo = collector && { url: collector.url, token: collector.token };
+  if ('collect' in sessions) {
+    const store = sessions as SessionsAddon;
+    const onCollected = (e: CollectedEvent) => collectedListeners.forEach((l) => l(e));
+    collector = await collectorControl({ dataDir: opts.dataDir, host: opts.host, flag: opts.collector ?? null, store: (b, x) => store.collect(b, x), onCollected, onChange: () => events.statusChanged(), log }).catch(
+      async (err: unknown) => {
+        await control.close();
+        await proxy.close();
+        await pipeline.stop();
+        throw new Error(`collector: ${(err as Error).message}`);
+      },
+    );
+  }
 
   let stopping: Promise<void> | null = null;
   return {
@@ -264,7 +266,10 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     onDelivery: (l) => deliveryListeners.push(l),
     onAlert: (l) => alertListeners.push(l),
     onPaused: (l) => pausedListeners.push(l),
-    collector: collector && { url: collector.url, token: collector.token },
+    collector: () => {
+      const v = collector?.view();
+      return v?.running ? { url: v.url!, token: v.token! } : null;
+    },
     onCollected: (l) => collectedListeners.push(l),
     setPassthrough: (predicate) => {
       passthrough = predicate;

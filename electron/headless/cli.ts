@@ -114,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const status = await app.service.handlers.getStatus(undefined);
   if (!stopRequested) {
-    out.ready({ proxy: app.proxyUrl, ca: app.caPath, forwarding: app.forwarding(), note: status.forwardingNote, ui: ui?.url ?? null, collector: app.collector?.url ?? null });
+    out.ready({ proxy: app.proxyUrl, ca: app.caPath, forwarding: app.forwarding(), note: status.forwardingNote, ui: ui?.url ?? null, collector: app.collector()?.url ?? null });
   }
 
   return new Promise<number>((resolve) => {

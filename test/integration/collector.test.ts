@@ -101,15 +101,31 @@ describe('--collector', () => {
     expect((await post(second.url, 'b', message('t-2'), token)).status).toBe(201);
   });
 
-  it('tells the UI where it listens and its token (getCollector); null without --collector', async () => {
+  it('tells the UI where it listens and its token (getCollector); not running without --collector', async () => {
     const withIt = await startApp({ dataDir: tmp(), port: 0, host: '127.0.0.1', collector: { port: 0, token: TOKEN } });
     const info = await withIt.service.handlers.getCollector(undefined);
-    expect(info).toEqual({ url: withIt.collector!.url, token: TOKEN });
-    expect((await post(info!.url, 'ui', message('ui-1'))).status).toBe(201);
+    expect(info).toMatchObject({ running: true, url: withIt.collector()!.url, token: TOKEN });
+    expect((await post(info.url!, 'ui', message('ui-1'))).status).toBe(201);
     await withIt.stop();
     const without = await startApp({ dataDir: tmp(), port: 0, host: '127.0.0.1' });
-    expect(await without.service.handlers.getCollector(undefined)).toBeNull();
+    expect(await without.service.handlers.getCollector(undefined)).toMatchObject({ running: false, url: null, token: null });
     await without.stop();
+  });
+
+  it('the Settings toggle starts and stops it, and the choice is kept for the next start', async () => {
+    const dir = tmp();
+    let app = await startApp({ dataDir: dir, port: 0, host: '127.0.0.1' });
+    const on = await app.service.handlers.setCollector({ enabled: true, port: 0 });
+    if (!on.ok || !on.view.running) throw new Error(JSON.stringify(on));
+    expect((await post(on.view.url, 'toggle', message('tg-1'), on.view.token)).status).toBe(201);
+    await app.stop();
+    app = await startApp({ dataDir: dir, port: 0, host: '127.0.0.1' });
+    const again = await app.service.handlers.getCollector(undefined);
+    expect(again).toMatchObject({ running: true, token: on.view.token });
+    const off = await app.service.handlers.setCollector({ enabled: false });
+    expect(off).toMatchObject({ ok: true, view: { running: false } });
+    await expect(post(again.url!, 'toggle', message('tg-2'), on.view.token)).rejects.toThrow();
+    await app.stop();
   });
 
   it("chains two instances: A forwards to B's collector, A shows sent, B shows A's exchange", async () => {

@@ -1,7 +1,12 @@
-// The collector as the app runs it: its token (given, or generated on first
-// use and kept in the data dir like the access token, 0600), and its messages
-// stored through the session store.
+// The collector as the app runs it: started at launch (--collector, or saved
+// on in Settings) or from the Settings toggle, stopped the same way; its
+// token given, or generated on first use and kept in the data dir like the
+// access token (0600); its messages stored through the session store.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CollectorView } from '../api.js';
+import { writeFileAtomic } from '../files/writeFileAtomic.js';
 import { fileSecretStore } from '../settings/secretStore.js';
 import { startCollector, type CollectedEvent, type Collector, type CollectorOptions } from './collectorServer.js';
 
@@ -12,6 +17,8 @@ export interface CollectorSettings {
 }
 
 export const COLLECTOR_TOKEN_FILE = 'collector-token';
+export const COLLECTOR_SETTINGS_FILE = 'collector.json';
+export const COLLECTOR_DEFAULT_PORT = 8082;
 
 export async function collectorToken(dataDir: string, given: string | null): Promise<string> {
   if (given) return given;
@@ -23,14 +30,77 @@ export async function collectorToken(dataDir: string, given: string | null): Pro
   return token;
 }
 
-export async function openCollector(
-  dataDir: string,
-  host: string,
-  settings: CollectorSettings,
-  store: CollectorOptions['store'],
-  onCollected: (e: CollectedEvent) => void,
-): Promise<Collector & { token: string }> {
-  const token = await collectorToken(dataDir, settings.token);
-  const collector = await startCollector({ host, port: settings.port, token, store, onCollected });
-  return { ...collector, token };
+interface Saved {
+  enabled: boolean;
+  port: number;
+}
+
+async function loadSaved(dataDir: string): Promise<Saved> {
+  try {
+    const s = JSON.parse(await readFile(join(dataDir, COLLECTOR_SETTINGS_FILE), 'utf8')) as Partial<Saved>;
+    return { enabled: s.enabled === true, port: Number.isInteger(s.port) && s.port! >= 0 && s.port! <= 65535 ? s.port! : COLLECTOR_DEFAULT_PORT };
+  } catch {
+    return { enabled: false, port: COLLECTOR_DEFAULT_PORT };
+  }
+}
+
+export interface CollectorControl {
+  view(): CollectorView;
+  /** Starts or stops it, and saves the choice for the next start; a port in use is an error, the previous state kept. */
+  set(enabled: boolean, port?: number): Promise<{ ok: true; view: CollectorView } | { ok: false; error: string }>;
+  close(): Promise<void>;
+}
+
+export async function collectorControl(opts: {
+  dataDir: string;
+  host: string;
+  /** --collector for this run (started whatever was saved; not saved). */
+  flag: CollectorSettings | null;
+  store: CollectorOptions['store'];
+  onCollected: (e: CollectedEvent) => void;
+  onChange: () => void;
+  log: (line: string) => void;
+}): Promise<CollectorControl> {
+  const saved = await loadSaved(opts.dataDir);
+  let running: (Collector & { token: string }) | null = null;
+  let port = opts.flag?.port ?? saved.port;
+
+  const start = async (p: number) => {
+    const token = await collectorToken(opts.dataDir, opts.flag?.token ?? null);
+    const c = await startCollector({ host: opts.host, port: p, token, store: opts.store, onCollected: opts.onCollected });
+    running = { ...c, token };
+  };
+  if (opts.flag) await start(port);
+  else if (saved.enabled) {
+    // Saved on: a port taken since must not stop the proxy from starting.
+    await start(port).catch((err: Error) => opts.log(`collector not started: port ${port}: ${err.message} (turn it on again in Settings)`));
+  }
+
+  const view = (): CollectorView => (running ? { running: true, url: running.url, token: running.token, port } : { running: false, url: null, token: null, port });
+  return {
+    view,
+    async set(enabled, nextPort = port) {
+      if (enabled && running && nextPort === port) return { ok: true, view: view() };
+      const previous = running;
+      try {
+        if (previous) {
+          await previous.close();
+          running = null;
+        }
+        if (enabled) await start(nextPort);
+      } catch (err) {
+        // A port in use: the collector as it was.
+        if (previous) await start(port).catch(() => undefined);
+        return { ok: false, error: `collector: port ${nextPort}: ${(err as Error).message}` };
+      }
+      port = nextPort;
+      await writeFileAtomic(join(opts.dataDir, COLLECTOR_SETTINGS_FILE), JSON.stringify({ enabled, port }), 0o600);
+      opts.onChange();
+      return { ok: true, view: view() };
+    },
+    close: async () => {
+      await running?.close();
+      running = null;
+    },
+  };
 }

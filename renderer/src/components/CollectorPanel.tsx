@@ -1,44 +1,56 @@
 import { useEffect, useState } from 'react';
+import type { CollectorView } from '../../../electron/core/api';
 import { core } from '../core';
 
-/** The collector this instance runs, if any: where a Kong gateway or another Proxyscope sends its messages, and the token it asks for. */
+/** The collector: on or off (kept for the next start), where a Kong gateway or another Proxyscope sends its messages, and the token it asks for. */
 export function CollectorPanel() {
-  const [info, setInfo] = useState<{ url: string; token: string } | null | undefined>(undefined);
-  const [copied, setCopied] = useState<string | null>(null);
+  const [view, setView] = useState<CollectorView | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   useEffect(() => {
     core()
       .invoke('getCollector')
-      .then(setInfo, () => setInfo(null));
+      .then(setView, () => setView(null));
   }, []);
   const copy = async (what: string, text: string) => {
     try {
       await navigator.clipboard.writeText(text);
-      setCopied(`${what} copied`);
+      setNote(`${what} copied`);
     } catch {
-      setCopied(`${what}: copy it by hand, the clipboard is not available here`);
+      setNote(`${what}: copy it by hand, the clipboard is not available here`);
     }
   };
-  if (info === undefined) return null;
+  const toggle = async (enabled: boolean) => {
+    setBusy(true);
+    const r = await core().invoke('setCollector', { enabled });
+    setBusy(false);
+    if (r.ok) {
+      setView(r.view);
+      setNote(r.view.running ? `Listening on ${r.view.url}` : 'Stopped');
+    } else setNote(r.error);
+  };
+  if (!view) return null;
   return (
     <section className="collector" aria-label="Collector">
       <h3>Collector</h3>
-      {info === null ? (
-        <p className="muted">
-          Start Proxyscope with <code>--collector</code> to receive Runscope messages from a Kong gateway or another Proxyscope; they show up as a session per bucket.
-        </p>
-      ) : (
+      <label>
+        <input type="checkbox" checked={view.running} disabled={busy} onChange={(e) => void toggle(e.target.checked)} aria-describedby="collector-hint" /> Receive Runscope
+        messages
+      </label>
+      <p className="hint" id="collector-hint">
+        A Runscope-compatible endpoint for a Kong gateway or another Proxyscope; its messages show up as a session per bucket. On or off is kept for the next start.
+      </p>
+      {view.running && (
         <>
           <p>
-            Runscope-compatible endpoint: <code>{info.url}</code>{' '}
-            <button onClick={() => void copy('URL', info.url)}>Copy URL</button>
+            Endpoint (the sender&apos;s <code>api_endpoint</code>): <code>{view.url}</code> <button onClick={() => void copy('URL', view.url)}>Copy URL</button>
           </p>
           <p>
-            Senders use it as <code>api_endpoint</code> with this access token:{' '}
-            <button onClick={() => void copy('Token', info.token)}>Copy token</button>
+            Access token for senders: <button onClick={() => void copy('Token', view.token)}>Copy token</button>
           </p>
-          {copied && <p role="status">{copied}</p>}
         </>
       )}
+      {note && <p role="status">{note}</p>}
     </section>
   );
 }
