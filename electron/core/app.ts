@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandArg, CommandHandlers, CoreService, DeliverySummary, ExchangeDetail, ExchangeSummary, PausedExchange, RuleAlert, Status } from './api.js';
+import type { Exchange } from './flow/exchange.js';
 import { commandArgSchemas } from './apiSchemas.js';
 import { appCommands } from './commandHandlers.js';
 import { startControlEndpoint } from './control/controlEndpoint.js';
@@ -147,6 +148,12 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   // Resend reads the exchange through the store's command, answered once the handlers exist.
   let storedExchange: (id: string) => Promise<ExchangeDetail | null> = async () => null;
   const replay = replayAddon({ proxyUrl: () => proxyUrl, caPem: ca.certPem, getExchange: (id) => storedExchange(id), timeoutMs: limits.upstreamTimeout + 5000 });
+  const forward = forwardAddon({
+    outboxPath,
+    redactions: [(state) => rules.forwardRedaction(state), ...(opts.redactions ?? [])],
+    limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes },
+    onDelivery: (d) => deliveryListeners.forEach((l) => l(d)),
+  });
   const pipeline = new Pipeline([
     ...(opts.addons ?? []),
     // First: it takes its marker off a resent request before any rule or recorder sees it.
@@ -164,12 +171,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
         for (const l of exchangeListeners) l(summary);
       },
     },
-    forwardAddon({
-      outboxPath,
-      redactions: [(state) => rules.forwardRedaction(state), ...(opts.redactions ?? [])],
-      limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes },
-      onDelivery: (d) => deliveryListeners.forEach((l) => l(d)),
-    }),
+    forward,
   ]);
   const status = (): Status =>
     pipeline.status({ proxy: proxyUrl, caPath: ca.certPath, caExported, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null, storeNote: null, evictionNote: null, bodiesUnindexed: 0 });
@@ -246,7 +248,14 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   if ('collect' in sessions) {
     const store = sessions as SessionsAddon;
     const onCollected = (e: CollectedEvent) => collectedListeners.forEach((l) => l(e));
-    collector = await collectorControl({ dataDir: opts.dataDir, host: opts.host, flag: opts.collector ?? null, store: (b, x) => store.collect(b, x), onCollected, onChange: () => events.statusChanged(), log }).catch(
+    // Collected messages go on like captured ones when forwarding is on. Only the ones not stored before: a
+    // message that comes back (two instances forwarding to each other) stops here.
+    const collectAndForward = async (bucket: string, exchanges: Exchange[]) => {
+      const { added } = await store.collect(bucket, exchanges);
+      const fresh = new Set(added);
+      forward.forwardRecorded(exchanges.filter((x) => fresh.has(x.id)));
+    };
+    collector = await collectorControl({ dataDir: opts.dataDir, host: opts.host, flag: opts.collector ?? null, store: collectAndForward, onCollected, onChange: () => events.statusChanged(), log }).catch(
       async (err: unknown) => {
         await control.close();
         await proxy.close();

@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   silenceLibraryConsole();
   const out = createOutput(opts.json);
-  if (opts.allowRemote && opts.host !== '127.0.0.1') out.warn(`listening on ${opts.host}: anyone who can reach this address can use the proxy and the UI`);
+  if (opts.allowRemote && opts.host !== '127.0.0.1') out.warn(`listening on ${opts.host}: anyone who can reach this address can use the proxy, the UI and, when it is on, the collector (with its token)`);
 
   // Signal handlers go in before anything is printed: a supervisor that stops us
   // as soon as it reads the ready line must not meet the default (fatal) action.

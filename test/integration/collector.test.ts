@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../electron/core/app.js';
+import { startCollector } from '../support/collector.js';
 import { startHeadless, type HeadlessProcess } from '../support/headlessProcess.js';
 import { viaProxy } from '../support/proxyClient.js';
 import { jsonLines, query } from '../support/storeCli.js';
@@ -24,7 +25,7 @@ afterAll(async () => {
 async function collectorInstance(dataDir: string, extra: string[] = []) {
   const p = await startHeadless(['--port', '0', '--no-ui', '--data-dir', dataDir, '--collector', '--collector-port', '0', ...extra]);
   running.push(p);
-  return { p, url: String(p.ready.collector) };
+  return { p, url: String(p.ready.collector), dir: dataDir };
 }
 
 const message = (id: string, over: Record<string, unknown> = {}) => ({
@@ -136,5 +137,28 @@ describe('--collector', () => {
     const ex = await a.waitFor((e) => e.event === 'exchange');
     expect(await a.waitFor((e) => e.event === 'delivery' && e.id === ex.id && e.state === 'sent')).toMatchObject({ httpStatus: 201 });
     expect(await b.p.waitFor((e) => e.event === 'collected' && e.id === ex.id)).toMatchObject({ bucket: 'from-a', url: `${upstream().httpUrl}/json?chained=1`, status: 200 });
+  });
+
+  it('forwards what it collected like captured traffic when forwarding is on, each message once, credentials redacted', async () => {
+    const onward = await startCollector({ token: 'onward-token', bucket: 'onward' });
+    try {
+      const b = await collectorInstance(tmp(), ['--collector-token', TOKEN, '--bucket', 'onward', '--access-token', 'onward-token', '--api-endpoint', onward.url, '--log-body']);
+      const m = message('relayed-1', { request: { method: 'GET', url: 'https://api.example.com/relayed', headers: { Host: 'api.example.com', Authorization: 'Bearer secret' }, timestamp: 1764633600.5 } });
+      expect((await post(b.url, 'from-kong', m)).status).toBe(201);
+      expect(await b.p.waitFor((e) => e.event === 'delivery' && e.id === 'relayed-1' && e.state === 'sent')).toMatchObject({ httpStatus: 201 });
+      // Sent again (a sender's retry): stored once, so not forwarded again.
+      expect((await post(b.url, 'from-kong', [m, message('relayed-2')])).status).toBe(201);
+      await b.p.waitFor((e) => e.event === 'delivery' && e.id === 'relayed-2' && e.state === 'sent');
+      expect(onward.arrivals.map((a) => [a.bucket, a.message.unique_identifier])).toEqual([
+        ['onward', 'relayed-1'],
+        ['onward', 'relayed-2'],
+      ]);
+      expect(onward.received[0]!.request.headers).toMatchObject({ Authorization: '[redacted]' });
+      // The delivery state is kept with the stored exchange, as for captured ones.
+      const stored = jsonLines((await query(b.dir, ['--json', '--session', 'all', 'delivery=sent'])).stdout).filter((l) => l.id);
+      expect(stored.map((r) => r.id).sort()).toEqual(['relayed-1', 'relayed-2']);
+    } finally {
+      await onward.close();
+    }
   });
 });

@@ -22,7 +22,15 @@ interface Queued {
   release: () => void;
 }
 
-export function forwardAddon(opts: ForwardOptions): Addon {
+export interface ForwardAddon extends Addon {
+  /**
+   * Forwards exchanges that are already durable and were never in the pipeline (what the collector received), as
+   * `done` does for captured ones; nothing waits for their copies.
+   */
+  forwardRecorded(exchanges: readonly Exchange[]): void;
+}
+
+export function forwardAddon(opts: ForwardOptions): ForwardAddon {
   const redactions = opts.redactions ?? [];
   let ctx: AddonContext;
   let settings: RunscopeSettings;
@@ -85,6 +93,13 @@ export function forwardAddon(opts: ForwardOptions): Addon {
       ex.meta[DELIVERY_META] = 'queued';
       unreported.set(ex.id, []);
       channel.enqueue(forwardCopy(ex, settings.log_body, redactions), { ex, release: wait() });
+    },
+    forwardRecorded(exchanges) {
+      if (!forwardingEnabled(settings)) return;
+      for (const ex of exchanges) {
+        ctx.setMeta(ex.id, DELIVERY_META, 'queued');
+        channel.enqueue(forwardCopy(ex, settings.log_body, redactions), { ex, release: () => {} });
+      }
     },
     recorded(ex) {
       const waiting = unreported.get(ex.id);

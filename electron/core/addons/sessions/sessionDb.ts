@@ -83,21 +83,21 @@ export class SessionDb {
 
   /**
    * Stores the exchanges in one transaction (all or none), in the current session or `session`, then applies
-   * retention. Already stored ids are skipped (a collector's sender may send a message twice); returns how many were new.
+   * retention. Already stored ids are skipped (a collector's sender may send a message twice); returns the ids that were new.
    */
-  write(exchanges: readonly Exchange[], metaChanges: ReadonlyArray<MetaChange> = [], session = this.current): number {
-    let added = 0;
+  write(exchanges: readonly Exchange[], metaChanges: ReadonlyArray<MetaChange> = [], session = this.current): string[] {
+    const added: string[] = [];
     let bytes = 0;
     this.transaction(() => {
       for (const ex of exchanges) {
         if (this.db.get('SELECT 1 FROM exchanges WHERE id = ?', [ex.id])) continue;
         bytes += insertExchange(this.db, session, ex).bytes;
-        added++;
+        added.push(ex.id);
       }
-      if (added > 0) this.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [added, bytes, session]);
+      if (added.length > 0) this.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [added.length, bytes, session]);
       for (const m of metaChanges) this.applyMeta(m);
     });
-    this.totals.exchanges += added;
+    this.totals.exchanges += added.length;
     this.totals.bytes += bytes;
     this.applyRetention();
     return added;

@@ -41,8 +41,8 @@ export interface SessionQueries {
   detail: { args: { id: string }; result: ExchangeDetail | null };
   har: { args: Pick<ExchangeQuery, 'session' | 'filter'>; result: ReturnType<Commands['exportHar']> };
   sessions: { args: undefined; result: SessionInfo[] };
-  /** Messages a collector received for `bucket`, committed to that bucket's session before the answer. */
-  collect: { args: { bucket: string; exchanges: StoredCopy[] }; result: { added: number; session: number } };
+  /** Messages a collector received for `bucket`, committed to that bucket's session before the answer; `added`: the ids not stored before. */
+  collect: { args: { bucket: string; exchanges: StoredCopy[] }; result: { added: string[]; session: number } };
   newSession: { args: { name?: string }; result: SessionInfo };
   rename: { args: { id: number; name: string }; result: { ok: boolean; error?: string } };
   delete: { args: { id: number }; result: { ok: boolean; error?: string } };

@@ -24,7 +24,7 @@ export interface SessionsOptions {
 
 export interface SessionsAddon extends Addon {
   /** Stores what a collector received in `bucket`'s session; resolves once it is committed (durable). */
-  collect(bucket: string, exchanges: readonly Exchange[]): Promise<{ added: number; session: number }>;
+  collect(bucket: string, exchanges: readonly Exchange[]): Promise<{ added: string[]; session: number }>;
 }
 
 export function sessionsAddon(opts: SessionsOptions): SessionsAddon {
