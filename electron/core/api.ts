@@ -256,6 +256,8 @@ export interface Commands {
   setCollector(query: { enabled: boolean; port?: number }): { ok: true; view: CollectorView } | { ok: false; error: string };
   /** Starts a Chromium-family browser with its own profile, through the proxy and trusting the app's CA (that profile only). */
   openBrowser(query: { url?: string }): { ok: true; browser: string; pid: number } | { ok: false; error: string };
+  /** The browsers Open browser can start, the one it picks first (PROXYSCOPE_BROWSER, when set, is the only one). */
+  listBrowsers(): string[];
   /** The active rules, and where they come from (saved, or a --rules file for this run). */
   getRules(): RulesView;
   /** Checks and saves a whole list of rules (then active); refused as a whole, naming each rule and field at fault. */

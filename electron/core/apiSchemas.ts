@@ -87,6 +87,7 @@ export const commandArgSchemas = {
     .strict()
     .refine((q) => q.id !== undefined || q.name !== undefined, { path: ['name'], message: 'is required to start an import (no id)' }),
   filterSuggestions: z.object({ field: z.enum(['host', 'method', 'status', 'type']), prefix: z.string().max(200).optional() }).strict(),
+  listBrowsers: z.undefined(),
   openBrowser: z.object({ url: z.string().max(8192).refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), { error: 'must be an http(s) URL' }).optional() }).strict(),
   resendExchange: z
     .object({

@@ -1,6 +1,6 @@
 // The app's own commands (settings, status, CA, clearing); addons add theirs.
 import type { CommandHandlers, SettingsView, Status } from './api.js';
-import { launchBrowser, type BrowserLaunch } from './browser/browserLauncher.js';
+import { findBrowsers, launchBrowser, type BrowserLaunch } from './browser/browserLauncher.js';
 import type { EventBatcher } from './eventBatcher.js';
 import type { CertificateAuthority } from './proxy/ca.js';
 import { last4, mergeSettings, type RunscopeSettings } from './settings/schema.js';
@@ -29,7 +29,7 @@ export function settingsView(s: RunscopeSettings): SettingsView {
   };
 }
 
-type AppCommands = Pick<CommandHandlers, 'getSettings' | 'saveSettings' | 'getStatus' | 'clearTraffic' | 'exportCa' | 'openBrowser'>;
+type AppCommands = Pick<CommandHandlers, 'getSettings' | 'saveSettings' | 'getStatus' | 'clearTraffic' | 'exportCa' | 'openBrowser' | 'listBrowsers'>;
 
 export function appCommands(d: CommandDeps): AppCommands {
   let saving = Promise.resolve();
@@ -62,5 +62,6 @@ export function appCommands(d: CommandDeps): AppCommands {
       return { pem: d.ca.certPem, path: d.ca.certPath };
     },
     openBrowser: ({ url }) => launchBrowser({ ...d.browser(), ...(url ? { url } : {}) }),
+    listBrowsers: () => findBrowsers(),
   };
 }

@@ -7,6 +7,7 @@ import { CommanderError } from 'commander';
 import { SettingsError, startApp, type App } from '../core/app.js';
 import { parseCli, UsageError, type CliOptions } from './cliOptions.js';
 import { exportHarCommand } from './exportHarCommand.js';
+import { browserCommand } from './browserCommand.js';
 import { importHarCommand } from './importHarCommand.js';
 import { mcpCommand } from './mcp/mcpCommand.js';
 import { createOutput, type Totals } from './output.js';
@@ -57,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'export-har') return exportHarCommand(argv.slice(1));
   if (argv[0] === 'import-har') return importHarCommand(argv.slice(1));
   if (argv[0] === 'mcp') return mcpCommand(argv.slice(1));
+  if (argv[0] === 'browser') return browserCommand(argv.slice(1));
   let opts: CliOptions;
   try {
     opts = parseCli(argv);

@@ -36,6 +36,8 @@ export interface StoreClient {
   sessions(): Promise<SessionInfo[]>;
   /** Sends a stored exchange again through the running instance's proxy (none running: a StoreError). */
   resend(id: string, edits?: ResendEdits): Promise<ResendResult>;
+  /** Starts a browser through the running instance's proxy (none running: a StoreError). */
+  openBrowser(url?: string): Promise<CommandResult<'openBrowser'>>;
   close(): void;
 }
 
@@ -120,6 +122,7 @@ function instanceClient(info: ControlInfo): StoreClient {
     detail: (id) => call('getExchange', { id }),
     sessions: () => call('listSessions', undefined),
     resend: (id, edits) => call('resendExchange', { id, ...(edits ? { request: edits } : {}) }),
+    openBrowser: (url) => call('openBrowser', url ? { url } : {}),
     close: () => undefined,
   };
 }
@@ -145,6 +148,9 @@ function fileClient(store: SessionDb, source: StoreClient['source'], release: ()
     sessions: async () => store.sessions(),
     resend: async () => {
       throw new StoreError('no Proxyscope runs on this data dir: start one to send an exchange again (it goes through its proxy)');
+    },
+    openBrowser: async () => {
+      throw new StoreError('no Proxyscope runs on this data dir: start one first (`npm start`); the browser goes through its proxy');
     },
     close: () => {
       store.close();
@@ -228,6 +234,7 @@ export async function openStore(dataDir: string, { waitMs = 5000, create = false
     sessions: () => again((c) => c.sessions()),
     // Not asked again if the instance goes away mid-call: the request may have been sent.
     resend: (id, edits) => current.resend(id, edits),
+    openBrowser: (url) => current.openBrowser(url),
     close: () => current.close(),
   };
 }

@@ -105,6 +105,8 @@ test('configure, capture live, see what was sent, survive a collector outage', a
   await page.getByRole('button', { name: 'Export CA certificate' }).click();
   expect((await download).suggestedFilename()).toBe('proxyscope-ca.pem');
   await expect(page.getByRole('status', { name: 'Status' })).toContainText('CA exported');
+  // Debian's Chromium is installed here (the suite runs in it): it is the browser Open browser would start.
+  await expect(page.getByLabel('Browsers found')).toContainText('/usr/bin/chromium');
   await page.screenshot({ path: shot('ca') });
 
   // The token never reached the page.

@@ -31,10 +31,15 @@ const CANDIDATES: Record<string, string[]> = {
   ],
 };
 
-/** PROXYSCOPE_BROWSER, else the first Chromium-family browser installed; null when there is none. */
+/** PROXYSCOPE_BROWSER (when it exists), else every Chromium-family browser installed, in the order one is picked. */
+export function findBrowsers(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string[] {
+  if (env.PROXYSCOPE_BROWSER) return existsSync(env.PROXYSCOPE_BROWSER) ? [env.PROXYSCOPE_BROWSER] : [];
+  return (CANDIDATES[platform] ?? []).filter((p) => existsSync(p));
+}
+
+/** The browser Open browser starts; null when there is none. */
 export function findBrowser(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string | null {
-  if (env.PROXYSCOPE_BROWSER) return existsSync(env.PROXYSCOPE_BROWSER) ? env.PROXYSCOPE_BROWSER : null;
-  return (CANDIDATES[platform] ?? []).find((p) => existsSync(p)) ?? null;
+  return findBrowsers(env, platform)[0] ?? null;
 }
 
 export interface BrowserLaunch {

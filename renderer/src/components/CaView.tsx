@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { core } from '../core';
 import { useStatus } from '../stores/statusStore';
 
@@ -6,6 +6,16 @@ export function CaView() {
   const caPath = useStatus((s) => s.status?.caPath);
   const [exported, setExported] = useState<string | null>(null);
   const [browser, setBrowser] = useState<string | null>(null);
+  const [found, setFound] = useState<string[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    void core()
+      .invoke('listBrowsers')
+      .then((b) => live && setFound(b));
+    return () => {
+      live = false;
+    };
+  }, []);
   const openBrowser = async () => {
     const r = await core().invoke('openBrowser', {});
     setBrowser(r.ok ? `Opened ${r.browser} with a profile of its own, through the proxy.` : r.error);
@@ -31,8 +41,15 @@ export function CaView() {
       <h3>Or skip trusting it</h3>
       <p>
         A Chrome, Chromium, Edge or Brave of yours, started with a separate profile that goes through the proxy and trusts its certificates (that profile only):{' '}
-        <button onClick={() => void openBrowser()}>Open browser</button>
+        <button onClick={() => void openBrowser()} disabled={found !== null && found.length === 0}>
+          Open browser
+        </button>
       </p>
+      {found && (
+        <p className="muted" aria-label="Browsers found">
+          {found.length === 0 ? 'No Chrome, Chromium, Edge or Brave found: install one, or set PROXYSCOPE_BROWSER to its executable.' : `Found: ${found.join(', ')} (the first is started).`}
+        </p>
+      )}
       {browser && <p role="status">{browser}</p>}
       <h3>Trust it</h3>
       <ul className="trust">
