@@ -9,8 +9,32 @@ export type DeliveryState = 'queued' | 'sent' | 'retrying' | 'failed';
 /** How far the proxied exchange itself got: response still coming, done, or broken off. */
 export type ExchangeProgress = 'pending' | 'complete' | 'failed';
 export type HeaderPair = [name: string, value: string];
-/** `http`: a request and response the proxy read. `tunnel`: a CONNECT passed through untouched (TLS not decrypted). */
-export type ExchangeKind = 'http' | 'tunnel';
+/**
+ * `http`: a request and response the proxy read. `tunnel`: a CONNECT passed through untouched (TLS not decrypted).
+ * `websocket`: an upgrade (URL ws:// or wss://), its 101 answer, and the messages each way.
+ */
+export type ExchangeKind = 'http' | 'tunnel' | 'websocket';
+
+/** One WebSocket message (or ping/pong) as the proxy passed it on. */
+export interface WebSocketFrameView {
+  from: 'client' | 'server';
+  /** Epoch ms it reached the proxy. */
+  at: number;
+  type: 'text' | 'binary' | 'ping' | 'pong';
+  /** Payload bytes on the wire. */
+  size: number;
+  /** The payload kept (base64); truncated when the connection's capture cap was reached. */
+  base64: string;
+  truncated: boolean;
+}
+
+export interface WebSocketView {
+  frames: WebSocketFrameView[];
+  /** Frames past the per-connection limit: passed on and counted, not kept. */
+  dropped: number;
+  /** How it closed; null while open or when it broke without a close frame. */
+  close: { code: number; reason: string; by: 'client' | 'server' } | null;
+}
 
 /** A passthrough tunnel: its port, the bytes carried each way (up: client to host), and the rule that asked for it. */
 export interface TunnelInfo {
@@ -68,6 +92,8 @@ export interface ExchangeSummary {
   httpVersion: string;
   /** The session it is stored in (rows read from the session store). */
   session?: number;
+  /** A websocket's frames so far, kept or dropped (live rows; it grows while the connection is open). */
+  messages?: number;
 }
 
 export interface ExchangeDetail extends ExchangeSummary {
@@ -76,6 +102,8 @@ export interface ExchangeDetail extends ExchangeSummary {
   response: { status: number; reason: string; headers: HeaderPair[]; body: BodyView } | null;
   /** What a rewrite rule changed (request and response above are the client's); null when nothing was rewritten. */
   upstream: UpstreamView | null;
+  /** A websocket's messages; null for other kinds. */
+  websocket: WebSocketView | null;
   timings: { startedAt: number; responseStartedAt: number | null; endedAt: number | null };
   /** Facts addons keep about the exchange (the delivery state, tags). */
   meta: Record<string, string | number | boolean | null>;

@@ -59,6 +59,7 @@ export function stateOfDetail(d: ExchangeDetail): ExchangeState {
     response: d.response,
     tunnel: d.tunnel,
     upstream: d.upstream ?? null,
+    websocket: d.websocket ?? null,
     error: d.error,
     timings: d.timings,
     meta: d.meta,

@@ -1,11 +1,12 @@
 // Exchanges built by hand, for tests of what is made from one (messages,
 // copies, HAR, the store) without a proxy.
-import type { HeaderPair } from '../../electron/core/api.js';
+import type { HeaderPair, WebSocketView } from '../../electron/core/api.js';
 import { CapturedBody } from '../../electron/core/flow/body.js';
 import type { Exchange } from '../../electron/core/flow/exchange.js';
 import type { ExchangeHooks } from '../../electron/core/proxy/capture.js';
 import { packPairs } from '../../electron/core/flow/headers.js';
 import { hostOf } from '../../electron/core/flow/state.js';
+import { addFrame, emptyLog } from '../../electron/core/flow/websocket.js';
 
 export function body(bytes: Buffer | string, cap = 1024 * 1024): CapturedBody {
   const b = new CapturedBody(cap);
@@ -45,6 +46,7 @@ export function exchange(p: ExchangeParts = {}): Exchange {
         : { status, reason: p.reason ?? 'OK', headers: packPairs(p.resHeaders ?? [['Content-Type', 'text/plain']]), body: p.resBody ?? new CapturedBody(10) },
     tunnel: null,
     upstream: null,
+    websocket: null,
     error: p.error ?? null,
     timings: {
       startedAt: p.startedAt ?? 1_700_000_000_123.456,
@@ -74,6 +76,33 @@ export function tunnelExchange(p: { id?: string; host?: string; port?: number; b
     error: p.error ?? null,
   });
   return { ...ex, kind: 'tunnel', tunnel: { port, bytesUp: p.bytesUp ?? 517, bytesDown: p.bytesDown ?? 4096, rule: p.rule ?? 'my bank' } };
+}
+
+/** A websocket with a text and a binary message each way and a ping, the last payload cut at the cap, then a close. */
+export function webSocketExchange(p: { id?: string; url?: string; close?: WebSocketView['close']; endedAt?: number | null; error?: string | null } = {}): Exchange {
+  const ex = exchange({
+    id: p.id ?? 'ws-1',
+    method: 'GET',
+    url: p.url ?? 'wss://chat.test/socket?room=7',
+    reqHeaders: [['Host', 'chat.test'], ['Upgrade', 'websocket'], ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ==']],
+    reqBody: new CapturedBody(0),
+    status: 101,
+    reason: 'Switching Protocols',
+    resHeaders: [['Upgrade', 'websocket'], ['Sec-WebSocket-Accept', 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=']],
+    resBody: new CapturedBody(0),
+    endedAt: p.endedAt,
+    error: p.error ?? null,
+  });
+  const t = ex.timings.startedAt;
+  const log = emptyLog();
+  const cap = 40;
+  addFrame(log, { from: 'client', at: t + 1, type: 'text', size: 11 }, Buffer.from('{"hi":true}'), cap);
+  addFrame(log, { from: 'server', at: t + 2.5, type: 'text', size: 12 }, Buffer.from('{"hi":"you"}'), cap);
+  addFrame(log, { from: 'client', at: t + 3, type: 'binary', size: 4 }, Buffer.from([0, 0xff, 0xc3, 0x28]), cap);
+  addFrame(log, { from: 'server', at: t + 4, type: 'ping', size: 0 }, Buffer.alloc(0), cap);
+  addFrame(log, { from: 'server', at: t + 5, type: 'text', size: 30 }, Buffer.from('x'.repeat(30)), cap);
+  log.close = p.close === undefined ? { code: 1000, reason: 'bye', by: 'client' } : p.close;
+  return { ...ex, kind: 'websocket', websocket: log };
 }
 
 /** A small ended GET, timed now. */
@@ -124,5 +153,6 @@ export function exchangeFields(ex: Exchange) {
       request: up.request && { ...up.request, body: up.request.body && b(up.request.body) },
       response: up.response && { ...up.response, body: up.response.body && b(up.response.body) },
     },
+    websocket: ex.websocket && { ...ex.websocket, frames: ex.websocket.frames.map((f) => ({ ...f, data: f.data.toString('hex') })) },
   };
 }

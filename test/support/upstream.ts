@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadOrCreateCa } from '../../electron/core/proxy/ca.js';
 import { createLeafCertificateCache } from '../../electron/core/proxy/leafCertificates.js';
+import { attachWebSockets } from './upstreamWebSockets.js';
 
 /** A request as the upstream got it. */
 export interface ReceivedRequest {
@@ -116,6 +117,7 @@ export async function startUpstream(): Promise<Upstream> {
     },
     handler,
   );
+  const closeSockets = [attachWebSockets(plain), attachWebSockets(secure)];
   const [httpPort, httpsPort] = await Promise.all([listen(plain), listen(secure)]);
   return {
     httpUrl: `http://127.0.0.1:${httpPort}`,
@@ -123,6 +125,7 @@ export async function startUpstream(): Promise<Upstream> {
     received,
     caPem: ca.certPem,
     async close() {
+      for (const c of closeSockets) c();
       for (const s of [plain, secure]) s.closeAllConnections();
       await Promise.all([plain, secure].map((s) => new Promise((r) => s.close(r))));
     },

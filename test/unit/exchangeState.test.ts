@@ -6,7 +6,8 @@ import { CapturedBody } from '../../electron/core/flow/body.js';
 import type { Exchange } from '../../electron/core/flow/exchange.js';
 import { fromState, STATE_VERSION, toState, type ExchangeState } from '../../electron/core/flow/state.js';
 import { detailOf, summaryOf } from '../../electron/core/flow/views.js';
-import { body, exchange, exchangeFields, rewrittenExchange, tunnelExchange } from '../support/exchanges.js';
+import { body, exchange, exchangeFields, rewrittenExchange, tunnelExchange, webSocketExchange } from '../support/exchanges.js';
+import { toRunscopeMessage } from '../../electron/core/runscope/message.js';
 
 const roundTrip = (ex: Exchange) => fromState(JSON.parse(JSON.stringify(toState(ex))) as ExchangeState);
 
@@ -34,6 +35,9 @@ const cases: Array<[string, Exchange]> = [
   ['a pending exchange', exchange({ status: null, responseStartedAt: null, endedAt: null })],
   ['a passthrough tunnel: kind, port, bytes each way and rule', tunnelExchange({ host: '[::1]', port: 8443, bytesUp: 1234, bytesDown: 98_765, rule: 'no bank' })],
   ['a tunnel the host refused', tunnelExchange({ bytesUp: 0, bytesDown: 0, error: 'upstream refused the connection (bank.test:443)' })],
+  ['a websocket: text, binary and ping frames each way, a payload cut at the cap, the close', webSocketExchange()],
+  ['a websocket still open', webSocketExchange({ close: null, endedAt: null })],
+  ['a websocket that broke without a close frame', webSocketExchange({ close: null, error: 'the server connection broke without a close frame' })],
   ['a rewritten exchange: what went upstream and what came back, a body null where it is the same bytes', rewrittenExchange()],
   [
     'a rewrite refused after the upstream answered: its response kept, cut at the cap, with the 502 the client got',
@@ -151,5 +155,37 @@ describe('exchange state', () => {
     const copy = forwardCopy(rewrittenExchange(), true, []);
     expect(copy.exchange.upstream).toBeNull();
     expect(copy.exchange.response).toMatchObject({ status: 503 });
+  });
+
+  it('a websocket state carries its frames (payload base64, cut ones marked); its summary counts them', () => {
+    const st = toState(webSocketExchange());
+    expect(st.websocket!.frames.map((f) => [f.from, f.type, f.size, f.truncated])).toEqual([
+      ['client', 'text', 11, false],
+      ['server', 'text', 12, false],
+      ['client', 'binary', 4, false],
+      ['server', 'ping', 0, false],
+      ['server', 'text', 30, true],
+    ]);
+    expect(Buffer.from(st.websocket!.frames[4]!.base64, 'base64').toString()).toBe('x'.repeat(40 - 27));
+    expect(summaryOf(webSocketExchange())).toMatchObject({ kind: 'websocket', messages: 5, status: 101 });
+    expect(summaryOf(exchange())).not.toHaveProperty('messages');
+  });
+
+  it('refuses a websocket state that does not go with its kind, or whose frames are not frames; an old state reads as none', () => {
+    const w = toState(webSocketExchange());
+    expect(() => fromState({ ...w, websocket: null })).toThrow(/websocket/);
+    expect(() => fromState({ ...w, kind: 'http' })).toThrow(/websocket/);
+    expect(() => fromState({ ...w, websocket: { ...w.websocket!, frames: [{ ...w.websocket!.frames[0]!, from: 'nobody' as 'client' }] } })).toThrow(/websocket\.frames\[0\]/);
+    const { websocket: _none, ...old } = toState(exchange());
+    expect(fromState(old as ExchangeState).websocket).toBeNull();
+  });
+
+  it('Runscope gets a websocket as its upgrade: http(s) URL, the 101 timed to its arrival, no frames in the copy', () => {
+    const ex = webSocketExchange();
+    const m = toRunscopeMessage(ex, true);
+    expect(m.request.url).toBe('https://chat.test/socket?room=7');
+    expect(m.response.status).toBe(101);
+    expect(m.response.response_time).toBeCloseTo((ex.timings.responseStartedAt! - ex.timings.startedAt) / 1000, 6);
+    expect(forwardCopy(ex, true, []).exchange.websocket).toMatchObject({ frames: [], close: { code: 1000 } });
   });
 });

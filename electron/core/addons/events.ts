@@ -15,6 +15,10 @@ export function eventsAddon(): Addon {
     requestHeaders: (ex) => {
       if (ctx.events.listening) ctx.events.exchangeAdded(summaryOf(ex));
     },
+    // A websocket's row and detail grow as frames pass (batched per frame like everything else).
+    message: (ex) => {
+      if (ctx.events.listening) ctx.events.exchangeUpdated(summaryOf(ex));
+    },
     recorded: (ex) => {
       recorded.add(ex);
       if (!ctx.events.listening) return;

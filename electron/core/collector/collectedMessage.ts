@@ -63,6 +63,7 @@ export function collectedState(m: CollectedMessage, bucket: string): ExchangeSta
     response: r.status === 0 ? null : { status: r.status, reason: r.reason ?? STATUS_CODES[r.status] ?? '', headers: pairs(r.headers), body: bodyState(r.body, r.body_encoding, r.size_bytes) },
     tunnel: null,
     upstream: null,
+    websocket: null,
     error: r.status === 0 ? 'no response (as the sender reported it)' : null,
     timings: { startedAt, responseStartedAt: null, endedAt: Math.max(startedAt, endedAt) },
     meta: { bucket },

@@ -9,6 +9,7 @@ import { progressOf, type Exchange } from '../flow/exchange.js';
 import { headerPairs, headerValue, type PackedHeaders } from '../flow/headers.js';
 import { urlParts } from '../flow/urlParts.js';
 import { DELIVERY_META } from '../flow/views.js';
+import { framesText } from '../flow/websocket.js';
 import type { FilterTarget } from './target.js';
 
 const deliveryStates: ReadonlySet<string> = new Set<DeliveryState>(['queued', 'sent', 'retrying', 'failed']);
@@ -73,13 +74,15 @@ class ExchangeTarget implements FilterTarget {
   get responseHeaders(): readonly HeaderPair[] {
     return (this.resHeaders ??= this.ex.response === null ? [] : headerPairs(this.ex.response.headers));
   }
+  // A websocket's bodies are its text messages: the client's are its request body, the server's its response's.
   get requestBody(): string | null {
-    if (this.reqBody === undefined) this.reqBody = bodyText(this.ex.request.body, this.ex.request.headers);
+    const ws = this.ex.websocket;
+    if (this.reqBody === undefined) this.reqBody = ws ? framesText(ws, 'client') : bodyText(this.ex.request.body, this.ex.request.headers);
     return this.reqBody;
   }
   get responseBody(): string | null {
-    const res = this.ex.response;
-    if (this.resBody === undefined) this.resBody = res === null ? null : bodyText(res.body, res.headers);
+    const { response: res, websocket: ws } = this.ex;
+    if (this.resBody === undefined) this.resBody = ws ? framesText(ws, 'server') : res === null ? null : bodyText(res.body, res.headers);
     return this.resBody;
   }
 }

@@ -59,6 +59,7 @@ const flags: Record<string, FlagDef> = {
   error: { help: 'the exchange failed', test: (t) => t.error !== null },
   pending: { help: 'not ended yet: no response, or the response still coming', test: (t) => t.pending },
   response: { help: 'a response arrived', test: (t) => t.status !== null },
+  ws: { help: 'a WebSocket (ws:// or wss://); body*= searches its text messages', test: (t) => t.protocol === 'ws' || t.protocol === 'wss' },
 };
 
 export function flagNamed(name: string): FlagDef | undefined {

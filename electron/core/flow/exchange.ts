@@ -4,8 +4,9 @@
 import type { ExchangeKind, ExchangeProgress, TunnelInfo } from '../api.js';
 import type { CapturedBody } from './body.js';
 import type { PackedHeaders } from './headers.js';
+import type { WebSocketLog } from './websocket.js';
 
-/** `http` or `tunnel` (a passed-through CONNECT); WebSocket comes as its own kind. */
+/** `http`, `tunnel` (a passed-through CONNECT) or `websocket`. */
 export type { ExchangeKind } from '../api.js';
 /** Where the exchange came from: captured by the proxy, or converted from an imported file (HAR); replayed ones come later. */
 export type ExchangeOrigin = 'proxy' | 'import' | 'collected' | 'replay';
@@ -84,6 +85,8 @@ export interface Exchange {
   tunnel: TunnelFacts | null;
   /** The other side of a rewrite; null when nothing was rewritten. */
   upstream: ExchangeUpstream | null;
+  /** Set for kind `websocket` (its frames and close), null otherwise. */
+  websocket: WebSocketLog | null;
   /** Why the exchange failed; null while pending and when complete. */
   error: string | null;
   timings: ExchangeTimings;
@@ -102,5 +105,5 @@ export function progressOf(ex: Exchange): ExchangeProgress {
 /** Body bytes the exchange holds in memory. */
 export function capturedBytes(ex: Exchange): number {
   const up = ex.upstream;
-  return ex.request.body.kept + (ex.response?.body.kept ?? 0) + (up?.request?.body?.kept ?? 0) + (up?.response?.body?.kept ?? 0);
+  return ex.request.body.kept + (ex.response?.body.kept ?? 0) + (up?.request?.body?.kept ?? 0) + (up?.response?.body?.kept ?? 0) + (ex.websocket?.kept ?? 0);
 }

@@ -1,10 +1,11 @@
 // The exchange as plain, versioned JSON: what is stored, copied to the delivery
 // worker, shown in the detail view and converted to HAR. fromState(toState(x))
 // gives back every field of x.
-import type { BodyView, HeaderPair, UpstreamView } from '../api.js';
+import type { BodyView, HeaderPair, UpstreamView, WebSocketView } from '../api.js';
 import { CapturedBody } from './body.js';
 import type { Exchange, ExchangeKind, ExchangeOrigin, ExchangeTimings, ExchangeUpstream, MetaValue, TunnelFacts } from './exchange.js';
 import { headerPairs, packPairs } from './headers.js';
+import { webSocketLogFrom, webSocketView } from './websocket.js';
 
 export const STATE_VERSION = 1;
 
@@ -22,6 +23,8 @@ export interface ExchangeState {
   tunnel: TunnelFacts | null;
   /** What went upstream and came back when a rewrite rule changed it; null otherwise. States stored before rewrites existed lack it (read as null). */
   upstream: UpstreamState | null;
+  /** A websocket's frames and close; null for other kinds. States stored before websockets were recorded lack it (read as null). */
+  websocket: WebSocketView | null;
   error: string | null;
   timings: ExchangeTimings;
   meta: Record<string, MetaValue>;
@@ -59,6 +62,13 @@ function tunnelFrom(state: ExchangeState): TunnelFacts | null {
     throw new Error('exchange state: tunnel is not a tunnel (port, bytesUp, bytesDown, rule), or does not go with the kind');
   }
   return { port: t.port, bytesUp: t.bytesUp, bytesDown: t.bytesDown, rule: t.rule };
+}
+
+function websocketFrom(state: ExchangeState): Exchange['websocket'] {
+  const w = state.websocket ?? null;
+  if (w === null && state.kind !== 'websocket') return null;
+  if (w === null || state.kind !== 'websocket') throw new Error('exchange state: websocket does not go with the kind');
+  return webSocketLogFrom(w);
 }
 
 /** host[:port] of a URL as the proxy records it; '' for a URL that does not parse. */
@@ -106,6 +116,7 @@ export function toState(ex: Exchange, opts: StateOptions = {}): ExchangeState {
     response: res && { status: res.status, reason: res.reason, headers: headerPairs(res.headers), body: bodyState(res.body, bodies) },
     tunnel: ex.tunnel && { ...ex.tunnel },
     upstream: ex.upstream && upstreamState(ex.upstream),
+    websocket: ex.websocket && webSocketView(ex.websocket),
     error: ex.error,
     timings: { ...ex.timings },
     meta: { ...ex.meta },
@@ -126,6 +137,7 @@ export function fromState(state: ExchangeState): Exchange {
     response: res && { status: res.status, reason: res.reason, headers: packPairs(res.headers), body: bodyFrom(res.body, 'response.body') },
     tunnel: tunnelFrom(state),
     upstream: upstreamFrom(state),
+    websocket: websocketFrom(state),
     error: state.error,
     timings: { ...state.timings },
     meta: { ...state.meta },

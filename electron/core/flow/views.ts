@@ -40,6 +40,7 @@ export function summaryOf(ex: Exchange): ExchangeSummary {
     contentType: mediaType(ex.response === null ? undefined : headerValue(ex.response.headers, 'content-type')),
     requestBytes: ex.request.body.size,
     httpVersion: ex.request.httpVersion,
+    ...(ex.websocket ? { messages: ex.websocket.frames.length + ex.websocket.dropped } : {}),
   };
 }
 
@@ -52,6 +53,7 @@ export function detailOf(ex: Exchange): ExchangeDetail {
     request: { headers: state.request.headers, body: state.request.body },
     response: state.response,
     upstream: state.upstream,
+    websocket: state.websocket,
     timings: state.timings,
     meta: state.meta,
   };

@@ -168,6 +168,7 @@ export function harEntryToState(entry: unknown, index: number): HarEntryImport {
       response: res?.response ?? null,
       tunnel: null,
       upstream: null,
+      websocket: null,
       error,
       timings: times,
       meta: res?.decoded ? { [HAR_DECODED_META]: res.decoded } : {},

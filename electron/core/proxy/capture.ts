@@ -21,7 +21,7 @@ import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js
 /** The hooks capture calls: the pipeline's. */
 export interface ExchangeHooks {
   intercept(ex: Exchange): Verdict | Promise<Verdict>;
-  run(hook: 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'error', ex: Exchange): void;
+  run(hook: 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'message' | 'error', ex: Exchange): void;
   /** Called exactly once per recorded exchange, complete or failed. */
   done(ex: Exchange): void;
 }
@@ -212,6 +212,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
       response: null,
       tunnel: null,
       upstream: null,
+      websocket: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
       meta: {},

@@ -3,7 +3,7 @@
 // test/integration/mitmLibrary.test.ts fails if an upgrade of either moves one.
 import type http from 'node:http';
 import type https from 'node:https';
-import type { IContext, Proxy } from 'http-mitm-proxy';
+import type { IContext, IWebSocketContext, Proxy } from 'http-mitm-proxy';
 
 export interface CertificateSource {
   /** Where the key and certificate for `hostname` would be on disk; the library reads them if both exist. */
@@ -138,4 +138,9 @@ export function setUpstreamDestination(ctx: IContext, to: { https: boolean; host
   o.path = to.path;
   o.agent = agent;
   ctx.isSSL = to.https;
+}
+
+/** The client's upgrade request: the library keeps it on its WebSocket as `upgradeReq` (ws itself dropped that field). */
+export function webSocketUpgradeRequest(ctx: IWebSocketContext): http.IncomingMessage | undefined {
+  return (ctx.clientToProxyWebSocket as unknown as { upgradeReq?: http.IncomingMessage } | undefined)?.upgradeReq;
 }

@@ -13,6 +13,7 @@ import { Rewrites } from './rewriteExchange.js';
 import { boundTlsHostContexts } from './tlsHostContexts.js';
 import { guardSlowClients } from './slowClientGuard.js';
 import { attachTunnels, type PassthroughPredicate } from './tunnel.js';
+import { attachWebSockets } from './websocket.js';
 
 export interface ProxyOptions extends CaptureOptions {
   host: string;
@@ -95,6 +96,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
 
   keepHeadersAsSent(proxy);
   attachCapture(proxy, opts, rewrites);
+  attachWebSockets(proxy, { hooks: opts.hooks, maxBodyBytes: opts.maxBodyBytes });
   const tunnels = opts.passthrough ? attachTunnels(proxy, { passthrough: opts.passthrough, hooks: opts.hooks, connectTimeout: opts.upstreamTimeout, log: opts.log }) : null;
 
   await new Promise<void>((resolve, reject) => {

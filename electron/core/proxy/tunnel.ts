@@ -90,6 +90,7 @@ export function attachTunnels(proxy: Proxy, opts: TunnelOptions): Tunnels {
       response: null,
       tunnel,
       upstream: null,
+      websocket: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
       meta: {},

@@ -85,9 +85,18 @@ function side(headers: PackedHeaders, body: Pick<CapturedBody, 'bytes' | 'trunca
   return logBody ? bodyFields(headers, body.bytes(), body.truncated) : { headers: headersObject(headers), body: undefined, text: null };
 }
 
+/**
+ * A WebSocket goes as its upgrade: the HTTP GET to the same resource (ws → http, wss → https, as RFC 6455 maps
+ * them) and the 101, timed to the 101; its messages stay on this machine.
+ */
+function upgradeUrl(url: string): string {
+  return url.replace(/^ws(s?):\/\//i, 'http$1://');
+}
+
 export function toRunscopeMessage(ex: Exchange, logBody: boolean): RunscopeMessage {
   const { startedAt } = ex.timings;
-  const ended = ex.timings.endedAt ?? startedAt;
+  const ws = ex.kind === 'websocket';
+  const ended = (ws ? ex.timings.responseStartedAt : null) ?? ex.timings.endedAt ?? startedAt;
   const response = ex.response ?? { status: 0, reason: '', headers: '', body: noBody };
   const req = side(ex.request.headers, ex.request.body, logBody);
   const res = side(response.headers, response.body, logBody);
@@ -96,7 +105,7 @@ export function toRunscopeMessage(ex: Exchange, logBody: boolean): RunscopeMessa
     unique_identifier: ex.id,
     request: {
       method: ex.request.method,
-      url: ex.request.url,
+      url: ws ? upgradeUrl(ex.request.url) : ex.request.url,
       headers: req.headers,
       timestamp: startedAt / 1000,
       ...req.body,

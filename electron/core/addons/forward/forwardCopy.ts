@@ -11,6 +11,8 @@ export type Redaction = (state: ExchangeState) => ExchangeState;
 export function forwardCopy(ex: Exchange, logBody: boolean, redactions: readonly Redaction[]): ForwardCopy {
   // Runscope gets what the client saw; the upstream's side of a rewrite stays on this machine.
   let exchange: ExchangeState = { ...toState(ex, { bodies: logBody }), upstream: null };
+  // A websocket goes as its upgrade (message.ts): its frames are not copied.
+  if (exchange.websocket) exchange.websocket = { ...exchange.websocket, frames: [] };
   for (const redact of redactions) exchange = redact(exchange);
   // A rule's bucket goes as it was set; the delivery worker checks it when it
   // sends, so a bad one fails that message alone and shows why.

@@ -67,6 +67,7 @@ export const FLAG_SQL: Readonly<Record<string, string>> = {
   error: '(error IS NOT NULL)',
   pending: '(pending = 1)',
   response: '(status IS NOT NULL)',
+  ws: "(protocol IN ('ws', 'wss'))",
 };
 
 function clause(node: FilterNode, p: SQLiteValue[]): string {

@@ -54,7 +54,8 @@ export function summaryOfRow(r: Record<string, unknown>): ExchangeSummary {
   const tunnel = typeof r.tunnel === 'string' ? (JSON.parse(r.tunnel) as TunnelInfo) : null;
   return {
     id: String(r.id),
-    kind: tunnel ? 'tunnel' : 'http',
+    // Only the proxy records ws:// and wss:// URLs, and only for websockets.
+    kind: tunnel ? 'tunnel' : /^wss?:\/\//i.test(String(r.url)) ? 'websocket' : 'http',
     tunnel,
     startedAt: Number(r.started_at),
     method: String(r.method),
