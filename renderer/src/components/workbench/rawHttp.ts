@@ -1,7 +1,7 @@
 // The request as HTTP/1.1 text, written by us: request line, the headers as
 // captured (names, order, repeats), a blank line, the body when it is text.
-import type { CopySource, RequestBody } from './requestParts';
-import { headerOf, requestBody } from './requestParts';
+import type { CopySource, RequestBody } from './requestParts.js';
+import { headerOf, requestBody } from './requestParts.js';
 
 export function rawHttp(src: CopySource, body: RequestBody = requestBody(src.request.body, src.request.headers)): string {
   const url = new URL(src.url);

@@ -1,6 +1,6 @@
 // An exchange's request taken apart for "Copy as": its body as text or bytes,
 // and the HAR request the snippet library reads. Pure, so it is tested alone.
-import type { BodyView, ExchangeDetail, HeaderPair } from '../../../../electron/core/api';
+import type { BodyView, ExchangeDetail, HeaderPair } from '../../../../electron/core/api.js';
 
 /** What "Copy as" needs of an exchange. */
 export type CopySource = Pick<ExchangeDetail, 'method' | 'url' | 'httpVersion'> & { request: { headers: HeaderPair[]; body: BodyView } };

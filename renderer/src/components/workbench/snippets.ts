@@ -2,10 +2,11 @@
 // asked for, so the main bundle stays small), plus the raw HTTP text of our
 // own. What the library cannot carry we add around its output: a binary body
 // piped in from base64 (curl, HTTPie) or named in a comment, and the quoting
-// its PowerShell target leaves out.
+// its PowerShell target leaves out. (Imports name .js: an integration test
+// runs this file under Node's resolution too.)
 import type { HarRequest } from 'httpsnippet-lite';
-import { rawHttp } from './rawHttp';
-import { harRequest, requestBody, toBase64, type CopySource, type RequestBody } from './requestParts';
+import { rawHttp } from './rawHttp.js';
+import { harRequest, requestBody, toBase64, type CopySource, type RequestBody } from './requestParts.js';
 
 export type SnippetTarget = 'curl' | 'fetch' | 'node' | 'python' | 'httpie' | 'powershell' | 'raw';
 
