@@ -6,6 +6,7 @@ import { BodyPanel } from './BodyPanel';
 import { formatMs } from './format';
 import { RewritePanel } from './RewritePanel';
 import { RunscopePanel } from './RunscopePanel';
+import { WorkbenchActions } from './workbench/WorkbenchActions';
 
 /** How breakpoints left it: the rule, and how each pause ended (meta rule.breakpoint.*). */
 function BreakpointNote({ meta }: { meta: ExchangeDetail['meta'] }) {
@@ -70,6 +71,7 @@ export function ExchangeDetailView({ id }: { id: string }) {
         {detail.response ? `${detail.response.status} ${detail.response.reason}` : 'no response yet'} · HTTP/{detail.httpVersion} · {formatMs(detail.durationMs)}
         {detail.error && <span className="bad"> · {detail.error}</span>}
       </p>
+      <WorkbenchActions detail={detail} />
       <BreakpointNote meta={detail.meta} />
       <RewritePanel detail={detail} />
       <div className="columns">
