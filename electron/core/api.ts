@@ -11,6 +11,8 @@ export type ExchangeProgress = 'pending' | 'complete' | 'failed';
 export type HeaderPair = [name: string, value: string];
 /** `http`: a request and response the proxy read. `tunnel`: a CONNECT passed through untouched (TLS not decrypted). */
 export type ExchangeKind = 'http' | 'tunnel';
+/** Where an exchange came from: captured by the proxy, converted from an imported file (HAR), sent again by Resend, or received by the collector. */
+export type ExchangeOrigin = 'proxy' | 'import' | 'collected' | 'replay';
 
 /** A passthrough tunnel: its port, the bytes carried each way (up: client to host), and the rule that asked for it. */
 export interface TunnelInfo {

@@ -59,6 +59,9 @@ const flags: Record<string, FlagDef> = {
   error: { help: 'the exchange failed', test: (t) => t.error !== null },
   pending: { help: 'not ended yet: no response, or the response still coming', test: (t) => t.pending },
   response: { help: 'a response arrived', test: (t) => t.status !== null },
+  replay: { help: 'sent again by Resend or Edit and send', test: (t) => t.origin === 'replay' },
+  imported: { help: 'read from an imported file (HAR)', test: (t) => t.origin === 'import' },
+  collected: { help: 'received by the collector as a Runscope message', test: (t) => t.origin === 'collected' },
 };
 
 export function flagNamed(name: string): FlagDef | undefined {
