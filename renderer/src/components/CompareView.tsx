@@ -30,7 +30,7 @@ function Lines({ rows }: { rows: Array<[string, LineChange]> }) {
     <table className="compare-table" aria-label="Request and status lines">
       <thead>
         <tr>
-          <th scope="col" />
+          <th scope="col" className="c-name" />
           <th scope="col">A</th>
           <th scope="col">B</th>
         </tr>
@@ -54,10 +54,10 @@ function HeaderDiff({ title, changes }: { title: string; changes: HeaderChange[]
       <caption>{title}</caption>
       <thead>
         <tr>
-          <th scope="col">Header</th>
+          <th scope="col" className="c-name">Header</th>
           <th scope="col">A</th>
           <th scope="col">B</th>
-          <th scope="col">Change</th>
+          <th scope="col" className="c-kind">Change</th>
         </tr>
       </thead>
       <tbody>
