@@ -4,11 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { HeaderPair } from '../../../electron/core/api.js';
 import { compareExchanges, diffHeaders, type CompareSide, type DiffLine } from '../../../renderer/src/compare/compareExchanges.js';
 
-function side(p: { method?: string; url?: string; reqHeaders?: HeaderPair[]; reqBody?: string | Buffer; status?: number | null; resHeaders?: HeaderPair[]; resBody?: string | Buffer; error?: string | null }): CompareSide {
-  const text = (b: string | Buffer | undefined) => (b === undefined ? '' : typeof b === 'string' ? b : null);
-  const view = (b: string | Buffer | undefined) => {
-    const bytes = b === undefined ? Buffer.alloc(0) : Buffer.from(b);
-    return { base64: bytes.toString('base64'), size: bytes.length, truncated: false };
+type Bytes = string | Uint8Array;
+
+function side(p: { method?: string; url?: string; reqHeaders?: HeaderPair[]; reqBody?: Bytes; status?: number | null; resHeaders?: HeaderPair[]; resBody?: Bytes; error?: string | null }): CompareSide {
+  // A string is a text body, bytes a binary one (the view's decoder said it is not text).
+  const text = (b: Bytes | undefined) => (b === undefined ? '' : typeof b === 'string' ? b : null);
+  const view = (b: Bytes | undefined) => {
+    const bytes = b === undefined ? new Uint8Array() : typeof b === 'string' ? new TextEncoder().encode(b) : b;
+    return { base64: btoa(String.fromCharCode(...bytes)), size: bytes.length, truncated: false };
   };
   const status = p.status === undefined ? 200 : p.status;
   return {
@@ -90,9 +93,9 @@ describe('compareExchanges', () => {
   });
 
   it('binary bodies by their bytes: size, same or different', () => {
-    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]);
-    expect(compareExchanges(side({ resBody: png }), side({ resBody: Buffer.from(png) })).responseBody).toEqual({ kind: 'binary', same: true, sizes: [7, 7] });
-    expect(compareExchanges(side({ resBody: png }), side({ resBody: Buffer.from([...png, 3]) })).responseBody).toEqual({ kind: 'binary', same: false, sizes: [7, 8] });
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]);
+    expect(compareExchanges(side({ resBody: png }), side({ resBody: png.slice() })).responseBody).toEqual({ kind: 'binary', same: true, sizes: [7, 7] });
+    expect(compareExchanges(side({ resBody: png }), side({ resBody: new Uint8Array([...png, 3]) })).responseBody).toEqual({ kind: 'binary', same: false, sizes: [7, 8] });
     // Text on one side, bytes on the other.
     expect(compareExchanges(side({ resBody: 'text' }), side({ resBody: png })).responseBody).toMatchObject({ kind: 'binary', same: false });
   });
