@@ -52,8 +52,12 @@ export interface Comparison {
 
 /** Unchanged lines kept either side of a change; longer runs are folded. */
 export const CONTEXT = 3;
-/** Beyond this many changed lines the diff is not worth computing, or reading. */
-const MAX_EDITS = 4000;
+/**
+ * Beyond this many changed lines the diff is not worth reading, and finding
+ * that out costs the square of it (on the UI thread): bodies as different as
+ * that are reported, not diffed.
+ */
+export const MAX_EDITS = 1000;
 
 export function compareExchanges(a: CompareSide, b: CompareSide): Comparison {
   const requestLine = line(requestLineOf(a), requestLineOf(b));

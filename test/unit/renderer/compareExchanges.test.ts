@@ -2,7 +2,7 @@
 // ones as one entry), bodies as a line diff after JSON is pretty-printed.
 import { describe, expect, it } from 'vitest';
 import type { HeaderPair } from '../../../electron/core/api.js';
-import { compareExchanges, diffHeaders, type CompareSide, type DiffLine } from '../../../renderer/src/compare/compareExchanges.js';
+import { compareExchanges, diffHeaders, MAX_EDITS, type CompareSide, type DiffLine } from '../../../renderer/src/compare/compareExchanges.js';
 
 type Bytes = string | Uint8Array;
 
@@ -90,6 +90,12 @@ describe('compareExchanges', () => {
     const notJson = compareExchanges(side({ reqBody: '{not json' }), side({ reqBody: '{not json!' })).requestBody;
     if (notJson.kind !== 'text') throw new Error(notJson.kind);
     expect(shown(notJson.lines)).toEqual(['-{not json', '+{not json!']);
+  });
+
+  it('bodies too different to diff are said to be, with their line counts', () => {
+    const lines = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix} ${i}`).join('\n');
+    const n = MAX_EDITS;
+    expect(compareExchanges(side({ resBody: lines('a', n) }), side({ resBody: lines('b', n + 1) })).responseBody).toEqual({ kind: 'large', same: false, lineCounts: [n, n + 1] });
   });
 
   it('binary bodies by their bytes: size, same or different', () => {
