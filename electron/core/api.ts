@@ -35,6 +35,8 @@ export interface WebSocketView {
   /** How it closed; null while open or when it broke without a close frame. */
   close: { code: number; reason: string; by: 'client' | 'server' } | null;
 }
+/** Where an exchange came from: captured by the proxy, converted from an imported file (HAR), sent again by Resend, or received by the collector. */
+export type ExchangeOrigin = 'proxy' | 'import' | 'collected' | 'replay';
 
 /** A passthrough tunnel: its port, the bytes carried each way (up: client to host), and the rule that asked for it. */
 export interface TunnelInfo {

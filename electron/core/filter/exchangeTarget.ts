@@ -2,7 +2,7 @@
 // Node-free (bodies are decoded with node:zlib through flow/contentEncoding),
 // so the renderer never imports this file; the rest of filter/ is Node-free.
 // Headers and bodies are read when a filter first asks for them, once.
-import type { DeliveryState, HeaderPair } from '../api.js';
+import type { DeliveryState, ExchangeOrigin, HeaderPair } from '../api.js';
 import type { CapturedBody } from '../flow/body.js';
 import { decodeContent } from '../flow/contentEncoding.js';
 import { progressOf, type Exchange } from '../flow/exchange.js';
@@ -44,6 +44,7 @@ class ExchangeTarget implements FilterTarget {
   readonly delivery: DeliveryState | null;
   readonly error: string | null;
   readonly pending: boolean;
+  readonly origin: ExchangeOrigin;
   private reqHeaders: HeaderPair[] | undefined;
   private resHeaders: HeaderPair[] | undefined;
   private reqBody: string | null | undefined;
@@ -63,6 +64,7 @@ class ExchangeTarget implements FilterTarget {
     this.delivery = typeof delivery === 'string' && deliveryStates.has(delivery) ? (delivery as DeliveryState) : null;
     this.error = ex.error;
     this.pending = progressOf(ex) === 'pending';
+    this.origin = ex.origin;
   }
 
   get contentType(): string | null {

@@ -2,7 +2,7 @@
 // one from an Exchange (exchangeTarget.ts); anything else (the renderer, an
 // imported file) can make its own. Properties may be getters, read only when a
 // filter needs them (the bodies, which may need decoding, and the headers).
-import type { DeliveryState, HeaderPair } from '../api.js';
+import type { DeliveryState, ExchangeOrigin, HeaderPair } from '../api.js';
 
 export interface FilterTarget {
   readonly method: string;
@@ -41,4 +41,6 @@ export interface FilterTarget {
   readonly error: string | null;
   /** Not ended yet: no response, or the response still coming. */
   readonly pending: boolean;
+  /** Where the exchange came from: the proxy, an import, Resend (replay) or the collector. */
+  readonly origin: ExchangeOrigin;
 }

@@ -1,15 +1,15 @@
 // The one exchange model: what the proxy captures and every addon reads.
 // It knows nothing of forwarding or storage; addons keep their own facts about
 // an exchange in `meta` (the forward addon's delivery state, for one).
-import type { ExchangeKind, ExchangeProgress, TunnelInfo } from '../api.js';
+import type { ExchangeKind, ExchangeOrigin, ExchangeProgress, TunnelInfo } from '../api.js';
 import type { CapturedBody } from './body.js';
 import type { PackedHeaders } from './headers.js';
 import type { WebSocketLog } from './websocket.js';
 
 /** `http`, `tunnel` (a passed-through CONNECT) or `websocket`. */
 export type { ExchangeKind } from '../api.js';
-/** Where the exchange came from: captured by the proxy, or converted from an imported file (HAR); replayed ones come later. */
-export type ExchangeOrigin = 'proxy' | 'import' | 'collected' | 'replay';
+/** Where the exchange came from (api.ts says each). */
+export type { ExchangeOrigin } from '../api.js';
 
 export type MetaValue = string | number | boolean | null;
 

@@ -22,12 +22,21 @@ interface RowProps {
   index: number;
   columns: readonly ColumnDef[];
   selected: boolean;
+  /** The row the keyboard is on (focusable). */
+  cursor: boolean;
   top: number;
   /** The restart this row is the first exchange after, and on which side of it the divider goes. */
   restart: { at: number; side: 'above' | 'below' } | null;
 }
 
-const Row = memo(function Row({ row, index, columns, selected, top, restart }: RowProps) {
+/** A plain click selects the row alone (its detail opens); ctrl/cmd toggles it, shift selects a range. */
+function clickRow(e: React.MouseEvent, id: string, index: number): void {
+  if (e.shiftKey) traffic().extendTo(index);
+  else if (e.ctrlKey || e.metaKey) traffic().toggle(id);
+  else traffic().select(id);
+}
+
+const Row = memo(function Row({ row, index, columns, selected, cursor, top, restart }: RowProps) {
   const style = { transform: `translateY(${top}px)` };
   if (!row) {
     return (
@@ -43,11 +52,13 @@ const Row = memo(function Row({ row, index, columns, selected, top, restart }: R
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
-      tabIndex={selected ? 0 : -1}
+      tabIndex={cursor ? 0 : -1}
       title={title}
       className={`grid-row${selected ? ' selected' : ''}${row.state === 'failed' ? ' failed' : ''}${restart ? ` restart-${restart.side}` : ''}`}
       style={style}
-      onClick={select}
+      // Shift-click would select the page's text too.
+      onMouseDown={(e) => e.shiftKey && e.preventDefault()}
+      onClick={(e) => clickRow(e, row.id, index)}
       onKeyDown={(e) => e.key === 'Enter' && select()}
     >
       {restart && (
@@ -75,6 +86,7 @@ export function TrafficGrid() {
   const pages = useTraffic((s) => s.pages);
   const generation = useTraffic((s) => s.generation);
   const selectedId = useTraffic((s) => s.selectedId);
+  const selectedIds = useTraffic((s) => s.selectedIds);
   const { sort, order, session } = useTraffic((s) => s.query);
   const prefs = useColumns((s) => s.prefs);
   const columns = useMemo(() => visible(prefs).map(columnById), [prefs]);
@@ -119,12 +131,13 @@ export function TrafficGrid() {
     const next = Math.max(0, Math.min(rowCount - 1, at + step));
     virtualizer.scrollToIndex(next);
     const row = rowAt(pages, next);
-    if (row) traffic().select(row.id);
+    // Shift+Arrow extends the selection from its anchor; a plain key moves it.
+    if (row) e.shiftKey ? traffic().extendTo(next) : traffic().select(row.id);
   };
 
   const at = (i: number) => rowAt(pages, i);
   return (
-    <div role="grid" aria-label="Traffic" aria-rowcount={rowCount + 1} className="grid" onKeyDown={onKeyDown}>
+    <div role="grid" aria-label="Traffic" aria-multiselectable="true" aria-rowcount={rowCount + 1} className="grid" onKeyDown={onKeyDown}>
       <GridHeader columns={columns} />
       <div ref={parent} className="grid-body" tabIndex={0} onScroll={onScroll}>
         <div className="grid-spacer" style={{ height: virtualizer.getTotalSize() }}>
@@ -137,7 +150,8 @@ export function TrafficGrid() {
                 row={row}
                 index={item.index}
                 columns={columns}
-                selected={row !== undefined && row.id === selectedId}
+                selected={row !== undefined && selectedIds.has(row.id)}
+                cursor={row !== undefined && row.id === selectedId}
                 top={item.start}
                 restart={mark === null ? null : { at: mark, side: order === 'asc' ? 'above' : 'below' }}
               />

@@ -1,12 +1,15 @@
 import { useState } from 'react';
 import { core, traffic } from '../core';
 import { sessionNamed, useSessions } from '../stores/sessionStore';
+import { soleSelected } from '../stores/selection';
 import { useTraffic } from '../stores/trafficStore';
 import { ColumnsMenu } from './ColumnsMenu';
+import { CompareView } from './CompareView';
 import { download, fileSafe } from './download';
 import { ExchangeDetailView } from './ExchangeDetailView';
 import { FilterBox } from './FilterBox';
 import { PausedPanel } from './PausedPanel';
+import { SelectionBar } from './SelectionBar';
 import { TrafficGrid } from './TrafficGrid';
 
 const n = (v: number) => v.toLocaleString('en');
@@ -42,7 +45,11 @@ export async function startNewSession(name?: string): Promise<void> {
 }
 
 export function TrafficView() {
-  const selectedId = useTraffic((s) => s.selectedId);
+  const selectedId = useTraffic(soleSelected);
+  const selectedIds = useTraffic((s) => s.selectedIds);
+  // The compare view stays while those two are what is selected.
+  const [comparing, setComparing] = useState<[string, string] | null>(null);
+  const compared = comparing !== null && selectedIds.size === 2 && comparing.every((id) => selectedIds.has(id)) ? comparing : null;
   const session = useTraffic((s) => s.query.session);
   const filter = useTraffic((s) => s.query.filter);
   const sessionName = useSessions((s) => sessionNamed(s.sessions, session)?.name);
@@ -80,8 +87,13 @@ export function TrafficView() {
           </span>
         )}
       </div>
+      <SelectionBar onCompare={setComparing} />
       <TrafficGrid />
-      {selectedId && <ExchangeDetailView key={selectedId} id={selectedId} />}
+      {compared ? (
+        <CompareView key={compared.join(' ')} ids={compared} onClose={() => setComparing(null)} />
+      ) : (
+        selectedId && <ExchangeDetailView key={selectedId} id={selectedId} />
+      )}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import type { StoreApi } from 'zustand';
 import type { CommandArg, CommandName, CommandResult, ExchangeSummary } from '../../../electron/core/api';
 import { LiveCount, type Counts, type LiveEvent } from './liveCount';
 import { cachedIds, markStale, offsetOf, PAGE_SIZE, pagesIn, pagesToFetch, prune, withPage, withUpdates, type Page, type Range } from './pageCache';
+import { ranged, single, toggled, type Selection } from './selection';
 import { throttle } from './throttle';
 import type { TrafficQuery, TrafficState } from './trafficStore';
 
@@ -92,8 +93,24 @@ export class TrafficPager {
     if (pagesIn(range, this.s.rowCount).some((n) => this.s.pages.get(n)?.stale)) this.staleSoon();
   }
 
+  /** A plain click: this row alone (null: none). */
   select(id: string | null): void {
-    this.store.setState({ selectedId: id, selected: id === null ? null : (this.summaries.get(id) ?? null) });
+    this.setSelection(single(id));
+  }
+
+  /** Ctrl/cmd-click: the row in or out of the selection. */
+  toggle(id: string): void {
+    this.setSelection(toggled(this.s, id));
+  }
+
+  /** Shift-click, Shift+Arrow: the rows from the anchor to the one at `index`. */
+  extendTo(index: number): void {
+    this.setSelection(ranged(this.s, this.s.pages, index));
+  }
+
+  private setSelection(sel: Selection): void {
+    const id = sel.selectedId;
+    this.store.setState({ ...sel, selected: id === null ? null : (this.summaries.get(id) ?? null) });
   }
 
   /** The exchange as last seen in a page or an event, if it was seen lately. */

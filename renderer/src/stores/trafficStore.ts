@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { ExchangeSummary, FilterProblem, SortColumn } from '../../../electron/core/api';
 import type { Counts } from './liveCount';
 import type { Pages, Range } from './pageCache';
+import { NO_SELECTION, type Selection } from './selection';
 
 export interface TrafficQuery {
   session: number | 'current';
@@ -15,7 +16,7 @@ export interface TrafficQuery {
 
 export const DEFAULT_QUERY: TrafficQuery = { session: 'current', filter: '', sort: 'startedAt', order: 'asc' };
 
-export interface TrafficState {
+export interface TrafficState extends Selection {
   query: TrafficQuery;
   /** Bumped on each new query (not on a refresh of the same one): the grid goes back to the top. */
   generation: number;
@@ -25,8 +26,7 @@ export interface TrafficState {
   /** Rows the grid makes room for: the count, or what the pages show until it arrives. */
   rowCount: number;
   range: Range;
-  selectedId: string | null;
-  /** The selected row as last seen (its page may be gone). */
+  /** The selectedId row as last seen (its page may be gone). */
   selected: ExchangeSummary | null;
   /** The core refused the query's filter (the box's parse accepted it). */
   problem: FilterProblem | null;
@@ -39,7 +39,7 @@ export const initialTraffic = (): TrafficState => ({
   counts: null,
   rowCount: 0,
   range: { start: 0, end: 40 },
-  selectedId: null,
+  ...NO_SELECTION,
   selected: null,
   problem: null,
 });

@@ -16,6 +16,7 @@ const base: Omit<FilterTarget, 'method' | 'url' | 'host' | 'path' | 'query' | 'p
   delivery: null,
   error: null,
   pending: false,
+  origin: 'proxy',
 };
 
 const targets: Record<string, FilterTarget> = {
@@ -38,7 +39,7 @@ const targets: Record<string, FilterTarget> = {
     durationMs: 150,
     delivery: 'sent',
   },
-  // A form POST over plain HTTP, answered 404 in HTML.
+  // A form POST over plain HTTP, answered 404 in HTML, sent again by Resend.
   B: {
     ...base,
     method: 'POST',
@@ -58,6 +59,7 @@ const targets: Record<string, FilterTarget> = {
     responseSize: 512,
     durationMs: 2500,
     delivery: 'failed',
+    origin: 'replay',
   },
   // Pending: no response yet.
   C: {
@@ -89,7 +91,7 @@ const targets: Record<string, FilterTarget> = {
     delivery: 'retrying',
     error: 'ECONNRESET: socket hang up',
   },
-  // A large image, answered 500, queued for delivery.
+  // A large image, answered 500, queued for delivery, from an imported HAR.
   E: {
     ...base,
     method: 'GET',
@@ -108,8 +110,9 @@ const targets: Record<string, FilterTarget> = {
     responseSize: 5 * 1024 * 1024,
     durationMs: 800,
     delivery: 'queued',
+    origin: 'import',
   },
-  // A script, 304 with an empty body, not forwarded.
+  // A script, 304 with an empty body, not forwarded, received by the collector.
   F: {
     ...base,
     method: 'GET',
@@ -125,6 +128,7 @@ const targets: Record<string, FilterTarget> = {
     responseBody: '',
     responseSize: 0,
     durationMs: 5,
+    origin: 'collected',
   },
 };
 
@@ -288,6 +292,11 @@ const table: Array<[string, string]> = [
   ['is:pending', 'C'],
   ['is:response', 'ABEF'],
   ['not is:pending', 'ABDEF'],
+  ['is:replay', 'B'],
+  ['is:imported', 'E'],
+  ['is:collected', 'F'],
+  ['-is:replay -is:imported -is:collected', 'ACD'],
+  ['is:imported or is:Collected', 'EF'],
   // mitmproxy's spellings
   ['~m get', 'ACEF'],
   ['~m ^P', 'BD'],

@@ -9,6 +9,8 @@ describe('filter suggestions', () => {
     expect(labels('ho')).toEqual(['host']);
     expect(labels('re')).toEqual(['reqheader[NAME]', 'resheader[NAME]', 'reqbody', 'resbody', 'reqsize']);
     expect(labels('is:e')).toEqual(['is:error']);
+    expect(labels('is:re')).toEqual(['is:response', 'is:replay']);
+    expect(labels('is:c')).toEqual(['is:collected']);
     expect(at('')).toBeNull();
     expect(suggest('', 0, true)?.items.length).toBeGreaterThan(10);
   });

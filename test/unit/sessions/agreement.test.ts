@@ -80,7 +80,7 @@ function uses(node: FilterNode, out: Set<string>): Set<string> {
 
 const TEXT_OPS = ['=', '*=', '^=', '$=', '~='];
 const expectedUses = [
-  'and', 'or', 'not', 'search', 'flag:error', 'flag:pending', 'flag:response',
+  'and', 'or', 'not', 'search', 'flag:error', 'flag:pending', 'flag:response', 'flag:replay', 'flag:imported', 'flag:collected',
   ...['method', 'url', 'host', 'path', 'query', 'protocol', 'body', 'reqbody', 'resbody'].flatMap((f) => TEXT_OPS.map((op) => `text:${f}:${op}`)),
   'text:type:*=', 'text:type:~=', 'text:delivery:=',
   ...['status', 'size', 'reqsize', 'duration', 'port'].flatMap((f) => ['=', '>', '>=', '<', '<='].map((op) => `number:${f}:${op}`)),

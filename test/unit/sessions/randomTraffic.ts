@@ -44,6 +44,7 @@ const STATUSES = [200, 200, 201, 204, 301, 304, 400, 404, 418, 500, 503];
 const TYPES = ['application/json', 'application/json; charset=utf-8', 'text/html; charset=utf-8', 'TEXT/PLAIN', 'application/javascript', 'text/ecmascript', 'image/png', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', null];
 const WORDS = ['hello', 'World', 'error', 'ERROR', 'user', 'token', '100%', 'snake_case', 'naïve', 'Straße', 'ΣΊΣΥΦΟΣ', 'émoji 🎉', 'tab\there', 'line\nbreak', 'quote"d', 'back\\slash', 'abc', 'xyz'];
 const DURATIONS = [0, 0.5, 12, 250.5, 999, 1000, 1500, 60_000, 90_000];
+const ORIGINS: Array<Exchange['origin']> = ['proxy', 'proxy', 'proxy', 'replay', 'import', 'collected'];
 const DELIVERY = [undefined, undefined, 'queued', 'sent', 'retrying', 'failed', 'bogus'];
 const EXTRA_HEADERS: HeaderPair[] = [
   ['X-Request-Id', 'abc-123'],
@@ -107,7 +108,8 @@ export function randomExchange(r: Rng, i: number): Exchange {
   const meta: Exchange['meta'] = {};
   const delivery = pick(r, DELIVERY);
   if (delivery !== undefined) meta.delivery = delivery;
-  return exchange({
+  const origin = pick(r, ORIGINS);
+  const ex = exchange({
     id: `ex-${i}`,
     method: pick(r, METHODS),
     url,
@@ -122,6 +124,7 @@ export function randomExchange(r: Rng, i: number): Exchange {
     endedAt: fate === 'pending' ? null : startedAt + pick(r, DURATIONS),
     meta,
   });
+  return { ...ex, origin };
 }
 
 /** What filter values are cut from: the texts of the generated exchanges. */
@@ -211,7 +214,7 @@ function term(r: Rng, c: Corpus): string {
     const op = textOp(r);
     return `${field}${name}${op}${written(r, valueFor(r, c, named ? 'headerValue' : 'headerLine', op))}`;
   }
-  if (kind < 0.9) return `${pick(r, ['is:', 'IS:', 'is:'])}${recase(r, pick(r, ['error', 'pending', 'response']))}`;
+  if (kind < 0.9) return `${pick(r, ['is:', 'IS:', 'is:'])}${recase(r, pick(r, ['error', 'pending', 'response', 'replay', 'imported', 'collected']))}`;
   const code = pick(r, ['m', 'u', 'd', 'c', 'h', 'hq', 'hs', 'b', 'bq', 'bs', 't', 'tq', 'ts', 'e', 's', 'q']);
   if (['e', 's', 'q'].includes(code)) return `~${code}`;
   if (code === 'c') return `~c ${pick(r, ['200', '404', '500', '204'])}`;

@@ -40,8 +40,10 @@ const fixed: Exchange[] = [
   }),
   exchange({ id: 'C', method: 'GET', url: 'https://api.example.com/stream', status: null, startedAt: 3000, responseStartedAt: null, endedAt: null }),
   exchange({ id: 'D', method: 'PUT', url: 'http://down.test/x', status: null, error: 'ECONNRESET', startedAt: 4000, responseStartedAt: null, endedAt: 4010, meta: { delivery: 'failed' } }),
-  exchange({ id: 'E', method: 'get', url: 'http://api.example.com/missing', status: 404, resHeaders: [['content-type', 'TEXT/PLAIN']], resBody: body('ÉCOLE naïve'), startedAt: 5000, endedAt: 5001 }),
+  { ...exchange({ id: 'E', method: 'get', url: 'http://api.example.com/missing', status: 404, resHeaders: [['content-type', 'TEXT/PLAIN']], resBody: body('ÉCOLE naïve'), startedAt: 5000, endedAt: 5001 }), origin: 'import' },
 ];
+fixed[1] = { ...fixed[1]!, origin: 'replay' };
+fixed[3] = { ...fixed[3]!, origin: 'collected' };
 
 const db = new sqlite.Database();
 afterAll(() => db.close());
@@ -84,6 +86,10 @@ const table: Array<[string, string]> = [
   ['delivery!=sent', 'BCDE'],
   ['is:pending', 'C'],
   ['is:error', 'D'],
+  ['is:replay', 'B'],
+  ['is:imported', 'E'],
+  ['is:collected', 'D'],
+  ['-is:replay -is:imported -is:collected', 'AC'],
   ['~q', 'CD'],
   ['resbody*="hello world"', 'A'],
   ['body*=ITEM', 'B'],

@@ -47,6 +47,7 @@ export function replayAddon(opts: ReplayOptions): ReplayAddon {
     const d = await opts.getExchange(id);
     if (!d) return { ok: false, error: `no exchange ${id}` };
     if (d.kind === 'tunnel') return { ok: false, error: 'a passthrough tunnel has no request to send again' };
+    if (d.kind === 'websocket') return { ok: false, error: 'a WebSocket cannot be sent again: open it again from its client' };
     const url = edits.url ?? d.url;
     if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) return { ok: false, error: `url: ${url} is not an http(s) URL` };
     const body = edits.bodyBase64 !== undefined ? Buffer.from(edits.bodyBase64, 'base64') : edits.body !== undefined ? Buffer.from(edits.body) : Buffer.from(d.request.body.base64, 'base64');

@@ -49,5 +49,6 @@ export function connectTarget(host: string, port: number): FilterTarget {
     delivery: null,
     error: null,
     pending: true,
+    origin: 'proxy',
   };
 }

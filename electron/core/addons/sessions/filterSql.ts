@@ -68,6 +68,12 @@ export const FLAG_SQL: Readonly<Record<string, string>> = {
   pending: '(pending = 1)',
   response: '(status IS NOT NULL)',
   ws: "(protocol IN ('ws', 'wss'))",
+  // The origin has no column of its own: few exchanges are not the proxy's, and
+  // a filter by origin reads the state it is kept in. IS, not =, so a state
+  // without one is 0, not NULL.
+  replay: "(json_extract(state, '$.origin') IS 'replay')",
+  imported: "(json_extract(state, '$.origin') IS 'import')",
+  collected: "(json_extract(state, '$.origin') IS 'collected')",
 };
 
 function clause(node: FilterNode, p: SQLiteValue[]): string {

@@ -13,7 +13,7 @@ export function WorkbenchActions({ detail }: { detail: ExchangeDetail }) {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const note = useResend((s) => (s.note?.id === detail.id ? s.note : null));
-  if (detail.kind === 'tunnel') return null;
+  if (detail.kind !== 'http') return null;
   const replayOf = typeof detail.meta.replayOf === 'string' ? detail.meta.replayOf : null;
 
   const again = async () => {
