@@ -43,6 +43,7 @@ test('the filtered exchanges sent to a chosen bucket, counted to sent; no bucket
   await form.getByLabel('Bucket').fill('team');
   await form.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByRole('status', { name: 'Send to Runscope progress' })).toHaveText('Sent to bucket team: 2 queued / 2 sent / 0 failed of 2');
+  await page.screenshot({ path: 'test-results/screenshots/replay-into-bucket.png' });
   expect(collector.arrivals.map((a) => [a.bucket, a.message.request.url]).sort()).toEqual([
     ['team', `${upstream.httpUrl}/json?team=1`],
     ['team', `${upstream.httpUrl}/json?team=2`],
