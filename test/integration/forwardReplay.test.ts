@@ -1,7 +1,8 @@
 // Replay into a bucket with the real core: exchanges captured while forwarding
 // is off are sent, as a filter selects them, to a chosen bucket of the strict
 // collector through the outbox and delivery worker; each replay is a message of
-// its own (a session can be shared twice); bad input is refused naming the
+// its own (a session can be shared twice); an imported session bigger than a
+// page arrives whole and once; bad input is refused naming the
 // field with nothing queued; a full outbox stops the job and says so; and
 // `proxyscope forward` does the same through a running instance.
 import { mkdtempSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeSummary, ForwardJob } from '../../electron/core/api.js';
 import { startApp, type App } from '../../electron/core/app.js';
 import { startCollector, type Collector } from '../support/collector.js';
+import { importHar, writeGeneratedHar } from '../support/harFiles.js';
 import { runCli } from '../support/headlessProcess.js';
 import { viaProxy } from '../support/proxyClient.js';
 import { jsonLines } from '../support/storeCli.js';
@@ -88,6 +90,22 @@ describe('forwardExchanges', () => {
     // The originals were never forwarded: their rows keep no delivery state.
     const page = await app.service.handlers.queryExchanges({ filter: 'path=/json' });
     expect(page.ok && page.rows.map((r) => r.delivery)).toEqual([null, null, null]);
+  });
+
+  it('an imported HAR session, read page after page: every POST of its 450 entries arrives once, in the bucket', async () => {
+    const file = join(tmp('proxyscope-forward-har-'), 'load.har');
+    await writeGeneratedHar(file, 450, 10);
+    const imported = await importHar(dataDir, [file, '--json']);
+    expect(imported.code).toBe(0);
+    const { session } = jsonLines(imported.stdout)[0]!;
+    const before = collector.arrivals.length;
+    const started = await app.service.handlers.forwardExchanges({ session, filter: 'method=POST', bucket: 'team' });
+    if (!started.ok) throw new Error(started.error);
+    expect(await finished(app, started.job.job)).toMatchObject({ matched: 113, queued: 113, sent: 113, failed: 0 });
+    const urls = collector.arrivals.slice(before).map((a) => a.message.request.url);
+    expect(new Set(urls).size).toBe(113);
+    expect(urls.every((u) => Number(/items\/(\d+)/.exec(u)![1]) % 4 === 0)).toBe(true);
+    expect(collector.arrivals.slice(before).every((a) => a.bucket === 'team' && a.message.request.method === 'POST')).toBe(true);
   });
 
   it('refuses a bad filter, bucket, session or missing bucket naming it, and queues nothing', async () => {
