@@ -245,6 +245,29 @@ export type ImportHarStep =
   | { ok: true; id: number; done: false; entries: number; bytes: number }
   | { ok: true; id: number; done: true; entries: number; bytes: number; session: SessionInfo; count: number }
   | { ok: false; error: string; invalid: boolean };
+/** A replay into a bucket (forwardExchanges) and its counts so far. */
+export interface ForwardJob {
+  job: string;
+  /** The bucket its messages go to; null: the settings' bucket at each attempt. */
+  bucket: string | null;
+  /** Exchanges the filter selected when the job started (what it found, once it has read them all). */
+  matched: number;
+  /** Messages committed to the outbox. */
+  queued: number;
+  /** Selected but not sent: tunnels (no HTTP exchange to send) and those a rule marks not to forward. */
+  skipped: number;
+  sent: number;
+  failed: number;
+  /** Still reading the session and queueing. */
+  reading: boolean;
+  /** Why queueing stopped before the end (the outbox is full, the store failed); null otherwise. */
+  stopped: string | null;
+  /** Nothing more will change: reading is over and every queued message was sent or failed. */
+  done: boolean;
+}
+
+export type ForwardRefused = { ok: false; field: 'settings' | 'bucket' | 'filter' | 'session'; error: string };
+
 /** matched: rows the filter selects; total: rows in the searched sessions. */
 export type QueryCount = { ok: true; matched: number; total: number } | FilterProblem;
 
@@ -273,6 +296,14 @@ export interface Commands {
   deleteSession(query: { id: number }): { ok: boolean; error?: string };
   /** Reads a HAR 1.2 file into a new session, origin import, step by step (ImportHarStepQuery); all or nothing. */
   importHar(query: ImportHarStepQuery): ImportHarStep;
+  /**
+   * Replays what a filter selects in a session into a Runscope bucket (the given one, else the settings' bucket)
+   * through the outbox: a job that queues page by page; follow it with forwardProgress. Refused, nothing
+   * queued, naming the field at fault (settings when forwarding is not configured).
+   */
+  forwardExchanges(query: { session?: ExchangeQuery['session']; filter?: string; bucket?: string }): { ok: true; job: ForwardJob } | ForwardRefused;
+  /** Where a forwardExchanges job stands; null for a job this run does not know. */
+  forwardProgress(query: { job: string }): ForwardJob | null;
   /** Values seen in the traffic, for the filter box's suggestions. */
   filterSuggestions(query: { field: 'host' | 'method' | 'status' | 'type'; prefix?: string }): string[];
   /**

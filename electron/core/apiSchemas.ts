@@ -86,6 +86,8 @@ export const commandArgSchemas = {
     .object({ id: sessionId.optional(), name: sessionName.optional(), chunk: base64Chunk.optional(), last: z.boolean().optional(), abort: z.literal(true).optional() })
     .strict()
     .refine((q) => q.id !== undefined || q.name !== undefined, { path: ['name'], message: 'is required to start an import (no id)' }),
+  forwardExchanges: z.object({ session: session.optional(), filter: filter.optional(), bucket: z.string().max(200).optional() }).strict(),
+  forwardProgress: z.object({ job: z.string().min(1).max(64) }).strict(),
   filterSuggestions: z.object({ field: z.enum(['host', 'method', 'status', 'type']), prefix: z.string().max(200).optional() }).strict(),
   listBrowsers: z.undefined(),
   openBrowser: z.object({ url: z.string().max(8192).refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), { error: 'must be an http(s) URL' }).optional() }).strict(),

@@ -153,6 +153,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     redactions: [(state) => rules.forwardRedaction(state), ...(opts.redactions ?? [])],
     limits: { outboxMaxMessages: limits.outboxMaxMessages, outboxMaxBytes: limits.outboxMaxBytes },
     onDelivery: (d) => deliveryListeners.forEach((l) => l(d)),
+    replaySource: 'collect' in sessions ? (sessions as SessionsAddon) : null,
   });
   const pipeline = new Pipeline([
     ...(opts.addons ?? []),
@@ -199,7 +200,6 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     throw err;
   }
   proxyUrl = proxy.url;
-
   let collector: CollectorControl | null = null;
   const noStore = { ok: false as const, error: 'the collector needs the session store: start without --no-session-store' };
   const handlers = {

@@ -1,6 +1,7 @@
 // `proxyscope --headless`: the core from a terminal, like mitmdump next to mitmproxy;
 // `proxyscope query` and `proxyscope export-har` read what it stored,
-// `proxyscope import-har` adds a HAR file to it.
+// `proxyscope import-har` adds a HAR file to it, `proxyscope forward` replays
+// some of it into a Runscope bucket.
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { CommanderError } from 'commander';
@@ -8,6 +9,7 @@ import { SettingsError, startApp, type App } from '../core/app.js';
 import { parseCli, UsageError, type CliOptions } from './cliOptions.js';
 import { exportHarCommand } from './exportHarCommand.js';
 import { browserCommand } from './browserCommand.js';
+import { forwardCommand } from './forwardCommand.js';
 import { importHarCommand } from './importHarCommand.js';
 import { mcpCommand } from './mcp/mcpCommand.js';
 import { createOutput, type Totals } from './output.js';
@@ -57,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'query') return queryCommand(argv.slice(1));
   if (argv[0] === 'export-har') return exportHarCommand(argv.slice(1));
   if (argv[0] === 'import-har') return importHarCommand(argv.slice(1));
+  if (argv[0] === 'forward') return forwardCommand(argv.slice(1));
   if (argv[0] === 'mcp') return mcpCommand(argv.slice(1));
   if (argv[0] === 'browser') return browserCommand(argv.slice(1));
   let opts: CliOptions;

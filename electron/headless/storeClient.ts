@@ -61,8 +61,17 @@ function readControl(dataDir: string): ControlInfo | null {
   }
 }
 
-function instanceClient(info: ControlInfo): StoreClient {
-  const call = async <K extends CommandName>(name: K, arg: CommandArg<K>): Promise<CommandResult<K>> => {
+export type Caller = <K extends CommandName>(name: K, arg: CommandArg<K>) => Promise<CommandResult<K>>;
+
+/** The instance running on the data dir, to ask its control endpoint; null when none runs (or it is not ready). */
+export function runningInstance(dataDir: string): { pid: number; call: Caller } | null {
+  const owner = dataDirOwner(dataDir);
+  const info = owner === null ? null : readControl(dataDir);
+  return info?.pid === owner && info ? { pid: info.pid, call: callerFor(info) } : null;
+}
+
+function callerFor(info: ControlInfo): Caller {
+  return async (name, arg) => {
     let res: Response;
     try {
       res = await fetch(`${info.url}/command`, {
@@ -77,8 +86,12 @@ function instanceClient(info: ControlInfo): StoreClient {
     const body = (await res.json().catch(() => null)) as { ok: boolean; value?: unknown; error?: string } | null;
     if (body === null) throw new InstanceGone(`the Proxyscope running on this data dir (pid ${info.pid}) cut its answer to ${name} short (HTTP ${res.status})`);
     if (!res.ok || !body.ok) throw new StoreError(`the Proxyscope running on this data dir (pid ${info.pid}) refused ${name}: ${body.error ?? `HTTP ${res.status}`}`);
-    return body.value as CommandResult<K>;
+    return body.value as never;
   };
+}
+
+function instanceClient(info: ControlInfo): StoreClient {
+  const call = callerFor(info);
   async function* states(q: Scope): AsyncGenerator<ExchangeState> {
     for (let offset = 0; ; offset += PAGE) {
       const page = await call('queryExchanges', { ...q, sort: 'startedAt', order: 'asc', offset, limit: PAGE });

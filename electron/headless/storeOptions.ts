@@ -1,4 +1,4 @@
-// The command lines of `proxyscope query`, `export-har` and `import-har`. Like the
+// The command lines of `proxyscope query`, `export-har`, `import-har` and `forward`. Like the
 // headless one, every refusal is a UsageError (exit 2) naming its flag; a filter
 // that does not parse is refused here too, before any store is opened.
 import { basename, isAbsolute, resolve } from 'node:path';
@@ -26,6 +26,12 @@ export interface QueryOptions extends StoreScope {
 export interface ExportHarOptions extends StoreScope {
   /** Absolute path of the HAR file to write. */
   output: string;
+}
+
+export interface ForwardOptions extends StoreScope {
+  /** undefined: the settings' bucket. */
+  bucket: string | undefined;
+  json: boolean;
 }
 
 export interface ImportHarOptions {
@@ -60,6 +66,17 @@ export function buildQueryCommand(): Command {
 
 export function buildExportHarCommand(): Command {
   return command('export-har', 'Write the stored exchanges a filter selects to a HAR 1.2 file.').requiredOption('-o, --output <file>', 'the HAR file to write');
+}
+
+export function buildForwardCommand(): Command {
+  return command('forward', 'Send the stored exchanges a filter selects to Runscope (the settings\' bucket or --bucket) through the running instance\'s outbox, and follow them until sent.')
+    .option('--bucket <key>', 'the bucket to send to (default: the one in the settings)')
+    .option('--json', 'one JSON line per progress step: {"event":"progress",...counts}, then {"event":"forwarded",...}');
+}
+
+export function parseForwardCli(argv: string[]): ForwardOptions {
+  const { opts, scope } = parse(buildForwardCommand(), argv);
+  return { ...scope, bucket: opts.bucket === undefined ? undefined : String(opts.bucket), json: Boolean(opts.json) };
 }
 
 function session(value: string): SessionScope {

@@ -47,6 +47,19 @@ describe('Outbox buckets', () => {
     expect(b.list(10).map((d) => [d.exchangeId, d.bucket, d.postedTo])).toEqual([['o2', 'second', null], ['d2', null, null], ['o1', 'other', null], ['d1', null, null]]);
   });
 
+  it('without a default bucket hands out only the messages with a bucket of their own (ownBucket), and says when the next of them is due', async () => {
+    const o = open(dbPath());
+    const now = Date.now();
+    await o.enqueueMany([['d1', '{}'], ['r1', '{}', 'team'], ['d2', '{}'], ['r2', '{}', 'team']], now);
+    expect(o.due(now, 10, new Set(), true).map((m) => m.exchangeId)).toEqual(['r1', 'r2']);
+    expect(o.due(now, 1, new Set(), true).map((m) => m.exchangeId)).toEqual(['r1']);
+    const [d1] = o.due(now, 1, new Set());
+    await o.record(d1!, { kind: 'retry', error: 'HTTP 503', httpStatus: 503, nextAttemptAt: now + 60_000 }, now);
+    for (const m of o.due(now, 10, new Set(), true)) await o.record(m, { kind: 'sent', httpStatus: 201, uuid: null }, now);
+    expect(o.nextAttemptAt(true)).toBeNull();
+    expect(o.nextAttemptAt()).toBe(0);
+  });
+
   it('records the bucket each attempt was POSTed to; an outcome without a POST leaves the last one', async () => {
     const o = open(dbPath());
     await o.enqueueMany([['d', '{}'], ['x', '{}', 'x']]);

@@ -4,9 +4,9 @@
 //
 // Loopback only, a fresh token per run in control.json (0600, in the 0700 data
 // dir: readable by the user who owns the data dir and nobody else), and only the
-// commands the CLI needs: reading, resending for `proxyscope mcp`, and
-// importHar for `proxyscope import-har` (it adds a session and changes nothing
-// that exists).
+// commands the CLI needs: reading, resending for `proxyscope mcp`, importHar
+// for `proxyscope import-har` (it adds a session and changes nothing that
+// exists), and replaying into a bucket for `proxyscope forward`.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import http from 'node:http';
@@ -30,9 +30,10 @@ export interface ControlInfo {
 export const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(['queryExchanges', 'countExchanges', 'exportHar', 'getExchange', 'listSessions', 'getStatus']);
 /**
  * Beyond reading: `proxyscope mcp`'s replay_exchange sends a stored request again through the proxy; `proxyscope
- * import-har` adds a session; `proxyscope browser` starts a browser through the proxy.
+ * import-har` adds a session; `proxyscope browser` starts a browser through the proxy; `proxyscope forward`
+ * replays stored exchanges into a bucket and follows the job.
  */
-export const CONTROL_COMMANDS: ReadonlySet<CommandName> = new Set([...READ_ONLY_COMMANDS, 'resendExchange', 'importHar', 'openBrowser']);
+export const CONTROL_COMMANDS: ReadonlySet<CommandName> = new Set([...READ_ONLY_COMMANDS, 'resendExchange', 'importHar', 'openBrowser', 'forwardExchanges', 'forwardProgress']);
 
 export interface ControlEndpoint {
   url: string;
@@ -98,7 +99,7 @@ async function answer(req: http.IncomingMessage, service: CoreService, token: Bu
   if (!authorized(req.headers.authorization, token)) throw new HttpError(401, 'missing or wrong token');
   const { name, arg } = commandOf(await readBody(req));
   if (!Object.hasOwn(commandArgSchemas, name as string)) throw new HttpError(400, `unknown command: ${String(name).slice(0, 60)}`);
-  if (!CONTROL_COMMANDS.has(name as CommandName)) throw new HttpError(403, `${String(name)} is not allowed here (only the CLI's: reading, resendExchange, importHar, openBrowser)`);
+  if (!CONTROL_COMMANDS.has(name as CommandName)) throw new HttpError(403, `${String(name)} is not allowed here (only the CLI's: reading, resendExchange, importHar, openBrowser, forwardExchanges, forwardProgress)`);
   const command = parseCommand(name, arg);
   if (!command.ok) throw new HttpError(400, command.error);
   const handler = service.handlers[command.name] as (a: unknown) => unknown;

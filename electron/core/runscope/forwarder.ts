@@ -138,7 +138,9 @@ export class Forwarder {
   private pump(): void {
     if (this.stopped || this.pausedReason) return;
     const settings = this.opts.settings();
-    if (!forwardingEnabled(settings)) return;
+    // Without a default bucket (forwarding off), messages with a bucket of their own (a replay's) still go.
+    if (settings.access_token === '') return;
+    const ownBucket = !forwardingEnabled(settings);
     const now = Date.now();
     if (now < this.holdUntil) return this.wakeAt(this.holdUntil);
     if (this.opts.busy?.() === true && this.opts.outbox.depth < (this.opts.catchUpDepth ?? Infinity)) return;
@@ -148,7 +150,7 @@ export class Forwarder {
     const free = maxPosts - this.posts.size;
     if (free <= 0) return;
     const perPost = probing || this.unbatched ? 1 : BATCH_MAX_MESSAGES;
-    const due = this.opts.outbox.due(now, free * perPost, this.inFlight);
+    const due = this.opts.outbox.due(now, free * perPost, this.inFlight, ownBucket);
     // One POST goes to one bucket: each bucket's messages are batched apart,
     // and one whose bucket is not valid fails alone.
     const { groups, refused } = byBucket(due, settings.bucket);
@@ -159,7 +161,7 @@ export class Forwarder {
       if (this.posts.size >= maxPosts) break;
     }
     if (due.length === 0 && this.posts.size === 0) {
-      const next = this.opts.outbox.nextAttemptAt();
+      const next = this.opts.outbox.nextAttemptAt(ownBucket);
       if (next !== null) this.wakeAt(next);
     }
   }

@@ -132,20 +132,20 @@ export class Outbox {
     }, messages.length);
   }
 
-  /** Messages due for an attempt, oldest first, excluding ids already in flight. */
-  due(now: number, limit: number, inFlight: Set<number>): DueMessage[] {
+  /** Messages due for an attempt, oldest first, excluding ids already in flight; `ownBucket`: only those with a bucket of their own. */
+  due(now: number, limit: number, inFlight: Set<number>, ownBucket = false): DueMessage[] {
     const rows = this.db.all(
       `SELECT id, exchange_id AS exchangeId, body, bucket, attempts, created_at AS createdAt FROM messages INDEXED BY messages_waiting
-        WHERE ${WAITING} AND next_attempt_at <= ? AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`,
+        WHERE ${WAITING}${ownBucket ? ' AND bucket IS NOT NULL' : ''} AND next_attempt_at <= ? AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`,
       [now, JSON.stringify([...inFlight]), limit],
     ) as unknown as Array<Omit<DueMessage, 'body'> & { body: Uint8Array }>;
     return rows.map((r) => ({ ...r, body: text(r.body) }));
   }
 
   /** Earliest next attempt among waiting messages, or null. */
-  nextAttemptAt(): number | null {
+  nextAttemptAt(ownBucket = false): number | null {
     if (this.totals.waiting === 0) return null;
-    const row = this.db.get(`SELECT MIN(next_attempt_at) AS t FROM messages INDEXED BY messages_waiting WHERE ${WAITING}`) as { t: number | null };
+    const row = this.db.get(`SELECT MIN(next_attempt_at) AS t FROM messages INDEXED BY messages_waiting WHERE ${WAITING}${ownBucket ? ' AND bucket IS NOT NULL' : ''}`) as { t: number | null };
     return row.t === null ? null : Number(row.t);
   }
 

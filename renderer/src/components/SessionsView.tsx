@@ -1,5 +1,6 @@
 // The session store's sessions: open one in the traffic grid, rename it,
-// export it as HAR, delete a past one, start a new one, import a HAR as one.
+// export it as HAR or send it to Runscope, delete a past one, start a new one,
+// import a HAR as one.
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../electron/core/api';
 import { core, traffic } from '../core';
@@ -8,6 +9,7 @@ import { useTraffic } from '../stores/trafficStore';
 import { download, fileSafe } from './download';
 import { formatBytes, formatDateTime } from './format';
 import { ImportHar } from './ImportHar';
+import { SendToRunscope } from './SendToRunscope';
 import { startNewSession } from './TrafficView';
 
 const CURRENT_CANNOT_GO = 'The current session cannot be deleted: start a new session first';
@@ -74,6 +76,7 @@ function Actions({ session, onOpen, onError }: { session: SessionInfo; onOpen: (
       <button type="button" onClick={() => void exportHar()}>
         Export HAR
       </button>
+      <SendToRunscope session={session.id} filter="" label={`session ${session.name}`} />
       {confirming ? (
         <>
           <button type="button" className="danger" onClick={() => void remove()}>

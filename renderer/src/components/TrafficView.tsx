@@ -10,6 +10,7 @@ import { ExchangeDetailView } from './ExchangeDetailView';
 import { FilterBox } from './FilterBox';
 import { PausedPanel } from './PausedPanel';
 import { SelectionBar } from './SelectionBar';
+import { SendToRunscope } from './SendToRunscope';
 import { TrafficGrid } from './TrafficGrid';
 
 const n = (v: number) => v.toLocaleString('en');
@@ -73,6 +74,7 @@ export function TrafficView() {
         <button type="button" onClick={() => void exportHar()}>
           Export HAR
         </button>
+        <SendToRunscope session={session} filter={filter} label={filter ? 'the filtered exchanges' : 'this session'} />
         <button type="button" onClick={() => void startNewSession()}>
           New session
         </button>

@@ -8,19 +8,22 @@ import type { Addon, AddonContext } from '../../pipeline/addon.js';
 import { LoadGauge } from '../../proxy/loadGauge.js';
 import { DeliveryChannel } from '../../runscope/deliveryChannel.js';
 import { forwardingEnabled, forwardingNote, type RunscopeSettings } from '../../settings/schema.js';
+import type { EnqueueResult } from '../../runscope/outbox.js';
 import { forwardCopy, type Redaction } from './forwardCopy.js';
+import type { ReplaySource } from '../../pipeline/replaySource.js';
+import { ForwardJobs } from './forwardJobs.js';
 
 export interface ForwardOptions {
   outboxPath: string;
   limits: { outboxMaxMessages: number; outboxMaxBytes: number };
   redactions?: readonly Redaction[];
   onDelivery?: (d: DeliverySummary) => void;
+  /** Where replays into a bucket read stored exchanges; null without a session store. */
+  replaySource?: ReplaySource | null;
 }
 
-interface Queued {
-  ex: Exchange;
-  release: () => void;
-}
+/** A captured exchange's copy, or a replayed one's (whose result goes to its job). */
+type Queued = { ex: Exchange; release: () => void } | { replayed: (result: EnqueueResult | Error) => void };
 
 export interface ForwardAddon extends Addon {
   /**
@@ -39,13 +42,26 @@ export function forwardAddon(opts: ForwardOptions): ForwardAddon {
   // Delivery holds back while user traffic keeps this thread busy (see LoadGauge).
   const load = new LoadGauge((busy) => channel.setBusy(busy));
 
-  const queued = ({ ex, release }: Queued, result: 'queued' | 'full' | Error) => {
+  const jobs = new ForwardJobs({
+    settings: () => settings,
+    source: opts.replaySource ?? null,
+    copy: (ex, logBody) => forwardCopy(ex, logBody, redactions),
+    enqueue: (copy, replayed) => channel.enqueue(copy, { replayed }),
+  });
+
+  const full = () => `outbox full (${opts.limits.outboxMaxMessages} messages or ${opts.limits.outboxMaxBytes} bytes of undelivered messages): new messages are not queued`;
+  const queued = (tag: Queued, result: 'queued' | 'full' | Error) => {
+    if ('replayed' in tag) {
+      outboxFull = result === 'full' ? full() : result === 'queued' ? null : outboxFull;
+      return tag.replayed(result);
+    }
+    const { ex, release } = tag;
     if (result instanceof Error) {
       ctx.setMeta(ex.id, DELIVERY_META, null);
       ctx.log(result.message);
     } else if (result === 'full') {
       ctx.setMeta(ex.id, DELIVERY_META, null);
-      outboxFull = `outbox full (${opts.limits.outboxMaxMessages} messages or ${opts.limits.outboxMaxBytes} bytes of undelivered messages): new messages are not queued`;
+      outboxFull = full();
       ctx.log(outboxFull);
     } else {
       outboxFull = null;
@@ -58,12 +74,17 @@ export function forwardAddon(opts: ForwardOptions): ForwardAddon {
   // delivery before the exchange itself.
   const unreported = new Map<string, DeliverySummary[]>();
   const delivered = (d: DeliverySummary) => {
+    // A replayed message has no exchange of its own to mark.
+    if (jobs.delivered(d)) return announce(d);
     const waiting = unreported.get(d.exchangeId);
     if (waiting) waiting.push(d);
     else report(d);
   };
   const report = (d: DeliverySummary) => {
     ctx.setMeta(d.exchangeId, DELIVERY_META, d.state);
+    announce(d);
+  };
+  const announce = (d: DeliverySummary) => {
     ctx.events.delivery(d);
     ctx.events.statusChanged();
     opts.onDelivery?.(d);
@@ -118,11 +139,14 @@ export function forwardAddon(opts: ForwardOptions): ForwardAddon {
       };
     },
     commands: {
+      forwardExchanges: (q) => jobs.start(q),
+      forwardProgress: ({ job }) => jobs.progress(job),
       getDelivery: ({ exchangeId }) => channel.query('get', { exchangeId }),
       listDeliveries: ({ limit, state }) => channel.query('list', { limit: limit ?? 1000, ...(state ? { state } : {}) }),
       retryDelivery: async ({ exchangeId }) => {
         const summary = await channel.query('requeue', { exchangeId });
         if (!summary) return { ok: false, error: 'only a failed message can be retried' };
+        jobs.requeued(exchangeId);
         ctx.setMeta(exchangeId, DELIVERY_META, summary.state);
         ctx.events.delivery(summary);
         return { ok: true };

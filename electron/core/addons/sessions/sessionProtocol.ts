@@ -4,7 +4,9 @@
 // where base64 in JSON would cost both threads.
 import type { Commands, ExchangeDetail, ExchangeQuery, ImportHarStep, QueryCount, QueryPage, SessionInfo } from '../../api.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
-import { toState, type ExchangeState } from '../../flow/state.js';
+import { CapturedBody } from '../../flow/body.js';
+import { fromState, toState, type ExchangeState } from '../../flow/state.js';
+import type { ReplayPage, ReplayPageQuery } from '../../pipeline/replaySource.js';
 import type { Retention } from './sessionDb.js';
 import type { ImportStepArgs } from './workerImports.js';
 
@@ -16,6 +18,14 @@ export interface StoredCopy {
 
 export function storedCopyOf(ex: Exchange): StoredCopy {
   return { state: toState(ex, { bodies: false }), request: ex.request.body.bytes(), response: ex.response?.body.bytes() ?? null };
+}
+
+export function exchangeOfCopy(copy: StoredCopy): Exchange {
+  const ex = fromState(copy.state);
+  const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  ex.request.body = CapturedBody.restored(bytes(copy.request), ex.request.body.size);
+  if (ex.response && copy.response) ex.response.body = CapturedBody.restored(bytes(copy.response), ex.response.body.size);
+  return ex;
 }
 
 export interface SessionWorkerInit {
@@ -49,6 +59,7 @@ export interface SessionQueries {
   clear: { args: undefined; result: null };
   suggest: { args: { field: 'host' | 'method' | 'status' | 'type'; prefix?: string }; result: string[] };
   import: { args: ImportStepArgs; result: ImportHarStep };
+  replay: { args: ReplayPageQuery; result: ReplayPage<StoredCopy> };
 }
 export type SessionQueryName = keyof SessionQueries;
 

@@ -9,6 +9,7 @@ import { mediaType } from '../../flow/views.js';
 import { filterSql } from './filterSql.js';
 import { exchangeOfRow } from './schema.js';
 import type { SessionDb } from './sessionDb.js';
+import type { ReplayPage, ReplayPageQuery } from '../../pipeline/replaySource.js';
 
 type Session = ExchangeQuery['session'];
 type Where = { where: string; params: Array<string | number | null> };
@@ -108,6 +109,23 @@ export function* matching(store: SessionDb, q: Pick<ExchangeQuery, 'session' | '
     for (const r of rows) yield exchangeOfRow(r);
     after = Number(rows[rows.length - 1]!.seq);
   }
+}
+
+/**
+ * One page of a replay into a bucket: what the filter selects with seq in (after, upTo], in seq order. The
+ * first page (upTo null) fixes the end (the last seq now: traffic arriving meanwhile is not chased) and the
+ * session ('current' now, kept if a new one starts), and counts the matches.
+ */
+export function replayPage(store: SessionDb, q: ReplayPageQuery): ReplayPage {
+  const session = q.session === 'current' ? store.current : q.session;
+  if (session !== 'all' && !store.db.get('SELECT 1 FROM sessions WHERE id = ?', [session])) return { ok: false, field: 'session', error: `session ${session} does not exist` };
+  const w = whereOf(store, session, q.filter);
+  if (isProblem(w)) return { ok: false, field: 'filter', error: w.error };
+  const upTo = q.upTo ?? Number(store.db.get('SELECT COALESCE(MAX(seq), 0) AS n FROM exchanges')?.n ?? 0);
+  const matched = q.upTo === null ? Number(store.db.get(`SELECT COUNT(*) AS n FROM exchanges WHERE seq <= ? AND ${w.where}`, [upTo, ...w.params])?.n ?? 0) : null;
+  const rows = store.db.all(`SELECT seq, state, req_body, res_body FROM exchanges WHERE seq > ? AND seq <= ? AND ${w.where} ORDER BY seq LIMIT ?`, [q.after, upTo, ...w.params, q.limit]);
+  const last = rows.length > 0 ? Number(rows[rows.length - 1]!.seq) : q.after;
+  return { ok: true, session, upTo, matched, exchanges: rows.map(exchangeOfRow), last };
 }
 
 /** The filter's error, checked before `matching` is iterated (a generator runs nothing until then). */

@@ -3,15 +3,14 @@
 // answers the store's queries. See sessionProtocol.ts for the messages.
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CapturedBody } from '../../flow/body.js';
-import { fromState, toState } from '../../flow/state.js';
+import { toState } from '../../flow/state.js';
 import { detailOf } from '../../flow/views.js';
 import { harText, HAR_MAX_CHARS, TOO_LARGE } from '../../har/export.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { openSessionDb } from './openSessionDb.js';
 import { SessionDb } from './sessionDb.js';
-import type { FromSessionWorker, SessionQueries, SessionWorkerInit, StoreStatus, StoredCopy, ToSessionWorker } from './sessionProtocol.js';
-import { countOf, filterProblem, matching, pageOf, storedExchange, suggestions } from './sessionQueries.js';
+import { exchangeOfCopy, storedCopyOf, type FromSessionWorker, type SessionQueries, type SessionWorkerInit, type StoreStatus, type StoredCopy, type ToSessionWorker } from './sessionProtocol.js';
+import { countOf, filterProblem, matching, pageOf, replayPage, storedExchange, suggestions } from './sessionQueries.js';
 import { WorkerImports } from './workerImports.js';
 
 if (!parentPort) throw new Error('sessionWorker.js runs as a worker thread');
@@ -52,13 +51,7 @@ const store = open();
 const status = (): StoreStatus => ({ problem, evicted, unindexed: store.unindexed() });
 const bound = `${init.retention.maxExchanges} exchanges or ${init.retention.maxBytes} bytes`;
 
-function exchangeOf(copy: StoredCopy): Exchange {
-  const ex = fromState(copy.state);
-  const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  ex.request.body = CapturedBody.restored(bytes(copy.request), ex.request.body.size);
-  if (ex.response && copy.response) ex.response.body = CapturedBody.restored(bytes(copy.response), ex.response.body.size);
-  return ex;
-}
+const exchangeOf = exchangeOfCopy;
 
 let pending: Array<{ first: number; exchanges: StoredCopy[]; meta: MetaChange[] }> = [];
 let commitScheduled = false;
@@ -196,6 +189,10 @@ const queries: Handlers = {
   clear: () => changed((store.clear(), null)),
   suggest: ({ field, prefix }) => suggestions(store, field, prefix),
   import: (q) => imports.step(q),
+  replay: (q) => {
+    const page = replayPage(store, q);
+    return page.ok ? { ...page, exchanges: page.exchanges.map(storedCopyOf) } : page;
+  },
 };
 
 function answer(msg: Extract<ToSessionWorker, { type: 'query' }>): void {

@@ -11,7 +11,8 @@ import { detailOf } from '../../flow/views.js';
 import type { Addon, AddonContext } from '../../pipeline/addon.js';
 import { LiveFilters } from './liveFilters.js';
 import { SessionChannel } from './sessionChannel.js';
-import { storedCopyOf } from './sessionProtocol.js';
+import type { ReplayPage, ReplayPageQuery } from '../../pipeline/replaySource.js';
+import { exchangeOfCopy, storedCopyOf } from './sessionProtocol.js';
 import type { Retention } from './sessionDb.js';
 
 export interface SessionsOptions {
@@ -25,6 +26,8 @@ export interface SessionsOptions {
 export interface SessionsAddon extends Addon {
   /** Stores what a collector received in `bucket`'s session; resolves once it is committed (durable). */
   collect(bucket: string, exchanges: readonly Exchange[]): Promise<{ added: string[]; session: number }>;
+  /** A page of stored exchanges for a replay into a bucket (sessionQueries.ts replayPage). */
+  replayPage(q: ReplayPageQuery): Promise<ReplayPage>;
 }
 
 export function sessionsAddon(opts: SessionsOptions): SessionsAddon {
@@ -90,6 +93,10 @@ export function sessionsAddon(opts: SessionsOptions): SessionsAddon {
       filterSuggestions: (q) => channel.query('suggest', q),
     },
     collect: (bucket, exchanges) => channel.query('collect', { bucket, exchanges: exchanges.map(storedCopyOf) }),
+    replayPage: async (q) => {
+      const page = await channel.query('replay', q);
+      return page.ok ? { ...page, exchanges: page.exchanges.map(exchangeOfCopy) } : page;
+    },
     stop: () => channel.stop(),
   };
 }
