@@ -106,6 +106,8 @@ export interface ExchangeDetail extends ExchangeSummary {
   upstream: UpstreamView | null;
   /** A websocket's messages; null for other kinds. */
   websocket: WebSocketView | null;
+  /** For a text/event-stream response: when each chunk of its body arrived, [bytes before it, epoch ms]; null otherwise. */
+  chunkTimes: Array<[number, number]> | null;
   timings: { startedAt: number; responseStartedAt: number | null; endedAt: number | null };
   /** Facts addons keep about the exchange (the delivery state, tags). */
   meta: Record<string, string | number | boolean | null>;

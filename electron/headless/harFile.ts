@@ -60,6 +60,7 @@ export function stateOfDetail(d: ExchangeDetail): ExchangeState {
     tunnel: d.tunnel,
     upstream: d.upstream ?? null,
     websocket: d.websocket ?? null,
+    chunkTimes: null,
     error: d.error,
     timings: d.timings,
     meta: d.meta,

@@ -6,6 +6,7 @@ import { createEventPump } from './stores/eventPump';
 import { usePaused } from './stores/pausedStore';
 import { RuleCounts } from './stores/ruleCounts';
 import { currentSession, useSessions } from './stores/sessionStore';
+import { useInFlight } from './stores/inFlightStore';
 import { useStatus } from './stores/statusStore';
 import { throttle } from './stores/throttle';
 import { TrafficPager } from './stores/trafficPager';
@@ -58,8 +59,9 @@ export async function connect(transport: Transport): Promise<void> {
   const pump = createEventPump({
     exchanges: (event) => {
       p.onExchanges(event);
-      // Only recorded exchanges are in the store a count reads.
-      if (event.updated.length) c.onTraffic();
+      useInFlight.getState().apply(event.updated);
+      // Only recorded exchanges are in the store a count reads (a pending one in `updated` is still streaming).
+      if (event.updated.some((r) => r.state !== 'pending')) c.onTraffic();
     },
     deliveries: (records) => useDeliveries.getState().apply(records),
     status: (status) => useStatus.getState().setStatus(status),
@@ -68,6 +70,7 @@ export async function connect(transport: Transport): Promise<void> {
       c.onTraffic();
     },
     cleared: () => {
+      useInFlight.getState().clear();
       p.refresh();
       c.onTraffic();
     },

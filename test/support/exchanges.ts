@@ -47,6 +47,7 @@ export function exchange(p: ExchangeParts = {}): Exchange {
     tunnel: null,
     upstream: null,
     websocket: null,
+    chunkTimes: null,
     error: p.error ?? null,
     timings: {
       startedAt: p.startedAt ?? 1_700_000_000_123.456,

@@ -33,6 +33,16 @@ export interface Upstream {
 
 export const BINARY = Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x81, 0xc3, 0x28]);
 
+const openStreams = new Map<string, http.ServerResponse>();
+const streamWaiters = new Map<string, Array<(res: http.ServerResponse) => void>>();
+
+/** The open `/sse?id=ID` response, once a request for it has arrived: the test writes its events and ends it. */
+export function sseStream(id: string): Promise<http.ServerResponse> {
+  const open = openStreams.get(id);
+  if (open) return Promise.resolve(open);
+  return new Promise((resolve) => streamWaiters.set(id, [...(streamWaiters.get(id) ?? []), resolve]));
+}
+
 function route(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
   const url = new URL(req.url ?? '/', 'http://x');
   switch (url.pathname) {
@@ -73,6 +83,16 @@ function route(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer
         res.end();
       };
       return pump();
+    }
+    case '/sse': {
+      // An event stream the test writes to (sseStream): it decides when each event leaves.
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.flushHeaders();
+      const id = url.searchParams.get('id') ?? '';
+      openStreams.set(id, res);
+      for (const w of streamWaiters.get(id) ?? []) w(res);
+      streamWaiters.delete(id);
+      return;
     }
     case '/hang':
       return; // never answers

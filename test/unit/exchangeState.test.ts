@@ -38,6 +38,7 @@ const cases: Array<[string, Exchange]> = [
   ['a websocket: text, binary and ping frames each way, a payload cut at the cap, the close', webSocketExchange()],
   ['a websocket still open', webSocketExchange({ close: null, endedAt: null })],
   ['a websocket that broke without a close frame', webSocketExchange({ close: null, error: 'the server connection broke without a close frame' })],
+  ['an event stream with its chunk arrival times', { ...exchange({ resHeaders: [['Content-Type', 'text/event-stream']], resBody: body('data: a\n\ndata: b\n\n') }), chunkTimes: [[0, 1764633600123.5], [9, 1764633600300.25]] }],
   ['a rewritten exchange: what went upstream and what came back, a body null where it is the same bytes', rewrittenExchange()],
   [
     'a rewrite refused after the upstream answered: its response kept, cut at the cap, with the 502 the client got',
@@ -176,8 +177,10 @@ describe('exchange state', () => {
     expect(() => fromState({ ...w, websocket: null })).toThrow(/websocket/);
     expect(() => fromState({ ...w, kind: 'http' })).toThrow(/websocket/);
     expect(() => fromState({ ...w, websocket: { ...w.websocket!, frames: [{ ...w.websocket!.frames[0]!, from: 'nobody' as 'client' }] } })).toThrow(/websocket\.frames\[0\]/);
-    const { websocket: _none, ...old } = toState(exchange());
+    const { websocket: _none, chunkTimes: _noTimes, ...old } = toState(exchange());
     expect(fromState(old as ExchangeState).websocket).toBeNull();
+    expect(fromState(old as ExchangeState).chunkTimes).toBeNull();
+    expect(() => fromState({ ...toState(exchange()), chunkTimes: [[-1, 5]] })).toThrow(/chunkTimes/);
   });
 
   it('Runscope gets a websocket as its upgrade: http(s) URL, the 101 timed to its arrival, no frames in the copy', () => {

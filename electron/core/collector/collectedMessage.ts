@@ -64,6 +64,7 @@ export function collectedState(m: CollectedMessage, bucket: string): ExchangeSta
     tunnel: null,
     upstream: null,
     websocket: null,
+    chunkTimes: null,
     error: r.status === 0 ? 'no response (as the sender reported it)' : null,
     timings: { startedAt, responseStartedAt: null, endedAt: Math.max(startedAt, endedAt) },
     meta: { bucket },

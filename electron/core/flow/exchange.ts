@@ -87,12 +87,19 @@ export interface Exchange {
   upstream: ExchangeUpstream | null;
   /** Set for kind `websocket` (its frames and close), null otherwise. */
   websocket: WebSocketLog | null;
+  /**
+   * For a `text/event-stream` response: when each chunk of its body arrived, as [bytes before it, epoch ms]
+   * (at most MAX_CHUNK_TIMES; the events a chunk completes take its time). null for other responses.
+   */
+  chunkTimes: Array<[offset: number, at: number]> | null;
   /** Why the exchange failed; null while pending and when complete. */
   error: string | null;
   timings: ExchangeTimings;
   /** Small facts addons keep about the exchange, by addon-chosen key; serialised with it. */
   meta: Record<string, MetaValue>;
 }
+
+export const MAX_CHUNK_TIMES = 10_000;
 
 /** Wall-clock milliseconds with sub-millisecond precision. */
 export const nowMs = (): number => performance.timeOrigin + performance.now();

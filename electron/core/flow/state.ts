@@ -25,6 +25,8 @@ export interface ExchangeState {
   upstream: UpstreamState | null;
   /** A websocket's frames and close; null for other kinds. States stored before websockets were recorded lack it (read as null). */
   websocket: WebSocketView | null;
+  /** An event stream's chunk arrival times ([offset, epoch ms]); null otherwise, and in states stored before them. */
+  chunkTimes: Array<[number, number]> | null;
   error: string | null;
   timings: ExchangeTimings;
   meta: Record<string, MetaValue>;
@@ -69,6 +71,13 @@ function websocketFrom(state: ExchangeState): Exchange['websocket'] {
   if (w === null && state.kind !== 'websocket') return null;
   if (w === null || state.kind !== 'websocket') throw new Error('exchange state: websocket does not go with the kind');
   return webSocketLogFrom(w);
+}
+
+function chunkTimesFrom(state: ExchangeState): Exchange['chunkTimes'] {
+  const c = state.chunkTimes ?? null;
+  if (c === null) return null;
+  if (!Array.isArray(c) || !c.every((p) => Array.isArray(p) && count(p[0]) && typeof p[1] === 'number')) throw new Error('exchange state: chunkTimes is not a list of [offset, time] pairs');
+  return c.map(([o, t]) => [o, t]);
 }
 
 /** host[:port] of a URL as the proxy records it; '' for a URL that does not parse. */
@@ -117,6 +126,7 @@ export function toState(ex: Exchange, opts: StateOptions = {}): ExchangeState {
     tunnel: ex.tunnel && { ...ex.tunnel },
     upstream: ex.upstream && upstreamState(ex.upstream),
     websocket: ex.websocket && webSocketView(ex.websocket),
+    chunkTimes: ex.chunkTimes && ex.chunkTimes.map(([o, t]) => [o, t]),
     error: ex.error,
     timings: { ...ex.timings },
     meta: { ...ex.meta },
@@ -138,6 +148,7 @@ export function fromState(state: ExchangeState): Exchange {
     tunnel: tunnelFrom(state),
     upstream: upstreamFrom(state),
     websocket: websocketFrom(state),
+    chunkTimes: chunkTimesFrom(state),
     error: state.error,
     timings: { ...state.timings },
     meta: { ...state.meta },

@@ -54,6 +54,7 @@ export function detailOf(ex: Exchange): ExchangeDetail {
     response: state.response,
     upstream: state.upstream,
     websocket: state.websocket,
+    chunkTimes: state.chunkTimes,
     timings: state.timings,
     meta: state.meta,
   };

@@ -169,6 +169,7 @@ export function harEntryToState(entry: unknown, index: number): HarEntryImport {
       tunnel: null,
       upstream: null,
       websocket: null,
+      chunkTimes: null,
       error,
       timings: times,
       meta: res?.decoded ? { [HAR_DECODED_META]: res.decoded } : {},

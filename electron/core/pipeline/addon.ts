@@ -133,8 +133,8 @@ export interface Addon {
   responseHeaders?(ex: Exchange): void;
   /** The response body ended. */
   response?(ex: Exchange): void;
-  /** A websocket passed on a frame (it is in ex.websocket). */
-  message?(ex: Exchange): void;
+  /** The exchange grew while pending: a response chunk passed on (its body), or a websocket frame (ex.websocket). */
+  progress?(ex: Exchange): void;
   error?(ex: Exchange): void;
   /** The exchange ended (complete or failed); `wait` holds `recorded` back. */
   done?(ex: Exchange, wait: Wait): void;

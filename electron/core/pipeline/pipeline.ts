@@ -16,7 +16,7 @@ function merged(earlier: GoChanges | undefined, later: GoChanges): GoChanges {
   return out;
 }
 
-type ExchangeHook = 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'message' | 'error' | 'recorded';
+type ExchangeHook = 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'progress' | 'error' | 'recorded';
 
 export class Pipeline {
   private readonly with: { [K in ExchangeHook]: Addon[] };
@@ -32,7 +32,7 @@ export class Pipeline {
       request: having('request'),
       responseHeaders: having('responseHeaders'),
       response: having('response'),
-      message: having('message'),
+      progress: having('progress'),
       error: having('error'),
       recorded: having('recorded'),
     };

@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { IContext, Proxy } from 'http-mitm-proxy';
 import { CapturedBody } from '../flow/body.js';
-import { nowMs, type Exchange } from '../flow/exchange.js';
+import { MAX_CHUNK_TIMES, nowMs, type Exchange } from '../flow/exchange.js';
 import { packHeaders, packPairs } from '../flow/headers.js';
 import type { Answer, Paused, RequestEdit, ResponseHook, Verdict } from '../pipeline/addon.js';
 import { exchangeId } from '../flow/exchangeId.js';
@@ -21,7 +21,7 @@ import { describeUpstreamError, UpstreamTimeoutError } from './upstreamErrors.js
 /** The hooks capture calls: the pipeline's. */
 export interface ExchangeHooks {
   intercept(ex: Exchange): Verdict | Promise<Verdict>;
-  run(hook: 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'message' | 'error', ex: Exchange): void;
+  run(hook: 'requestHeaders' | 'request' | 'responseHeaders' | 'response' | 'progress' | 'error', ex: Exchange): void;
   /** Called exactly once per recorded exchange, complete or failed. */
   done(ex: Exchange): void;
 }
@@ -193,7 +193,13 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
   /** Streams the upstream's response to the client (the library pipes it), tapped. */
   const relay = (ctx: IContext, ex: Exchange) => {
     const res = ctx.serverToProxyResponse!;
-    tap(res, ex.response!.body, () => ctx.proxyToClientResponse);
+    // An event stream's events take the time their chunk arrived (the detail lists them with it).
+    const times: Exchange['chunkTimes'] = /^text\/event-stream\b/i.test(String(res.headers['content-type'] ?? '')) ? [] : null;
+    ex.chunkTimes = times;
+    tap(res, ex.response!.body, () => ctx.proxyToClientResponse, (offset) => {
+      if (times && times.length < MAX_CHUNK_TIMES) times.push([offset, nowMs()]);
+      hooks.run('progress', ex);
+    });
     res.on('end', () => finish(ctx, ex));
     res.on('close', () => {
       if (!res.complete) fail(ctx, ex, 'upstream closed the connection before the response body ended');
@@ -213,6 +219,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
       tunnel: null,
       upstream: null,
       websocket: null,
+      chunkTimes: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
       meta: {},

@@ -6,11 +6,14 @@ const HIGH_WATER = 1024 * 1024;
 
 /**
  * Copies each chunk of `source` into `body`, and pauses `source` while `sink`
- * holds more than HIGH_WATER bytes (the library does not).
+ * holds more than HIGH_WATER bytes (the library does not). `onChunk` hears of
+ * each chunk once it is in `body`, with the bytes that came before it.
  */
-export function tap(source: IncomingMessage, body: CapturedBody, sink: () => NodeJS.WritableStream & { writableLength: number } | undefined): void {
+export function tap(source: IncomingMessage, body: CapturedBody, sink: () => NodeJS.WritableStream & { writableLength: number } | undefined, onChunk?: (offset: number) => void): void {
   source.on('data', (chunk: Buffer) => {
+    const offset = body.size;
     body.push(chunk);
+    onChunk?.(offset);
     const s = sink();
     if (s && s.writableLength > HIGH_WATER && !source.isPaused()) {
       source.pause();

@@ -91,6 +91,7 @@ export function attachTunnels(proxy: Proxy, opts: TunnelOptions): Tunnels {
       tunnel,
       upstream: null,
       websocket: null,
+      chunkTimes: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
       meta: {},

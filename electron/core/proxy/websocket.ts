@@ -56,6 +56,7 @@ export function attachWebSockets(proxy: Proxy, opts: WebSocketOptions): void {
       tunnel: null,
       upstream: null,
       websocket: emptyLog(),
+      chunkTimes: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
       meta: {},
@@ -99,7 +100,7 @@ export function attachWebSockets(proxy: Proxy, opts: WebSocketOptions): void {
       if (kind) {
         const payload = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
         addFrame(ex.websocket, { from: fromServer ? 'server' : 'client', at: nowMs(), type: kind, size: payload.length }, payload, opts.maxBodyBytes);
-        hooks.run('message', ex);
+        hooks.run('progress', ex);
       }
     }
     callback(null, data, flags);

@@ -3,9 +3,11 @@ import type { ExchangeDetail, HeaderPair } from '../../../electron/core/api';
 import { core } from '../core';
 import { useTraffic } from '../stores/trafficStore';
 import { BodyPanel } from './BodyPanel';
-import { formatMs } from './format';
+import { formatBytes, formatMs } from './format';
 import { RewritePanel } from './RewritePanel';
 import { RunscopePanel } from './RunscopePanel';
+import { EventStreamView } from './stream/EventStreamView';
+import { WebSocketFrames } from './websocket/WebSocketFrames';
 import { WorkbenchActions } from './workbench/WorkbenchActions';
 
 /** How breakpoints left it: the rule, and how each pause ended (meta rule.breakpoint.*). */
@@ -58,7 +60,7 @@ export function ExchangeDetailView({ id }: { id: string }) {
     return () => {
       live = false;
     };
-  }, [id, summary?.state, summary?.status]);
+  }, [id, summary?.state, summary?.status, summary?.messages, summary?.responseBytes]);
 
   if (missing) return <section className="detail">This exchange is no longer stored.</section>;
   if (!detail) return <section className="detail">Loading…</section>;
@@ -70,6 +72,12 @@ export function ExchangeDetailView({ id }: { id: string }) {
       <p className="meta">
         {detail.response ? `${detail.response.status} ${detail.response.reason}` : 'no response yet'} · HTTP/{detail.httpVersion} · {formatMs(detail.durationMs)}
         {detail.error && <span className="bad"> · {detail.error}</span>}
+        {detail.state === 'pending' && detail.response && (
+          <span aria-label="Still open">
+            {' '}
+            · open: {detail.kind === 'websocket' ? `${detail.messages ?? 0} messages` : `${formatBytes(detail.responseBytes)} so far`}, for {formatMs(Date.now() - detail.timings.startedAt)}
+          </span>
+        )}
       </p>
       <WorkbenchActions detail={detail} />
       <BreakpointNote meta={detail.meta} />
@@ -85,6 +93,7 @@ export function ExchangeDetailView({ id }: { id: string }) {
           {detail.response ? (
             <>
               <Headers title="Response headers" headers={detail.response.headers} />
+              {detail.chunkTimes && <EventStreamView body={detail.response.body} chunkTimes={detail.chunkTimes} startedAt={detail.timings.startedAt} />}
               <BodyPanel title="Response body" body={detail.response.body} contentType={headerOf(detail.response.headers, 'content-type')} contentEncoding={headerOf(detail.response.headers, 'content-encoding')} />
             </>
           ) : (
@@ -92,6 +101,7 @@ export function ExchangeDetailView({ id }: { id: string }) {
           )}
         </div>
       </div>
+      {detail.websocket && <WebSocketFrames ws={detail.websocket} startedAt={detail.timings.startedAt} />}
       <RunscopePanel exchangeId={id} />
     </section>
   );

@@ -8,6 +8,7 @@ import { CompareView } from './CompareView';
 import { download, fileSafe } from './download';
 import { ExchangeDetailView } from './ExchangeDetailView';
 import { FilterBox } from './FilterBox';
+import { InFlightPanel } from './InFlightPanel';
 import { PausedPanel } from './PausedPanel';
 import { SelectionBar } from './SelectionBar';
 import { SendToRunscope } from './SendToRunscope';
@@ -67,6 +68,7 @@ export function TrafficView() {
     <div className="traffic">
       <SessionBanner />
       <PausedPanel />
+      <InFlightPanel />
       <div className="toolbar">
         <FilterBox />
         <Count />

@@ -118,15 +118,19 @@ export class TrafficPager {
     return this.summaries.get(id);
   }
 
-  onExchanges(event: LiveEvent): void {
-    for (const row of event.added) this.remember(row);
-    for (const row of event.updated) this.remember(row);
+  onExchanges(all: LiveEvent): void {
+    for (const row of all.added) this.remember(row);
+    for (const row of all.updated) this.remember(row);
+    // A pending row in `updated` is one still streaming (its detail follows it): not yet recorded, so not
+    // in the store the pages and counts read.
+    const event = all.updated.some((r) => r.state === 'pending') ? { ...all, updated: all.updated.filter((r) => r.state !== 'pending') } : all;
     const s = this.s;
     const wasAtEnd = this.atNewestEnd();
     const updated = new Map(event.updated.map((r) => [r.id, r]));
     let pages = withUpdates(s.pages, updated);
     const patch: Partial<TrafficState> = {};
-    if (s.selectedId !== null && updated.has(s.selectedId)) patch.selected = updated.get(s.selectedId)!;
+    const latest = s.selectedId === null ? undefined : all.updated.findLast((r) => r.id === s.selectedId);
+    if (latest) patch.selected = latest;
     const ids = cachedIds(pages);
     const ctx = { filter: s.query.filter, inScope: (row: ExchangeSummary) => this.inScope(row), cached: (id: string) => ids.has(id) };
     if (s.counts && this.fresh) {

@@ -20,6 +20,7 @@ const body = (text: string): BodyView => ({ base64: btoa(text), size: text.lengt
 const detail = (over: Partial<ExchangeDetail> = {}): ExchangeDetail => ({
   ...summary('rw-1', { url: 'http://api.test/v1?id=7', status: 418 }),
   websocket: null,
+  chunkTimes: null,
   request: { headers: [['Host', 'api.test'], ['Cookie', 'sid=1'], ['User-Agent', 'c/1']], body: body('{"price": 12}') },
   response: { status: 418, reason: "I'm a Teapot", headers: [['Content-Type', 'application/json'], ['X-Rewritten', 'yes']], body: body('{"price": 0}') },
   upstream: {

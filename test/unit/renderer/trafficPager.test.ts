@@ -121,6 +121,24 @@ describe('traffic pager', () => {
     expect(store.getState().pages.get(0)?.stale).toBe(false);
   });
 
+  it('live: a row still streaming (pending in `updated`) is not counted until recorded; the selected one follows it', async () => {
+    const core = standIn(many(3), filters);
+    const pager = new TrafficPager(core.invoke, store, { currentSession: () => 1 });
+    pager.refresh();
+    await core.settle();
+    const open = summary('stream', { startedAt: 100, session: 1, state: 'pending', status: 200, responseBytes: 10 });
+    pager.onExchanges({ added: [{ ...open, status: null, responseBytes: 0 }], updated: [] });
+    pager.select('stream');
+    pager.onExchanges({ added: [], updated: [open] });
+    expect(store.getState().counts).toEqual({ matched: 3, total: 3 });
+    expect(store.getState().selected).toMatchObject({ id: 'stream', responseBytes: 10 });
+    pager.onExchanges({ added: [], updated: [{ ...open, responseBytes: 99 }] });
+    expect(store.getState().selected).toMatchObject({ responseBytes: 99 });
+    core.rows.push({ ...open, state: 'complete' });
+    pager.onExchanges({ added: [], updated: [{ ...open, state: 'complete', responseBytes: 120 }] });
+    expect(store.getState().counts).toEqual({ matched: 4, total: 4 });
+  });
+
   it('live with a filter: counted from the event’s matches, recounted when it has none for the filter', async () => {
     const core = standIn(many(4), filters);
     const pager = new TrafficPager(core.invoke, store, { currentSession: () => 1 });
