@@ -96,6 +96,8 @@ export interface ExchangeSummary {
   session?: number;
   /** A websocket's frames so far, kept or dropped (live rows; it grows while the connection is open). */
   messages?: number;
+  /** Set (true) when the user pinned it. */
+  pinned?: true;
 }
 
 export interface ExchangeDetail extends ExchangeSummary {
@@ -294,6 +296,10 @@ export interface Commands {
   /** Starts a new current session. */
   newSession(query: { name?: string }): SessionInfo;
   renameSession(query: { id: number; name: string }): { ok: boolean; error?: string };
+  /** Deletes these exchanges from memory and the store (their Runscope messages, in the outbox, are not touched). */
+  deleteExchanges(query: { ids: string[] }): { ok: true; deleted: number };
+  /** Pins or unpins these exchanges (meta `pinned`; `is:pinned` finds them). */
+  pinExchanges(query: { ids: string[]; pinned: boolean }): { ok: true; count: number };
   /** Deletes a past session and its exchanges (the current one cannot be deleted: start a new one first). */
   deleteSession(query: { id: number }): { ok: boolean; error?: string };
   /** Reads a HAR 1.2 file into a new session, origin import, step by step (ImportHarStepQuery); all or nothing. */

@@ -11,7 +11,11 @@ const deliveryStates = Object.keys({ queued: 1, sent: 1, retrying: 1, failed: 1 
 const sessionId = z.number().int().positive();
 const session = z.union([sessionId, z.literal('current'), z.literal('all')]);
 const sessionName = z.string().trim().min(1).max(200);
-const filter = z.string().max(10_000);
+// Long enough for a selection written as `id=… or id=…` (the UI's bulk actions, up to BULK_MAX rows).
+const filter = z.string().max(32_000);
+/** Rows a bulk action takes at once (the grid's selection). */
+export const BULK_MAX = 500;
+const ids = z.array(z.string().min(1).max(200)).min(1).max(BULK_MAX);
 /** The most bytes one importHar step carries: its base64 stays within the 1 MiB a WebSocket message or a control request may hold. */
 export const IMPORT_CHUNK_MAX_BYTES = 512 * 1024;
 const base64Chunk = z
@@ -77,6 +81,8 @@ export const commandArgSchemas = {
       limit: z.number().int().positive().max(1000).optional(),
     })
     .strict(),
+  deleteExchanges: z.object({ ids }).strict(),
+  pinExchanges: z.object({ ids, pinned: z.boolean() }).strict(),
   countExchanges: z.object({ session: session.optional(), filter: filter.optional() }).strict(),
   listSessions: z.undefined(),
   newSession: z.object({ name: sessionName.optional() }).strict(),

@@ -11,6 +11,7 @@ import { EventBatcher } from './eventBatcher.js';
 import { summaryOf } from './flow/views.js';
 import { limitHeapGrowth } from './heapGrowth.js';
 import { eventsAddon } from './addons/events.js';
+import { pinsAddon } from './addons/pins.js';
 import { forwardAddon } from './addons/forward/forward.js';
 import type { Redaction } from './addons/forward/forwardCopy.js';
 import { replayAddon } from './addons/replay/replay.js';
@@ -144,7 +145,6 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   });
   let proxyUrl = '';
   let passthrough: PassthroughPredicate | null = opts.passthrough ?? ((host, port) => rules.passthroughFor(host, port));
-
   // Resend reads the exchange through the store's command, answered once the handlers exist.
   let storedExchange: (id: string) => Promise<ExchangeDetail | null> = async () => null;
   const replay = replayAddon({ proxyUrl: () => proxyUrl, caPem: ca.certPem, getExchange: (id) => storedExchange(id), timeoutMs: limits.upstreamTimeout + 5000 });
@@ -162,6 +162,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     rules,
     storeAddon({ maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes }),
     eventsAddon(),
+    pinsAddon(),
     sessions,
     // Before forward: its recorded hook reports deliveries held back until the exchange itself is reported.
     {

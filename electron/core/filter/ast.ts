@@ -15,7 +15,7 @@ export type NumberOp = '=' | '>' | '>=' | '<' | '<=';
  * Text fields. `delivery` is the forwarding state, `none` when the exchange was not
  * forwarded; `body` is either side's decoded body text.
  */
-export type TextField = 'method' | 'url' | 'host' | 'path' | 'query' | 'protocol' | 'type' | 'body' | 'reqbody' | 'resbody' | 'delivery';
+export type TextField = 'id' | 'method' | 'url' | 'host' | 'path' | 'query' | 'protocol' | 'type' | 'body' | 'reqbody' | 'resbody' | 'delivery';
 export type NumberField = 'status' | 'size' | 'reqsize' | 'duration' | 'port';
 export type HeaderSide = 'request' | 'response' | 'either';
 

@@ -72,6 +72,7 @@ function searchPredicate(value: string): FilterPredicate {
 }
 
 const textFields: Record<TextField, (t: FilterTarget, test: TextTest) => boolean> = {
+  id: (t, test) => test(t.id),
   method: (t, test) => test(t.method),
   url: (t, test) => test(t.url),
   host: (t, test) => test(t.host),
@@ -86,7 +87,8 @@ const textFields: Record<TextField, (t: FilterTarget, test: TextTest) => boolean
 };
 
 function textPredicate(node: TextNode): FilterPredicate {
-  const test = textTest(node.op, node.value);
+  // An id is an identifier: `id=` compares it as written (the store looks it up by its index).
+  const test: TextTest = node.field === 'id' && node.op === '=' ? (s) => s === node.value : textTest(node.op, node.value);
   const field = textFields[node.field];
   return (t) => field(t, test);
 }

@@ -5,6 +5,9 @@
 import type { DeliveryState, ExchangeOrigin, HeaderPair } from '../api.js';
 
 export interface FilterTarget {
+  readonly id: string;
+  /** Pinned by the user (meta `pinned`). */
+  readonly pinned: boolean;
   readonly method: string;
   /** Full URL with scheme and host. */
   readonly url: string;

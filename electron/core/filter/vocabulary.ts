@@ -21,6 +21,7 @@ export type FieldDef =
 export const DELIVERY_VALUES = ['queued', 'sent', 'retrying', 'failed', 'none'] as const;
 
 const fields: Record<string, FieldDef> = {
+  id: { kind: 'text', field: 'id', help: "the exchange's id (what the UI's selection and the CLI's --json name)" },
   method: { kind: 'text', field: 'method', help: 'request method' },
   url: { kind: 'text', field: 'url', help: 'full URL' },
   host: { kind: 'text', field: 'host', help: 'host name, without the port' },
@@ -59,6 +60,7 @@ const flags: Record<string, FlagDef> = {
   error: { help: 'the exchange failed', test: (t) => t.error !== null },
   pending: { help: 'not ended yet: no response, or the response still coming', test: (t) => t.pending },
   response: { help: 'a response arrived', test: (t) => t.status !== null },
+  pinned: { help: 'pinned in the UI', test: (t) => t.pinned },
   ws: { help: 'a WebSocket (ws:// or wss://); body*= searches its text messages', test: (t) => t.protocol === 'ws' || t.protocol === 'wss' },
   replay: { help: 'sent again by Resend or Edit and send', test: (t) => t.origin === 'replay' },
   imported: { help: 'read from an imported file (HAR)', test: (t) => t.origin === 'import' },

@@ -7,6 +7,8 @@ import { urlParts } from './urlParts.js';
 
 /** Forwarding records its state under this meta key; the summary shows it. */
 export const DELIVERY_META = 'delivery';
+/** Set (true) by the user's Pin; null when unpinned. */
+export const PINNED_META = 'pinned';
 /** Set (true) by a rule before the exchange ends: it is stored and shown, not forwarded. */
 export const FORWARD_SKIP_META = 'forward.skip';
 /** Set by a rule before the exchange ends: the bucket its message goes to instead of the settings' bucket. */
@@ -41,6 +43,7 @@ export function summaryOf(ex: Exchange): ExchangeSummary {
     requestBytes: ex.request.body.size,
     httpVersion: ex.request.httpVersion,
     ...(ex.websocket ? { messages: ex.websocket.frames.length + ex.websocket.dropped } : {}),
+    ...(ex.meta[PINNED_META] === true ? { pinned: true as const } : {}),
   };
 }
 

@@ -116,6 +116,8 @@ export interface AddonContext {
   latest(limit: number): Exchange[];
   /** Clears the traffic, as the user's Clear does (every addon's `cleared` runs). */
   clear(): void;
+  /** Drops these exchanges from memory (they were deleted); the store's copy is the sessions addon's to delete. */
+  forget(ids: readonly string[]): void;
 }
 
 export interface Addon {
@@ -149,6 +151,7 @@ export interface Addon {
   find?(id: string): Exchange | undefined;
   latest?(limit: number): Exchange[];
   clear?(): void;
+  forget?(ids: readonly string[]): void;
 
   /** This addon's part of the status. */
   status?(): Partial<Status>;

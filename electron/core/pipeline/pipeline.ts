@@ -42,7 +42,7 @@ export class Pipeline {
     this.keeper = addons.find((a) => a.find && a.latest);
   }
 
-  async start(ctx: Omit<AddonContext, 'setMeta' | 'find' | 'latest' | 'clear'>): Promise<void> {
+  async start(ctx: Omit<AddonContext, 'setMeta' | 'find' | 'latest' | 'clear' | 'forget'>): Promise<void> {
     const full: AddonContext = {
       ...ctx,
       setMeta: (id, key, value) => {
@@ -53,6 +53,7 @@ export class Pipeline {
       find: (id) => this.keeper?.find!(id),
       latest: (limit) => this.keeper?.latest!(limit) ?? [],
       clear: () => this.clear(),
+      forget: (ids) => this.keeper?.forget?.(ids),
     };
     for (const a of this.addons) await a.start?.(full);
     this.configure(ctx.settings());

@@ -5,6 +5,7 @@ import { useTraffic } from '../stores/trafficStore';
 import { BodyPanel } from './BodyPanel';
 import { formatBytes, formatMs } from './format';
 import { RewritePanel } from './RewritePanel';
+import { PinButton } from './PinButton';
 import { RunscopePanel } from './RunscopePanel';
 import { EventStreamView } from './stream/EventStreamView';
 import { WebSocketFrames } from './websocket/WebSocketFrames';
@@ -60,7 +61,7 @@ export function ExchangeDetailView({ id }: { id: string }) {
     return () => {
       live = false;
     };
-  }, [id, summary?.state, summary?.status, summary?.messages, summary?.responseBytes]);
+  }, [id, summary?.state, summary?.status, summary?.messages, summary?.responseBytes, summary?.pinned]);
 
   if (missing) return <section className="detail">This exchange is no longer stored.</section>;
   if (!detail) return <section className="detail">Loading…</section>;
@@ -79,6 +80,7 @@ export function ExchangeDetailView({ id }: { id: string }) {
           </span>
         )}
       </p>
+      <PinButton id={detail.id} pinned={detail.meta.pinned === true} />
       <WorkbenchActions detail={detail} />
       <BreakpointNote meta={detail.meta} />
       <RewritePanel detail={detail} />

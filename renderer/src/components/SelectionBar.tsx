@@ -1,6 +1,8 @@
-// Shown while several rows are selected: how many, and what can be done with them.
+// Shown while several rows are selected: how many, and what can be done with them (Compare for two; the
+// bulk actions for any number up to the core's bound).
 import { traffic } from '../core';
 import { useTraffic } from '../stores/trafficStore';
+import { BulkActions } from './bulk/BulkActions';
 
 export function SelectionBar({ onCompare }: { onCompare: (ids: [string, string]) => void }) {
   const ids = useTraffic((s) => s.selectedIds);
@@ -12,6 +14,7 @@ export function SelectionBar({ onCompare }: { onCompare: (ids: [string, string])
       <button type="button" disabled={two === null} title={two ? 'Compare the two selected exchanges' : 'Select exactly two exchanges to compare them'} onClick={() => two && onCompare(two)}>
         Compare
       </button>
+      <BulkActions ids={[...ids]} />
       <button type="button" onClick={() => traffic().select(null)}>
         Clear selection
       </button>

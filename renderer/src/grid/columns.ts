@@ -17,7 +17,8 @@ export interface ColumnDef {
 const col = (id: SortColumn, label: string, text: ColumnDef['text'], more: Partial<ColumnDef> = {}): ColumnDef => ({ id, label, name: label, text, ...more });
 
 export const COLUMNS: readonly ColumnDef[] = [
-  col('method', 'Method', (r) => r.method),
+  // A pinned row says so in words too (★ alone would be colour-free, but not named).
+  col('method', 'Method', (r) => (r.pinned ? `★ ${r.method}` : r.method), { tone: (r) => (r.pinned ? 'pinned' : '') }),
   col('host', 'Host', (r) => r.host),
   col('path', 'Path', (r) => r.path),
   col('url', 'URL', (r) => r.url),

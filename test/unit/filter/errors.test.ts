@@ -7,7 +7,7 @@ import { formatFilterError, parseFilter } from '../../../electron/core/filter/in
 const table: Array<[string, number, string]> = [
   ['foo=bar', 1, 'unknown field `foo`'],
   ['method=get foo>1', 12, 'unknown field `foo`'],
-  ['id=42&sort=desc', 1, 'unknown field `id` (to search for text, quote it)'],
+  ['user=42&sort=desc', 1, 'unknown field `user` (to search for text, quote it)'],
   ['status>=', 9, 'missing value after `status>=`'],
   ['status>= ', 9, 'missing value after `status>=`'],
   ['(status>=)', 10, 'missing value after `status>=`'],
@@ -35,7 +35,7 @@ const table: Array<[string, number, string]> = [
   ['size>big', 6, '`big` is not a number'],
   ['~c x', 4, '`x` is not a number'],
   ['size=4xx', 6, 'classes like `4xx` are for status only'],
-  ['is:foo', 1, 'unknown flag `is:foo` (known: is:error, is:pending, is:response, is:ws, is:replay, is:imported, is:collected)'],
+  ['is:foo', 1, 'unknown flag `is:foo` (known: is:error, is:pending, is:response, is:pinned, is:ws, is:replay, is:imported, is:collected)'],
   ['is:error is:Nope', 10, 'unknown flag `is:Nope`'],
   ['is:', 4, 'missing flag name after `is:`'],
   ['~z x', 1, 'unknown filter `~z`'],

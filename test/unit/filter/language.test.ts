@@ -17,12 +17,15 @@ const base: Omit<FilterTarget, 'method' | 'url' | 'host' | 'path' | 'query' | 'p
   error: null,
   pending: false,
   origin: 'proxy',
+  id: '',
+  pinned: false,
 };
 
 const targets: Record<string, FilterTarget> = {
   // A JSON 200 over HTTPS, forwarded.
   A: {
     ...base,
+    id: 'ex-A',
     method: 'GET',
     url: 'https://api.example.com/v1/users?id=42&sort=desc',
     host: 'api.example.com',
@@ -42,6 +45,8 @@ const targets: Record<string, FilterTarget> = {
   // A form POST over plain HTTP, answered 404 in HTML, sent again by Resend.
   B: {
     ...base,
+    id: 'ex-B',
+    pinned: true,
     method: 'POST',
     url: 'http://localhost:8080/login',
     host: 'localhost',
@@ -64,6 +69,7 @@ const targets: Record<string, FilterTarget> = {
   // Pending: no response yet.
   C: {
     ...base,
+    id: 'ex-C',
     method: 'GET',
     url: 'https://cdn.example.org/img/logo.png',
     host: 'cdn.example.org',
@@ -77,6 +83,7 @@ const targets: Record<string, FilterTarget> = {
   // Failed before a response, on a port; its delivery is being retried.
   D: {
     ...base,
+    id: 'Ex-D',
     method: 'PUT',
     url: 'https://api.example.com:8443/v1/items/7?dry=1',
     host: 'api.example.com',
@@ -94,6 +101,8 @@ const targets: Record<string, FilterTarget> = {
   // A large image, answered 500, queued for delivery, from an imported HAR.
   E: {
     ...base,
+    id: 'ex-E',
+    pinned: true,
     method: 'GET',
     url: 'https://img.example.net/photo.png',
     host: 'img.example.net',
@@ -115,6 +124,7 @@ const targets: Record<string, FilterTarget> = {
   // A script, 304 with an empty body, not forwarded, received by the collector.
   F: {
     ...base,
+    id: 'ex-F',
     method: 'GET',
     url: 'https://static.example.net/app.js?v=2',
     host: 'static.example.net',
@@ -139,6 +149,17 @@ const table: Array<[string, string]> = [
   // empty
   ['', all],
   ['   ', all],
+  // id: = compares as written; the other operators without case
+  ['id=ex-A', 'A'],
+  ['id=Ex-D', 'D'],
+  ['id=ex-d', ''],
+  ['id=ex-A or id=ex-F', 'AF'],
+  ['id^=ex-', all],
+  ['-id=ex-A', 'BCDEF'],
+  // pins and websockets
+  ['is:pinned', 'BE'],
+  ['-is:pinned', 'ACDF'],
+  ['is:ws', ''],
   // method
   ['method=get', 'ACEF'],
   ['method=POST', 'B'],

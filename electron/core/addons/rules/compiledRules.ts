@@ -50,5 +50,7 @@ export function connectTarget(host: string, port: number): FilterTarget {
     error: null,
     pending: true,
     origin: 'proxy',
+    id: '',
+    pinned: false,
   };
 }

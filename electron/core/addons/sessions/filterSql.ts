@@ -32,7 +32,8 @@ export function filterSql(node: FilterNode): FilterSql {
 }
 
 /** How a column holds its text: compared ASCII-folded (LIKE, NOCASE), or already lower-cased by JS (so LIKE and = are exact for any value). */
-type Style = 'nocase' | 'lowered';
+// exact: `=` compares as written, on the column's own index (an id); the other operators as nocase.
+type Style = 'nocase' | 'lowered' | 'exact';
 
 interface Column {
   expr: string;
@@ -41,6 +42,7 @@ interface Column {
 }
 
 const textColumns: Record<Exclude<TextField, 'body' | 'reqbody' | 'resbody'>, Column> = {
+  id: { expr: 'id', style: 'exact', nullable: false },
   method: { expr: 'method', style: 'nocase', nullable: false },
   url: { expr: 'url', style: 'nocase', nullable: false },
   host: { expr: 'host', style: 'lowered', nullable: false },
@@ -68,6 +70,8 @@ export const FLAG_SQL: Readonly<Record<string, string>> = {
   pending: '(pending = 1)',
   response: '(status IS NOT NULL)',
   ws: "(protocol IN ('ws', 'wss'))",
+  // Pins are meta, kept in the state: few, and read where they are.
+  pinned: "(json_extract(state, '$.meta.pinned') IS 1)",
   // The origin has no column of its own: few exchanges are not the proxy's, and
   // a filter by origin reads the state it is kept in. IS, not =, so a state
   // without one is 0, not NULL.
@@ -125,14 +129,18 @@ function text(col: Column, op: TextOp, value: string, p: SQLiteValue[]): string 
     p.push(value);
     return `(${expr} REGEXP ?)`;
   }
-  if (style === 'nocase' && !isAscii(value)) {
+  if (style === 'exact' && op === '=') {
+    p.push(value);
+    return `(${expr} = ?)`;
+  }
+  if (style !== 'lowered' && !isAscii(value)) {
     p.push(op, value);
     return `filter_text(?, ?, ${expr})`;
   }
   let sql: string;
   if (op === '=') {
     p.push(value.toLowerCase());
-    sql = style === 'nocase' ? `${expr} = ? COLLATE NOCASE` : `${expr} = ?`;
+    sql = style === 'lowered' ? `${expr} = ?` : `${expr} = ? COLLATE NOCASE`;
   } else sql = like(expr, op, value, p);
   return nullable ? `(${expr} IS NOT NULL AND ${sql})` : `(${sql})`;
 }

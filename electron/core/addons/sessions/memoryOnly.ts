@@ -61,6 +61,11 @@ export function memoryOnlyAddon(): Addon {
       },
       renameSession: () => ({ ok: false, error: OFF }),
       deleteSession: () => ({ ok: false, error: OFF }),
+      deleteExchanges: ({ ids }) => {
+        const held = ids.filter((id) => ctx.find(id) !== undefined).length;
+        ctx.forget(ids);
+        return { ok: true, deleted: held };
+      },
       filterSuggestions: () => [],
       importHar: () => ({ ok: false, invalid: false, error: `${OFF}: start it without --no-session-store to import a HAR` }),
     },

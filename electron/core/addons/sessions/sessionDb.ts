@@ -148,7 +148,7 @@ export class SessionDb {
   }
 
   /** Deletes exchanges (with their bodies) by a condition on exchanges.seq / session; the caller keeps the counts. */
-  deleteRows(where: string, params: Array<number>): void {
+  deleteRows(where: string, params: Array<number | string>): void {
     this.db.run(`DELETE FROM bodies WHERE rowid IN (SELECT seq FROM exchanges WHERE ${where}) AND rowid <= (SELECT value FROM store WHERE key = 'indexed')`, params);
     this.db.run(`DELETE FROM body_text WHERE seq IN (SELECT seq FROM exchanges WHERE ${where})`, params);
     this.db.run(`DELETE FROM exchanges WHERE ${where}`, params);
@@ -222,6 +222,24 @@ export class SessionDb {
     this.totals.exchanges -= s.exchanges;
     this.totals.bytes -= s.bytes;
     return { ok: true };
+  }
+
+  /** Deletes these exchanges (the user's Delete); returns how many were stored. */
+  deleteExchanges(ids: readonly string[]): number {
+    if (ids.length === 0) return 0;
+    const where = `id IN (${ids.map(() => '?').join(', ')})${this.notImporting()}`;
+    let deleted = 0;
+    this.transaction(() => {
+      const gone = this.db.all(`SELECT session, COUNT(*) AS n, SUM(bytes) AS b FROM exchanges WHERE ${where} GROUP BY session`, [...ids]) as Array<{ session: number; n: number; b: number }>;
+      this.deleteRows(where, [...ids]);
+      for (const g of gone) {
+        this.db.run('UPDATE sessions SET exchanges = exchanges - ?, bytes = bytes - ? WHERE id = ?', [g.n, g.b, g.session]);
+        this.totals.exchanges -= g.n;
+        this.totals.bytes -= g.b;
+        deleted += g.n;
+      }
+    });
+    return deleted;
   }
 
   /** Empties the current session. */

@@ -56,6 +56,7 @@ export interface SessionQueries {
   newSession: { args: { name?: string }; result: SessionInfo };
   rename: { args: { id: number; name: string }; result: { ok: boolean; error?: string } };
   delete: { args: { id: number }; result: { ok: boolean; error?: string } };
+  deleteExchanges: { args: { ids: string[] }; result: { deleted: number } };
   clear: { args: undefined; result: null };
   suggest: { args: { field: 'host' | 'method' | 'status' | 'type'; prefix?: string }; result: string[] };
   import: { args: ImportStepArgs; result: ImportHarStep };

@@ -34,7 +34,7 @@ const SORT: Record<SortColumn, string> = {
 // intercepted exchange never has that method (Node's server hands every CONNECT
 // to its connect handler, never as a request), and an imported one reads null.
 const SUMMARY_COLUMNS =
-  "id, session, started_at, method, url, status, pending, error, res_size, duration_ms, delivery, path, content_type, req_size, http_version, CASE WHEN method = 'CONNECT' THEN json_extract(state, '$.tunnel') END AS tunnel";
+  "id, session, started_at, method, url, status, pending, error, res_size, duration_ms, delivery, path, content_type, req_size, http_version, CASE WHEN method = 'CONNECT' THEN json_extract(state, '$.tunnel') END AS tunnel, json_extract(state, '$.meta.pinned') AS pinned";
 const DEFAULT_LIMIT = 100;
 
 /** The scope and filter as one WHERE clause, or the filter's error with its column. */
@@ -73,6 +73,7 @@ export function summaryOfRow(r: Record<string, unknown>): ExchangeSummary {
     requestBytes: Number(r.req_size),
     httpVersion: String(r.http_version),
     session: Number(r.session),
+    ...(r.pinned === 1 ? { pinned: true as const } : {}),
   };
 }
 

@@ -175,6 +175,7 @@ const queries: Handlers = {
     return har ? { ok: true, har: har.text, count: har.count } : { ok: false, tooLarge: true, error: TOO_LARGE };
   },
   sessions: () => store.sessions(),
+  deleteExchanges: ({ ids }) => changed({ deleted: store.deleteExchanges(ids) }),
   collect: ({ bucket, exchanges }) => {
     const session = store.bucketSession(bucket);
     const added = store.write(exchanges.map(exchangeOf), [], session);

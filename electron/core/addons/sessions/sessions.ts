@@ -88,6 +88,10 @@ export function sessionsAddon(opts: SessionsOptions): SessionsAddon {
       newSession: (q) => channel.query('newSession', q),
       renameSession: (q) => channel.query('rename', q),
       deleteSession: (q) => channel.query('delete', q),
+      deleteExchanges: async ({ ids }) => {
+        ctx.forget(ids);
+        return { ok: true as const, ...(await channel.query('deleteExchanges', { ids })) };
+      },
       // The worker parses and writes; the proxy thread only decodes the chunk (a structured clone copies bytes in one go).
       importHar: ({ chunk, ...step }) => channel.query('import', { ...step, ...(chunk ? { bytes: Buffer.from(chunk, 'base64') } : {}) }),
       filterSuggestions: (q) => channel.query('suggest', q),

@@ -38,7 +38,24 @@ export class ExchangeStore {
 
   /** Newest last; at most `limit` of the newest. */
   latest(limit: number): Exchange[] {
-    return this.order.slice(Math.max(this.head, this.order.length - limit)) as Exchange[];
+    const out: Exchange[] = [];
+    for (let i = this.order.length - 1; i >= this.head && out.length < limit; i--) {
+      const ex = this.order[i];
+      if (ex) out.push(ex);
+    }
+    return out.reverse();
+  }
+
+  /** Takes these out (deleted by the user); their slots in `order` become holes, skipped like evicted ones. */
+  forget(ids: readonly string[]): void {
+    for (const id of ids) {
+      const ex = this.byId.get(id);
+      if (!ex) continue;
+      this.byId.delete(id);
+      this.bytes -= capturedBytes(ex);
+      const at = this.order.indexOf(ex, this.head);
+      if (at >= 0) this.order[at] = undefined;
+    }
   }
 
   clear(): void {
@@ -50,8 +67,9 @@ export class ExchangeStore {
 
   private evict(): void {
     while (this.byId.size > 1 && (this.byId.size > this.maxExchanges || this.bytes > this.maxBytes)) {
-      const oldest = this.order[this.head]!;
+      const oldest = this.order[this.head];
       this.order[this.head++] = undefined;
+      if (!oldest) continue; // forgotten already
       this.byId.delete(oldest.id);
       this.bytes -= capturedBytes(oldest);
     }

@@ -15,6 +15,7 @@ export function storeAddon(limits: { maxExchanges: number; maxBytes: number }): 
     find: (id) => store.get(id),
     latest: (limit) => store.latest(limit),
     clear: () => store.clear(),
+    forget: (ids) => store.forget(ids),
     commands: {
       listExchanges: ({ limit }) => store.latest(limit ?? 10_000).map(summaryOf),
     },
