@@ -8,9 +8,9 @@ import { commandArgSchemas } from './apiSchemas.js';
 import { appCommands } from './commandHandlers.js';
 import { startControlEndpoint } from './control/controlEndpoint.js';
 import { EventBatcher } from './eventBatcher.js';
-import { summaryOf } from './flow/views.js';
 import { limitHeapGrowth } from './heapGrowth.js';
 import { eventsAddon } from './addons/events.js';
+import { listenersAddon } from './addons/listeners.js';
 import { pinsAddon } from './addons/pins.js';
 import { forwardAddon } from './addons/forward/forward.js';
 import type { Redaction } from './addons/forward/forwardCopy.js';
@@ -165,14 +165,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     pinsAddon(),
     sessions,
     // Before forward: its recorded hook reports deliveries held back until the exchange itself is reported.
-    {
-      name: 'listeners',
-      recorded: (ex) => {
-        if (exchangeListeners.length === 0) return;
-        const summary = summaryOf(ex);
-        for (const l of exchangeListeners) l(summary);
-      },
-    },
+    listenersAddon(exchangeListeners),
     forward,
   ]);
   const status = (): Status =>
