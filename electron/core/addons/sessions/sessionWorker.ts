@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { toState } from '../../flow/state.js';
 import { detailOf } from '../../flow/views.js';
 import { harText, HAR_MAX_CHARS, TOO_LARGE } from '../../har/export.js';
-import type { Exchange, MetaChange } from '../../flow/exchange.js';
+import type { MetaChange } from '../../flow/exchange.js';
 import { openSessionDb } from './openSessionDb.js';
 import { SessionDb } from './sessionDb.js';
 import { exchangeOfCopy, storedCopyOf, type FromSessionWorker, type SessionQueries, type SessionWorkerInit, type StoreStatus, type StoredCopy, type ToSessionWorker } from './sessionProtocol.js';
