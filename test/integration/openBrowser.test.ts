@@ -13,6 +13,7 @@ import { browserArgs, findBrowser, spkiHash } from '../../electron/core/browser/
 import { validateRules } from '../../electron/core/rules/validateRules.js';
 import { startUpstream, type Upstream } from '../support/upstream.js';
 import { until } from '../support/until.js';
+import { viaProxy } from '../support/proxyClient.js';
 
 const OFF_THE_NETWORK = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'];
 
@@ -65,6 +66,13 @@ describe('open browser', () => {
     pids.push(opened.pid);
     const s = await until('the page captured', () => recorded.find((r) => r.url === url), 30_000);
     expect(s.status).toBe(200);
+    // Tagged as the browser's, through its own way into the proxy; other clients' traffic is not.
+    expect((await app.service.handlers.getExchange({ id: s.id }))?.meta).toMatchObject({ client: 'browser' });
+    await viaProxy(app.proxyUrl, `${upstream.httpUrl}/json?from=curl-like`);
+    const other = await until('the other client captured', () => recorded.find((r) => r.url.endsWith('from=curl-like')));
+    const tagged = await app.service.handlers.queryExchanges({ filter: 'is:browser path=/json', limit: 10 });
+    expect(tagged.ok && tagged.rows.map((r) => r.id)).toEqual([s.id]);
+    expect((await app.service.handlers.getExchange({ id: other.id }))?.meta.client).toBeUndefined();
     expect(existsSync(join(dataDir, 'browser-profile'))).toBe(true);
   });
 

@@ -8,7 +8,7 @@ import { decodeContent } from '../flow/contentEncoding.js';
 import { progressOf, type Exchange } from '../flow/exchange.js';
 import { headerPairs, headerValue, type PackedHeaders } from '../flow/headers.js';
 import { urlParts } from '../flow/urlParts.js';
-import { DELIVERY_META, PINNED_META } from '../flow/views.js';
+import { CLIENT_META, DELIVERY_META, PINNED_META } from '../flow/views.js';
 import { framesText } from '../flow/websocket.js';
 import type { FilterTarget } from './target.js';
 
@@ -32,6 +32,7 @@ export function bodyText(body: CapturedBody, headers: PackedHeaders): string | n
 class ExchangeTarget implements FilterTarget {
   readonly id: string;
   readonly pinned: boolean;
+  readonly fromBrowser: boolean;
   readonly method: string;
   readonly url: string;
   readonly host: string;
@@ -56,6 +57,7 @@ class ExchangeTarget implements FilterTarget {
     const { request, response, timings } = ex;
     this.id = ex.id;
     this.pinned = ex.meta[PINNED_META] === true;
+    this.fromBrowser = ex.meta[CLIENT_META] === 'browser';
     this.method = request.method;
     this.url = request.url;
     this.host = hostName(request.host);

@@ -8,6 +8,8 @@ export interface FilterTarget {
   readonly id: string;
   /** Pinned by the user (meta `pinned`). */
   readonly pinned: boolean;
+  /** Sent by the browser Open browser started (meta `client`). */
+  readonly fromBrowser: boolean;
   readonly method: string;
   /** Full URL with scheme and host. */
   readonly url: string;

@@ -61,6 +61,7 @@ const flags: Record<string, FlagDef> = {
   pending: { help: 'not ended yet: no response, or the response still coming', test: (t) => t.pending },
   response: { help: 'a response arrived', test: (t) => t.status !== null },
   pinned: { help: 'pinned in the UI', test: (t) => t.pinned },
+  browser: { help: 'sent by the browser Open browser started', test: (t) => t.fromBrowser },
   ws: { help: 'a WebSocket (ws:// or wss://); body*= searches its text messages', test: (t) => t.protocol === 'ws' || t.protocol === 'wss' },
   replay: { help: 'sent again by Resend or Edit and send', test: (t) => t.origin === 'replay' },
   imported: { help: 'read from an imported file (HAR)', test: (t) => t.origin === 'import' },

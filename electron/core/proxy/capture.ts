@@ -3,10 +3,12 @@
 // onResponseData/addResponseFilter: those force chunked encoding and hold no
 // backpressure. Taps copy at most `maxBodyBytes` per body.
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { IContext, Proxy } from 'http-mitm-proxy';
 import { CapturedBody } from '../flow/body.js';
 import { MAX_CHUNK_TIMES, nowMs, type Exchange } from '../flow/exchange.js';
 import { packHeaders, packPairs } from '../flow/headers.js';
+import { CLIENT_META } from '../flow/views.js';
 import type { Answer, Paused, RequestEdit, ResponseHook, Verdict } from '../pipeline/addon.js';
 import { exchangeId } from '../flow/exchangeId.js';
 import { endToEndHeaders, holdResponseHead } from './headerFidelity.js';
@@ -28,6 +30,8 @@ export interface ExchangeHooks {
 
 export interface CaptureOptions {
   maxBodyBytes: number;
+  /** Whether a connection the proxy accepted came from the browser Open browser started (browserEntrance.ts). */
+  fromBrowser?: (socket: Socket | undefined) => boolean;
   upstreamTimeout: number;
   hooks: ExchangeHooks;
   log?: (line: string) => void;
@@ -222,7 +226,8 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
       chunkTimes: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
-      meta: {},
+      // Inside a CONNECT, the client's connection is the CONNECT's.
+      meta: opts.fromBrowser?.((ctx.connectRequest ?? req).socket) ? { [CLIENT_META]: 'browser' } : {},
     };
     settle(ctx, ex, hooks.intercept(ex), () => callback());
   });

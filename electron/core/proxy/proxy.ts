@@ -14,6 +14,7 @@ import { boundTlsHostContexts } from './tlsHostContexts.js';
 import { guardSlowClients } from './slowClientGuard.js';
 import { attachTunnels, type PassthroughPredicate } from './tunnel.js';
 import { attachWebSockets } from './websocket.js';
+import { openBrowserEntrance, type BrowserEntrance } from './browserEntrance.js';
 
 export interface ProxyOptions extends CaptureOptions {
   host: string;
@@ -44,6 +45,8 @@ export interface RunningProxy {
   tlsHostContexts(): number;
   /** PEM of the one private key every host certificate shares (a browser may trust its public key alone). */
   leafKeyPem: string;
+  /** The proxy's way in for the browser Open browser starts: its traffic is tagged (meta `client`: `browser`). */
+  browserUrl: string;
   close(): Promise<void>;
 }
 
@@ -94,10 +97,13 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     agentFor: (tls, host, port) => (!tls ? httpAgent : insecureAgent && unverified(host, port) ? insecureAgent : httpsAgent),
   });
 
+  // Opened once the proxy listens; until then nothing can come through it.
+  let entrance: BrowserEntrance | null = null;
+  const fromBrowser = (socket: net.Socket | undefined) => entrance?.has(socket) ?? false;
   keepHeadersAsSent(proxy);
-  attachCapture(proxy, opts, rewrites);
-  attachWebSockets(proxy, { hooks: opts.hooks, maxBodyBytes: opts.maxBodyBytes });
-  const tunnels = opts.passthrough ? attachTunnels(proxy, { passthrough: opts.passthrough, hooks: opts.hooks, connectTimeout: opts.upstreamTimeout, log: opts.log }) : null;
+  attachCapture(proxy, { ...opts, fromBrowser }, rewrites);
+  attachWebSockets(proxy, { hooks: opts.hooks, maxBodyBytes: opts.maxBodyBytes, fromBrowser });
+  const tunnels = opts.passthrough ? attachTunnels(proxy, { passthrough: opts.passthrough, hooks: opts.hooks, connectTimeout: opts.upstreamTimeout, log: opts.log, fromBrowser }) : null;
 
   await new Promise<void>((resolve, reject) => {
     proxy.listen(
@@ -110,13 +116,16 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   guardSlowClients(servers.https, opts.clientHeadersTimeout);
   const contexts = boundTlsHostContexts(servers.https, (hostname) => forgetTlsHost(proxy, hostname), opts.maxTlsHostContexts ?? TLS_HOST_CONTEXTS_MAX);
   const { port } = servers;
+  entrance = await openBrowserEntrance(opts.host, port);
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${host}:${port}`,
     port,
     tlsHostContexts: () => contexts.size,
     leafKeyPem: leaf.keyPem,
+    browserUrl: entrance.url,
     async close() {
+      await entrance?.close();
       // First: the servers' close waits for every socket, and a tunnel's may stay open for hours.
       tunnels?.closeAll();
       const both = [servers.http, servers.https];

@@ -7,18 +7,21 @@
 // 'upgrade' event for the upstream's answer (and, in mitmLibrary.ts, where
 // the library keeps the client's upgrade request).
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { IWebSocketContext, Proxy } from 'http-mitm-proxy';
 import { WebSocket } from 'ws';
 import { CapturedBody } from '../flow/body.js';
 import { nowMs, type Exchange } from '../flow/exchange.js';
 import { exchangeId } from '../flow/exchangeId.js';
 import { packHeaders } from '../flow/headers.js';
+import { CLIENT_META } from '../flow/views.js';
 import { addFrame, emptyLog, type WebSocketFrame } from '../flow/websocket.js';
 import type { ExchangeHooks } from './capture.js';
 import { webSocketUpgradeRequest } from './mitmLibrary.js';
 
 export interface WebSocketOptions {
   hooks: ExchangeHooks;
+  fromBrowser?: (socket: Socket | undefined) => boolean;
   /** Payload bytes kept per connection (all frames together). */
   maxBodyBytes: number;
 }
@@ -59,7 +62,7 @@ export function attachWebSockets(proxy: Proxy, opts: WebSocketOptions): void {
       chunkTimes: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
-      meta: {},
+      meta: opts.fromBrowser?.((ctx.connectRequest ?? req).socket) ? { [CLIENT_META]: 'browser' } : {},
     };
     const go = (record: boolean) => {
       if (record) {

@@ -35,7 +35,7 @@ const table: Array<[string, number, string]> = [
   ['size>big', 6, '`big` is not a number'],
   ['~c x', 4, '`x` is not a number'],
   ['size=4xx', 6, 'classes like `4xx` are for status only'],
-  ['is:foo', 1, 'unknown flag `is:foo` (known: is:error, is:pending, is:response, is:pinned, is:ws, is:replay, is:imported, is:collected)'],
+  ['is:foo', 1, 'unknown flag `is:foo` (known: is:error, is:pending, is:response, is:pinned, is:browser, is:ws, is:replay, is:imported, is:collected)'],
   ['is:error is:Nope', 10, 'unknown flag `is:Nope`'],
   ['is:', 4, 'missing flag name after `is:`'],
   ['~z x', 1, 'unknown filter `~z`'],

@@ -19,6 +19,7 @@ const base: Omit<FilterTarget, 'method' | 'url' | 'host' | 'path' | 'query' | 'p
   origin: 'proxy',
   id: '',
   pinned: false,
+  fromBrowser: false,
 };
 
 const targets: Record<string, FilterTarget> = {
@@ -70,6 +71,7 @@ const targets: Record<string, FilterTarget> = {
   C: {
     ...base,
     id: 'ex-C',
+    fromBrowser: true,
     method: 'GET',
     url: 'https://cdn.example.org/img/logo.png',
     host: 'cdn.example.org',
@@ -160,6 +162,7 @@ const table: Array<[string, string]> = [
   ['is:pinned', 'BE'],
   ['-is:pinned', 'ACDF'],
   ['is:ws', ''],
+  ['is:browser', 'C'],
   // method
   ['method=get', 'ACEF'],
   ['method=POST', 'B'],

@@ -110,6 +110,7 @@ export function randomExchange(r: Rng, i: number): Exchange {
   if (delivery !== undefined) meta.delivery = delivery;
   const origin = pick(r, ORIGINS);
   if (chance(r, 0.2)) meta.pinned = true;
+  if (chance(r, 0.2)) meta.client = 'browser';
   const ex = exchange({
     // Some ids in mixed case (a collector's sender picks them): `id=` compares them as written.
     id: chance(r, 0.2) ? `Ex-${i}` : `ex-${i}`,
@@ -216,7 +217,7 @@ function term(r: Rng, c: Corpus): string {
     const op = textOp(r);
     return `${field}${name}${op}${written(r, valueFor(r, c, named ? 'headerValue' : 'headerLine', op))}`;
   }
-  if (kind < 0.87) return `${pick(r, ['is:', 'IS:', 'is:'])}${recase(r, pick(r, ['error', 'pending', 'response', 'replay', 'imported', 'collected', 'pinned', 'ws']))}`;
+  if (kind < 0.87) return `${pick(r, ['is:', 'IS:', 'is:'])}${recase(r, pick(r, ['error', 'pending', 'response', 'replay', 'imported', 'collected', 'pinned', 'browser', 'ws']))}`;
   if (kind < 0.9) return `id${pick(r, ['=', '=', '^=', '*='])}${pick(r, ['ex-3', 'Ex-3', 'ex-17', 'EX-1', 'x-2', 'Ex-'])}`;
   const code = pick(r, ['m', 'u', 'd', 'c', 'h', 'hq', 'hs', 'b', 'bq', 'bs', 't', 'tq', 'ts', 'e', 's', 'q']);
   if (['e', 's', 'q'].includes(code)) return `~${code}`;

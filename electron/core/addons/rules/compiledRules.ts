@@ -52,5 +52,6 @@ export function connectTarget(host: string, port: number): FilterTarget {
     origin: 'proxy',
     id: '',
     pinned: false,
+    fromBrowser: false,
   };
 }
