@@ -39,6 +39,7 @@ test('pin, export and delete a selection', async ({ page }) => {
   await expect(bar(page).getByLabel('Selection result')).toHaveText('Pinned 2');
   await expect(rows(page).nth(0)).toContainText('★ GET');
   await expect(rows(page).nth(1)).not.toContainText('★');
+  await page.screenshot({ path: 'test-results/screenshots/bulk.png' });
 
   const download = page.waitForEvent('download');
   await bar(page).getByRole('button', { name: 'Export HAR' }).click();

@@ -68,6 +68,7 @@ test('ctrl-click two rows, Compare: the changed header and a body diff line; shi
   await expect(requestBody.locator('.diff-del', { hasText: '"name": "ada"' })).toHaveCount(1);
   await expect(requestBody.locator('.diff-add', { hasText: '"name": "grace"' })).toHaveCount(1);
   await expect(view.getByRole('figure', { name: 'Response body' }).locator('.diff-add', { hasText: '"name": "grace"' })).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/screenshots/compare.png' });
 
   // A third row: Compare is for exactly two; the compare view goes.
   await rows(page).nth(3).click({ modifiers: [modifier] });

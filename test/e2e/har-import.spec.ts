@@ -48,6 +48,7 @@ test('a HAR file imported with the button: progress, then a new session that ope
   await page.getByLabel('Import HAR').setInputFiles(file);
   const progress = page.getByRole('progressbar', { name: /^Importing shop\.har: [\d,]+ entries/ });
   await expect(progress).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/har-import.png' });
   await expect(page.getByRole('status', { name: 'Import result' })).toHaveText('Imported 6,000 exchanges from shop.har as “Imported shop.har”', { timeout: 60_000 });
   await expect(progress).toHaveCount(0);
 

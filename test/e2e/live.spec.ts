@@ -51,6 +51,7 @@ test('a WebSocket: listed as open, its messages shown live, then its close', asy
   await expect(messages.getByRole('heading')).toHaveText('Messages · 4');
   await messages.getByRole('option').nth(3).click();
   await expect(messages.getByRole('figure')).toContainText(/ff fe 01/);
+  await page.screenshot({ path: 'test-results/screenshots/websocket.png' });
 
   ws.close(1000, 'done');
   await expect(messages.getByLabel('Close')).toHaveText('Closed by the client: 1000 done');
@@ -79,6 +80,8 @@ test('an event stream: its events listed with their times as they arrive', async
   await expect(page.getByLabel('Still open')).toContainText('so far');
   res.write('data: second\n\n');
   await expect(events.getByRole('row').filter({ hasText: 'second' })).toContainText(/\+\d+\.\d ms/);
+  await events.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/event-stream.png' });
   res.end();
   await ended;
   await expect(open).toHaveCount(0);
