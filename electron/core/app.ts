@@ -212,7 +212,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       clear: () => pipeline.clear(),
       events,
       ca,
-      browser: () => ({ proxyUrl: proxy.browserUrl, leafKeyPem: proxy.leafKeyPem, profileDir: join(opts.dataDir, 'browser-profile'), extraArgs: opts.browserArgs }),
+      browser: () => ({ proxyUrl: proxy.browserUrl, leafKeyPem: proxy.leafKeyPem, caCertPath: ca.certPath, profileDir: join(opts.dataDir, 'browser-profile'), extraArgs: opts.browserArgs }),
       markCaExported: async () => {
         await writeFile(caExportedMarker, new Date().toISOString(), { mode: 0o600 });
         caExported = true;

@@ -10,7 +10,7 @@ import { failure, withStore } from './storeClient.js';
 
 function buildBrowserCommand(): Command {
   return new Command('proxyscope browser')
-    .description('Start a Chrome, Chromium, Edge or Brave through the running Proxyscope, trusting its CA for that browser profile only.')
+    .description('Start a Chrome, Chromium, Edge, Brave or Firefox through the running Proxyscope, trusting its CA for that browser profile only.')
     .argument('[url]', 'the page to open (http or https; default about:blank)')
     .option('--data-dir <dir>', 'the data dir of the running Proxyscope', defaultDataDir())
     .option('--list', 'print the browsers found, the one started first, and exit')
@@ -33,7 +33,7 @@ function parse(argv: string[]) {
   return { dataDir: opts.dataDir, list: Boolean(opts.list), json: Boolean(opts.json), url };
 }
 
-const NONE = 'no Chrome, Chromium, Edge or Brave found: install one, or set PROXYSCOPE_BROWSER to its executable';
+const NONE = 'no Chrome, Chromium, Edge, Brave or Firefox found: install one, or set PROXYSCOPE_BROWSER to its executable';
 
 export async function browserCommand(argv: string[]): Promise<number> {
   try {

@@ -43,7 +43,7 @@ describe('proxyscope browser', () => {
     expect(jsonLines(r.stdout)).toEqual([{ browsers: [browser] }]);
     const none = await runCli(['browser', '--list'], { PROXYSCOPE_BROWSER: join(tmp(), 'missing') }).done;
     expect(none.code).toBe(1);
-    expect(none.stdout).toMatch(/no Chrome, Chromium, Edge or Brave found/);
+    expect(none.stdout).toMatch(/no Chrome, Chromium, Edge, Brave or Firefox found/);
   });
 
   it('with no Proxyscope on the data dir, says to start one (exit 1); a URL that is not http(s) is a usage error (exit 2)', async () => {

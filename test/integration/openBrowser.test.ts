@@ -51,7 +51,7 @@ describe('open browser', () => {
     const fromPrivate = spkiHash(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
     expect(fromPrivate).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(spkiHash(publicKey.export({ type: 'spki', format: 'pem' }).toString())).toBe(fromPrivate);
-    const args = browserArgs({ proxyUrl: app.proxyUrl, leafKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), profileDir: '/p', url: 'https://example.test/' });
+    const args = browserArgs({ proxyUrl: app.proxyUrl, leafKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), caCertPath: '/ca.pem', profileDir: '/p', url: 'https://example.test/' });
     expect(args).toContain(`--ignore-certificate-errors-spki-list=${fromPrivate}`);
     expect(args).toContain(`--proxy-server=127.0.0.1:${new URL(app.proxyUrl).port}`);
     expect(args).toContain('--proxy-bypass-list=<-loopback>');

@@ -1,13 +1,15 @@
-// "Open browser" (issue #21): a Chromium-family browser of the user's, started
-// with its own profile in the data dir, pointed at the proxy and trusting the
-// proxy's certificates for that profile alone, so nothing has to be installed
-// in the system's trust store. Chromium matches its SPKI list against the chain
-// the server presents, which is the host certificate alone; every host
-// certificate has the one shared leaf key, so its hash covers them all.
+// "Open browser": a browser of the user's, started with its own profile in the
+// data dir, pointed at the proxy and trusting the proxy's certificates for that
+// profile alone, so nothing has to be installed in the system's trust store.
+// Chromium matches its SPKI list against the chain the server presents, which
+// is the host certificate alone; every host certificate has the one shared
+// leaf key, so its hash covers them all. Firefox (firefoxProfile.ts) takes the
+// CA into its profile's NSS database.
 import { spawn } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { prepareFirefoxProfile } from './firefoxProfile.js';
 
 /** base64 SHA-256 of a key's SubjectPublicKeyInfo (from a private or public key PEM): what --ignore-certificate-errors-spki-list takes. */
 export function spkiHash(keyPem: string): string {
@@ -16,22 +18,24 @@ export function spkiHash(keyPem: string): string {
 }
 
 const CANDIDATES: Record<string, string[]> = {
-  linux: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/usr/bin/microsoft-edge', '/usr/bin/brave-browser', '/snap/bin/chromium'],
+  linux: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/usr/bin/microsoft-edge', '/usr/bin/brave-browser', '/snap/bin/chromium', '/usr/bin/firefox', '/usr/bin/firefox-esr'],
   darwin: [
     '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
     '/Applications/Chromium.app/Contents/MacOS/Chromium',
     '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
     '/Applications/Brave Browser.app/Contents/MacOS/Brave Browser',
+    '/Applications/Firefox.app/Contents/MacOS/firefox',
   ],
   win32: [
     join(process.env.PROGRAMFILES ?? 'C:\\Program Files', 'Google\\Chrome\\Application\\chrome.exe'),
     join(process.env['PROGRAMFILES(X86)'] ?? 'C:\\Program Files (x86)', 'Google\\Chrome\\Application\\chrome.exe'),
     join(process.env['PROGRAMFILES(X86)'] ?? 'C:\\Program Files (x86)', 'Microsoft\\Edge\\Application\\msedge.exe'),
     join(process.env.LOCALAPPDATA ?? '', 'Google\\Chrome\\Application\\chrome.exe'),
+    join(process.env.PROGRAMFILES ?? 'C:\\Program Files', 'Mozilla Firefox\\firefox.exe'),
   ],
 };
 
-/** PROXYSCOPE_BROWSER (when it exists), else every Chromium-family browser installed, in the order one is picked. */
+/** PROXYSCOPE_BROWSER (when it exists), else every browser installed, in the order one is picked (Chromium-family first). */
 export function findBrowsers(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string[] {
   if (env.PROXYSCOPE_BROWSER) return existsSync(env.PROXYSCOPE_BROWSER) ? [env.PROXYSCOPE_BROWSER] : [];
   return (CANDIDATES[platform] ?? []).filter((p) => existsSync(p));
@@ -44,8 +48,10 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env, platform = pro
 
 export interface BrowserLaunch {
   proxyUrl: string;
-  /** The shared leaf key of the proxy's host certificates. */
+  /** The shared leaf key of the proxy's host certificates (Chromium trusts its hash). */
   leafKeyPem: string;
+  /** The proxy's CA certificate file (Firefox trusts it in its profile). */
+  caCertPath: string;
   /** The browser's own profile: its cookies and history stay apart from the user's. */
   profileDir: string;
   url?: string;
@@ -70,11 +76,28 @@ export function browserArgs(l: BrowserLaunch): string[] {
 
 export type LaunchResult = { ok: true; browser: string; pid: number } | { ok: false; error: string };
 
+export const isFirefox = (browser: string): boolean => /firefox[^/\\]*$/i.test(browser);
+
+/** Firefox's command line: its own profile (a separate instance, even while the user's Firefox runs). */
+export function firefoxArgs(l: BrowserLaunch): string[] {
+  return ['-profile', l.profileDir, '-no-remote', '-new-instance', ...(l.extraArgs ?? []), l.url ?? 'about:blank'];
+}
+
 /** Starts the browser detached (it outlives a restart of Proxyscope); resolves once it is spawned. */
-export function launchBrowser(l: BrowserLaunch, browser = findBrowser()): Promise<LaunchResult> {
-  if (!browser) return Promise.resolve({ ok: false, error: 'no Chrome, Chromium, Edge or Brave found: install one, or set PROXYSCOPE_BROWSER to its executable' });
+export async function launchBrowser(l: BrowserLaunch, browser = findBrowser()): Promise<LaunchResult> {
+  if (!browser) return { ok: false, error: 'no Chrome, Chromium, Edge, Brave or Firefox found: install one, or set PROXYSCOPE_BROWSER to its executable' };
+  const firefox = isFirefox(browser);
+  // Each family has a profile of its own: they cannot share one.
+  const launch = firefox ? { ...l, profileDir: `${l.profileDir}-firefox` } : l;
+  if (firefox) {
+    try {
+      await prepareFirefoxProfile(launch.profileDir, launch.proxyUrl, launch.caCertPath);
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  }
   return new Promise((resolve) => {
-    const child = spawn(browser, browserArgs(l), { detached: true, stdio: 'ignore' });
+    const child = spawn(browser, firefox ? firefoxArgs(launch) : browserArgs(launch), { detached: true, stdio: 'ignore' });
     child.once('error', (err) => resolve({ ok: false, error: `${browser} could not be started: ${err.message}` }));
     child.once('spawn', () => {
       child.unref();

@@ -40,14 +40,14 @@ export function CaView() {
       {exported && <p role="status">Exported proxyscope-ca.pem (from {exported}).</p>}
       <h3>Or skip trusting it</h3>
       <p>
-        A Chrome, Chromium, Edge or Brave of yours, started with a separate profile that goes through the proxy and trusts its certificates (that profile only):{' '}
+        A Chrome, Chromium, Edge, Brave or Firefox of yours, started with a separate profile that goes through the proxy and trusts its certificates (that profile only):{' '}
         <button onClick={() => void openBrowser()} disabled={found !== null && found.length === 0}>
           Open browser
         </button>
       </p>
       {found && (
         <p className="muted" aria-label="Browsers found">
-          {found.length === 0 ? 'No Chrome, Chromium, Edge or Brave found: install one, or set PROXYSCOPE_BROWSER to its executable.' : `Found: ${found.join(', ')} (the first is started).`}
+          {found.length === 0 ? 'No Chrome, Chromium, Edge, Brave or Firefox found: install one, or set PROXYSCOPE_BROWSER to its executable.' : `Found: ${found.join(', ')} (the first is started).`}
         </p>
       )}
       {browser && <p role="status">{browser}</p>}
