@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, startHeadless, type HeadlessProcess } from '../support/headlessProcess.js';
 import { jsonLines } from '../support/storeCli.js';
+import { killBrowsers, STAY_LOCAL_RULE } from '../support/browsers.js';
 import { upstreamForSuite } from '../support/upstreamFixture.js';
 
 const upstream = upstreamForSuite();
@@ -15,13 +16,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'cli-browser-'));
 const pids: number[] = [];
 let instance: HeadlessProcess | null = null;
 afterAll(async () => {
-  for (const pid of pids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* gone already */
-    }
-  }
+  killBrowsers(pids);
   await instance?.exit();
 });
 
@@ -59,7 +54,7 @@ describe('proxyscope browser', () => {
     const dataDir = tmp();
     const rules = join(dataDir, 'rules.json');
     // Chromium's own requests come through the proxy: answered here, never sent on.
-    writeFileSync(rules, JSON.stringify({ rules: [{ name: 'stay local', match: '-host=localhost -host=127.0.0.1', action: { type: 'mock', status: 204 } }] }));
+    writeFileSync(rules, JSON.stringify({ rules: [STAY_LOCAL_RULE] }));
     const upstreamCa = join(dataDir, 'upstream-ca.pem');
     writeFileSync(upstreamCa, upstream().caPem);
     instance = await startHeadless(['--port', '0', '--no-ui', '--data-dir', dataDir, '--rules', rules], { ...env, NODE_EXTRA_CA_CERTS: upstreamCa });

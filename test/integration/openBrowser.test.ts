@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeSummary } from '../../electron/core/api.js';
 import { startApp, type App } from '../../electron/core/app.js';
 import { browserArgs, findBrowser, spkiHash } from '../../electron/core/browser/browserLauncher.js';
-import { validateRules } from '../../electron/core/rules/validateRules.js';
+import { killBrowsers, stayLocal } from '../support/browsers.js';
 import { startUpstream, type Upstream } from '../support/upstream.js';
 import { until } from '../support/until.js';
 import { viaProxy } from '../support/proxyClient.js';
@@ -27,20 +27,12 @@ beforeAll(async () => {
   upstream = await startUpstream();
   dataDir = mkdtempSync(join(tmpdir(), 'open-browser-'));
   // Chromium's own requests (update checks, connectivity probes) come through the proxy: answered here, never sent on.
-  const rules = validateRules([{ name: 'stay local', match: '-host=localhost', action: { type: 'mock', status: 204 } }]);
-  if (!rules.ok) throw new Error(JSON.stringify(rules.problems));
-  app = await startApp({ dataDir, port: 0, host: '127.0.0.1', upstreamCa: [upstream.caPem], browserArgs: OFF_THE_NETWORK, rules: { rules: rules.rules, file: 'test' } });
+  app = await startApp({ dataDir, port: 0, host: '127.0.0.1', upstreamCa: [upstream.caPem], browserArgs: OFF_THE_NETWORK, rules: stayLocal() });
   app.onExchange((s) => recorded.push(s));
 });
 
 afterAll(async () => {
-  for (const pid of pids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* gone already */
-    }
-  }
+  killBrowsers(pids);
   await app?.stop();
   await upstream?.close();
 });

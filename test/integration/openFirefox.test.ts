@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeSummary } from '../../electron/core/api.js';
 import { startApp, type App } from '../../electron/core/app.js';
 import { firefoxPrefs } from '../../electron/core/browser/firefoxProfile.js';
-import { validateRules } from '../../electron/core/rules/validateRules.js';
+import { killBrowsers, stayLocal } from '../support/browsers.js';
 import { startUpstream, type Upstream } from '../support/upstream.js';
 import { until } from '../support/until.js';
 
@@ -24,9 +24,7 @@ const saved = process.env.PROXYSCOPE_BROWSER;
 beforeAll(async () => {
   upstream = await startUpstream();
   dataDir = mkdtempSync(join(tmpdir(), 'open-firefox-'));
-  const rules = validateRules([{ name: 'stay local', match: '-host=localhost -host=127.0.0.1', action: { type: 'mock', status: 204 } }]);
-  if (!rules.ok) throw new Error(JSON.stringify(rules.problems));
-  app = await startApp({ dataDir, port: 0, host: '127.0.0.1', upstreamCa: [upstream.caPem], browserArgs: ['--headless'], rules: { rules: rules.rules, file: 'test' } });
+  app = await startApp({ dataDir, port: 0, host: '127.0.0.1', upstreamCa: [upstream.caPem], browserArgs: ['--headless'], rules: stayLocal() });
   app.onExchange((s) => recorded.push(s));
   process.env.PROXYSCOPE_BROWSER = FIREFOX;
 });
@@ -34,13 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (saved === undefined) delete process.env.PROXYSCOPE_BROWSER;
   else process.env.PROXYSCOPE_BROWSER = saved;
-  for (const pid of pids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* gone already */
-    }
-  }
+  killBrowsers(pids);
   await app?.stop();
   await upstream?.close();
 });

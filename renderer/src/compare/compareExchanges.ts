@@ -4,6 +4,7 @@
 // view (CompareView.tsx) fetches the exchanges and decodes their bodies.
 import { diffLines } from 'diff';
 import type { ExchangeDetail, HeaderPair } from '../../../electron/core/api';
+import { headersByName } from '../components/headerChanges';
 
 /** What is compared of an exchange: its detail, and its bodies decoded (null: not text, compared as bytes). */
 export interface CompareSide {
@@ -83,24 +84,12 @@ function statusLineOf({ detail }: CompareSide): string {
   return detail.error ? `${text} (${detail.error})` : text;
 }
 
-/** Each name, lower-cased, with its spelling and its values in order. */
-function grouped(pairs: readonly HeaderPair[]): Map<string, { name: string; values: string[] }> {
-  const out = new Map<string, { name: string; values: string[] }>();
-  for (const [name, value] of pairs) {
-    const key = name.toLowerCase();
-    const entry = out.get(key);
-    if (entry) entry.values.push(value);
-    else out.set(key, { name, values: [value] });
-  }
-  return out;
-}
-
 const sameValues = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
 
 /** The first exchange's headers in its order, then those only the second has, in its. */
 export function diffHeaders(a: readonly HeaderPair[], b: readonly HeaderPair[]): HeaderChange[] {
-  const before = grouped(a);
-  const after = grouped(b);
+  const before = headersByName(a);
+  const after = headersByName(b);
   const out: HeaderChange[] = [];
   for (const [key, x] of before) {
     const y = after.get(key);

@@ -10,7 +10,8 @@ export interface HeaderChange {
   after: string | null;
 }
 
-function byName(pairs: readonly HeaderPair[]): Map<string, { name: string; values: string[] }> {
+/** Each name, lower-cased, with its first spelling and its values in order. */
+export function headersByName(pairs: readonly HeaderPair[]): Map<string, { name: string; values: string[] }> {
   const out = new Map<string, { name: string; values: string[] }>();
   for (const [name, value] of pairs) {
     const key = name.toLowerCase();
@@ -22,8 +23,8 @@ function byName(pairs: readonly HeaderPair[]): Map<string, { name: string; value
 }
 
 export function headerChanges(before: readonly HeaderPair[], after: readonly HeaderPair[]): HeaderChange[] {
-  const was = byName(before);
-  const is = byName(after);
+  const was = headersByName(before);
+  const is = headersByName(after);
   const changes: HeaderChange[] = [];
   for (const [key, b] of was) {
     const a = is.get(key);
