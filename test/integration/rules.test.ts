@@ -27,6 +27,7 @@ const RULES: RuleInput[] = [
   { name: 'missing file', match: 'host=gone.invalid', action: { type: 'mock', file: join(dir, 'nope.json') } },
   { name: 'quiet health', match: 'path=/status query*=code=299', action: { type: 'no-record' } },
   { name: 'slow', match: 'query*=slow=1', action: { type: 'delay', ms: 300 } },
+  { name: 'narrow', match: 'query*=narrow=1', action: { type: 'delay', kbps: 800 } },
   { name: 'private', match: 'query*=private=1', action: { type: 'no-forward' } },
   { name: 'staging bucket', match: 'query*=staging=1', action: { type: 'bucket', bucket: 'staging' } },
   { name: 'forward redaction', match: 'query*=token=', action: { type: 'redact', query: ['token'], json: ['password'] } },
@@ -125,6 +126,17 @@ describe('rules', () => {
     await viaProxy(app.proxyUrl, url);
     const s = await recordedFor(url);
     expect(s.durationMs).toBeGreaterThanOrEqual(300);
+  });
+
+  it('delay kbps throttles the response body: read from the upstream no faster than that, every byte delivered', async () => {
+    // 200,000 bytes at 800 kbit/s (100,000 B/s) is 2 s; the upstream sends 64 KiB chunks, and the last
+    // one read is due at 196,608 B, so at least 1.9 s. Unthrottled it takes milliseconds.
+    const url = `${upstream.httpUrl}/big?n=200000&narrow=1`;
+    const res = await viaProxy(app.proxyUrl, url);
+    expect(res.body.length).toBe(200_000);
+    const s = await recordedFor(url);
+    expect(s.durationMs).toBeGreaterThanOrEqual(1900);
+    expect(s.responseBytes).toBe(200_000);
   });
 
   it('no-forward: stored and shown, never sent', async () => {

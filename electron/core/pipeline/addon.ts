@@ -90,6 +90,8 @@ export interface GoChanges {
   response?: ResponseHook;
   /** Applied in order, after `request` and unless `response` pauses the response (which then takes it). */
   rewrites?: readonly Rewrite[];
+  /** The response body reaches the client at most this fast (kbit/s, 1000 bits): a delay rule's `kbps`. */
+  throttleKbps?: number;
 }
 
 /** Settled decisions, as the proxy acts on them; `pause` is the proxy's to settle (it reads the body, then calls `decide`). */

@@ -11,6 +11,8 @@ const GO: Verdict = Object.freeze({ kind: 'go' });
 /** A later hook's changes over an earlier one's; what it leaves out stays; rewrites add up, in order. */
 function merged(earlier: GoChanges | undefined, later: GoChanges): GoChanges {
   const out: GoChanges = { request: later.request ?? earlier?.request, response: later.response ?? earlier?.response };
+  const throttle = Math.min(later.throttleKbps ?? Infinity, earlier?.throttleKbps ?? Infinity);
+  if (throttle !== Infinity) out.throttleKbps = throttle;
   const rewrites = [...(earlier?.rewrites ?? []), ...(later.rewrites ?? [])];
   if (rewrites.length > 0) out.rewrites = rewrites;
   return out;

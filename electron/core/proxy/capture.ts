@@ -53,6 +53,8 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
   const timers = new WeakMap<IContext, NodeJS.Timeout>();
   const helds = new WeakMap<IContext, Held>();
   const responseHooks = new WeakMap<IContext, ResponseHook>();
+  /** Bytes a second the response body may reach the client at (a delay rule's kbps). */
+  const throttles = new WeakMap<IContext, number>();
 
   const finish = (ctx: IContext, ex: Exchange) => {
     if (ex.timings.endedAt !== null) return;
@@ -157,6 +159,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
         holdResponseHead(ctx);
         responseHooks.set(ctx, verdict.response);
       }
+      if (verdict.throttleKbps) throttles.set(ctx, (verdict.throttleKbps * 1000) / 8);
       const rewrite = verdict.rewrites && rewrites?.start(ctx, ex, verdict.rewrites, { hooks, answer, finish, close });
       if (rewrite) rewrite.request(go, whole);
       else {
@@ -200,10 +203,11 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
     // An event stream's events take the time their chunk arrived (the detail lists them with it).
     const times: Exchange['chunkTimes'] = /^text\/event-stream\b/i.test(String(res.headers['content-type'] ?? '')) ? [] : null;
     ex.chunkTimes = times;
-    tap(res, ex.response!.body, () => ctx.proxyToClientResponse, (offset) => {
+    const onChunk = (offset: number) => {
       if (times && times.length < MAX_CHUNK_TIMES) times.push([offset, nowMs()]);
       hooks.run('progress', ex);
-    });
+    };
+    tap(res, ex.response!.body, () => ctx.proxyToClientResponse, onChunk, throttles.get(ctx));
     res.on('end', () => finish(ctx, ex));
     res.on('close', () => {
       if (!res.complete) fail(ctx, ex, 'upstream closed the connection before the response body ended');

@@ -42,8 +42,14 @@ const mock = z
   .strict()
   .refine((a) => a.body === undefined || a.file === undefined, { error: 'give body or file, not both', path: ['file'] });
 const delay = z
-  .object({ type: z.literal('delay'), ms: z.number().int().min(1).max(600_000) })
-  .strict();
+  .object({
+    type: z.literal('delay'),
+    ms: z.number().int().min(1).max(600_000).optional(),
+    // kbit/s (1000 bits) for the response body: 1 kbps to 10 Gbps.
+    kbps: z.number().min(1).max(10_000_000).optional(),
+  })
+  .strict()
+  .refine((a) => a.ms !== undefined || a.kbps !== undefined, { error: 'give ms (a wait before the request goes) and/or kbps (a throttle on the response body)', path: ['ms'] });
 /**
  * Holds the exchange until the user resumes, edits, answers or drops it: at its
  * request (before the upstream is asked), its response (before the client gets

@@ -15,7 +15,7 @@ export const isKnownType = (type: string): type is KnownType => (KNOWN_TYPES as 
 /** The action fields each known type has a control for (rule data names). */
 export const FORM_FIELDS: Record<KnownType, readonly string[]> = {
   mock: ['status', 'headers', 'body', 'file'],
-  delay: ['ms'],
+  delay: ['ms', 'kbps'],
   breakpoint: ['on'],
   bucket: ['bucket'],
   redact: ['headers', 'query', 'json', 'where'],
@@ -34,6 +34,7 @@ export interface ActionDraft {
   body: string;
   file: string;
   ms: string;
+  kbps: string;
   bucket: string;
   /** Redact lists, comma-separated. */
   redactHeaders: string;
@@ -64,7 +65,7 @@ export interface DraftProblem {
 }
 
 export function emptyAction(type: string): ActionDraft {
-  return { type, status: '200', mockHeaders: '', answer: 'body', body: '', file: '', ms: '', bucket: '', redactHeaders: '', query: '', json: '', where: 'forward', on: 'request', notify: true, perSecond: '1', other: {} };
+  return { type, status: '200', mockHeaders: '', answer: 'body', body: '', file: '', ms: '', kbps: '', bucket: '', redactHeaders: '', query: '', json: '', where: 'forward', on: 'request', notify: true, perSecond: '1', other: {} };
 }
 
 const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback);
@@ -85,7 +86,10 @@ export function toDraft(rule: Rule, key: string): RuleDraft {
     d.answer = a.file !== undefined ? 'file' : 'body';
     d.body = text(a.body);
     d.file = text(a.file);
-  } else if (type === 'delay') d.ms = text(a.ms);
+  } else if (type === 'delay') {
+    d.ms = text(a.ms);
+    d.kbps = text(a.kbps);
+  }
   else if (type === 'breakpoint') d.on = a.on === 'response' || a.on === 'both' ? a.on : 'request';
   else if (type === 'bucket') d.bucket = text(a.bucket);
   else if (type === 'redact') {
@@ -150,7 +154,9 @@ function actionData(d: ActionDraft, problems: DraftProblem[]): Record<string, un
       else if (d.body !== '') put('body', d.body);
       break;
     case 'delay':
-      put('ms', wholeNumber(d.ms, 'action.ms', problems, 'give the delay in milliseconds'));
+      put('ms', wholeNumber(d.ms, 'action.ms', problems));
+      put('kbps', wholeNumber(d.kbps, 'action.kbps', problems));
+      if (d.ms.trim() === '' && d.kbps.trim() === '') problems.push({ field: 'action.ms', message: 'give a delay in milliseconds and/or a throttle in kbps' });
       break;
     case 'breakpoint':
       put('on', d.on);

@@ -56,8 +56,8 @@ describe('rule form conversion', () => {
   });
 
   it('keeps the fields of a known type it has no control for', () => {
-    const action = { type: 'delay', ms: 10, kbps: 64 };
-    expect(JSON.parse(toDraft(rule(action), 'k').action.other.delay!)).toEqual({ kbps: 64 });
+    const action = { type: 'bucket', bucket: 'b', later: 64 };
+    expect(JSON.parse(toDraft(rule(action), 'k').action.other.bucket!)).toEqual({ later: 64 });
     expect(back(rule(action))).toEqual(rule(action));
   });
 
@@ -89,7 +89,8 @@ describe('rule form conversion', () => {
         { field: 'action.headers', message: 'must be a JSON object of header names to values, e.g. {"content-type": "text/plain"}' },
       ],
     });
-    expect(fromDraft(withAction(d, { type: 'delay', ms: ' ' }))).toEqual({ ok: false, problems: [{ field: 'action.ms', message: 'give the delay in milliseconds' }] });
+    expect(fromDraft(withAction(d, { type: 'delay', ms: ' ', kbps: '' }))).toEqual({ ok: false, problems: [{ field: 'action.ms', message: 'give a delay in milliseconds and/or a throttle in kbps' }] });
+    expect(fromDraft(withAction(d, { type: 'delay', ms: '', kbps: '64' }))).toMatchObject({ ok: true, rule: { action: { type: 'delay', kbps: 64 } } });
     expect(fromDraft(withAction(d, { type: 'rewrite', other: { rewrite: '{oops' } }))).toMatchObject({ ok: false, problems: [{ field: 'action' }] });
   });
 });
@@ -107,7 +108,8 @@ describe('where a problem is shown', () => {
     ['action.type', 'action.type', unknown],
     ['action.find', 'action', unknown],
     ['action', 'action', unknown],
-    ['action.kbps', 'action', { ...emptyAction('delay'), other: { delay: '{"kbps":1}' } }],
+    ['action.kbps', 'action.kbps', emptyAction('delay')],
+    ['action.later', 'action', { ...emptyAction('bucket'), other: { bucket: '{"later":1}' } }],
     ['rule', 'rule', mock],
   ])('%s goes under %s', (field, slot, action) => {
     expect(slotOf(field, action)).toBe(slot);

@@ -77,6 +77,8 @@ describe('rule validation', () => {
 
   it('reports every rule at fault, not only the first', () => {
     expect(problems([{ name: 'a', match: '(', action: { type: 'no-forward' } }, { name: 'b', match: '', action: { type: 'delay', ms: 0 } }])).toHaveLength(2);
+    expect(problems([{ name: 'c', match: '', action: { type: 'delay' } }])).toEqual([expect.stringMatching(/^rule 1 \("c"\): action\.ms: give ms .* and\/or kbps/)]);
+    expect(problems([{ name: 'd', match: '', action: { type: 'delay', kbps: 0 } }])).toEqual([expect.stringMatching(/^rule 1 \("d"\): action\.kbps: /)]);
   });
 
   it('reads a rules file: JSON, version and list checked first', () => {

@@ -20,3 +20,15 @@ export function withRewrites(decision: Decision, rewrites: readonly Rewrite[]): 
   }
   return decision;
 }
+
+/** The decision with the response body throttled to `kbps` once it goes on (a delay rule's kbps), however it was held. */
+export function withThrottle(decision: Decision, kbps: number): Decision {
+  if (decision === undefined) return { go: { throttleKbps: kbps } };
+  if ('go' in decision) return { go: { ...decision.go, throttleKbps: Math.min(kbps, decision.go.throttleKbps ?? Infinity) } };
+  if ('hold' in decision) return { hold: decision.hold.then((d) => withThrottle(d, kbps)) };
+  if ('pause' in decision) {
+    const pause = decision.pause;
+    return { pause: (p) => pause(p).then((d) => withThrottle(d, kbps)) };
+  }
+  return decision;
+}

@@ -19,7 +19,7 @@ import { CAPTURE_DEFAULTS } from '../../settings/captureLimits.js';
 import { AlertLimiter } from './alertLimiter.js';
 import { Breakpoints } from './breakpoints.js';
 import { compileRules, connectTarget, type Compiled, type CompiledRule } from './compiledRules.js';
-import { rewriteOf, withRewrites } from './rewrites.js';
+import { rewriteOf, withRewrites, withThrottle } from './rewrites.js';
 
 /** Meta keys the rules set on an exchange, shown with it. */
 export const RULES_META = 'rules';
@@ -99,6 +99,7 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
     if (compiled.request.length === 0) return undefined;
     const target = exchangeTarget(ex);
     let delayMs = 0;
+    let kbps: number | undefined;
     let answer: Promise<Decision> | null = null;
     let breakpoint: CompiledRule<Of<'breakpoint'>> | null = null;
     let rewrites: Rewrite[] | null = null;
@@ -107,7 +108,10 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
       const a = rule.action;
       if (a.type === 'no-record') return { drop: true };
       noteRule(ex, rule.name);
-      if (a.type === 'delay') delayMs += a.ms;
+      if (a.type === 'delay') {
+        delayMs += a.ms ?? 0;
+        if (a.kbps !== undefined) kbps = Math.min(kbps ?? Infinity, a.kbps);
+      }
       else if (a.type === 'breakpoint') breakpoint ??= rule as CompiledRule<Of<'breakpoint'>>;
       else if (a.type === 'rewrite') (rewrites ??= []).push(rewriteOf(rule.name, a));
       else if (a.type === 'mock') {
@@ -120,6 +124,7 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
     let next: Decision = answer ? { hold: answer } : undefined;
     if (breakpoint) next = breakpoints.decide(ex, breakpoint.name, breakpoint.action.on, next);
     if (rewrites) next = withRewrites(next, rewrites);
+    if (kbps !== undefined) next = withThrottle(next, kbps);
     if (delayMs === 0) return next;
     const waited = new Promise<void>((resolve) => setTimeout(resolve, delayMs));
     return { hold: waited.then(() => next) };

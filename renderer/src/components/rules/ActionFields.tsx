@@ -90,7 +90,12 @@ export function ActionFields({ ruleKey, action, slots, onChange }: Props) {
           {action.answer === 'body' ? area('body', 'Body', 'action.body') : text('file', 'File', 'action.file', 'read each time the rule matches')}
         </>
       )}
-      {action.type === 'delay' && text('ms', 'Delay (ms)', 'action.ms', undefined, true)}
+      {action.type === 'delay' && (
+        <>
+          {text('ms', 'Delay (ms)', 'action.ms', 'before the request goes upstream', true)}
+          {text('kbps', 'Throttle (kbps)', 'action.kbps', 'the response body at most this fast (kbit/s)', true)}
+        </>
+      )}
       {action.type === 'breakpoint' && (
         <Field id={id('on')} label="Pause at" slot="action.on" slots={slots}>
           {(p) => (
