@@ -182,6 +182,8 @@ export interface Status {
   bodiesUnindexed: number;
   /** Set when the saved rules could not be used (moved aside); cleared when rules are saved. */
   rulesNote?: string | null;
+  /** Alert webhooks waiting to be delivered, and the last failure; null when none waits. */
+  webhookNote?: string | null;
 }
 
 /** A session of the session store (sessions.db in the data dir). */

@@ -12,6 +12,7 @@ import { limitHeapGrowth } from './heapGrowth.js';
 import { eventsAddon } from './addons/events.js';
 import { listenersAddon } from './addons/listeners.js';
 import { pinsAddon } from './addons/pins.js';
+import { webhooksAddon } from './addons/webhooks.js';
 import { forwardAddon } from './addons/forward/forward.js';
 import type { Redaction } from './addons/forward/forwardCopy.js';
 import { replayAddon } from './addons/replay/replay.js';
@@ -140,10 +141,13 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     storage: new RulesStorage(opts.dataDir),
     override: opts.rules ?? null,
     onAlert: (a) => alertListeners.forEach((l) => l(a)),
+    onWebhook: (url, payload) => webhooks.add(url, payload),
     breakpointTimeoutMs: limits.breakpointTimeout,
     onPaused: (p) => pausedListeners.forEach((l) => l(p)),
   });
   let proxyUrl = '';
+  let ownPorts: number[] = [];
+  const webhooks = webhooksAddon({ path: join(opts.dataDir, 'webhooks.db'), ownPorts: () => ownPorts });
   let passthrough: PassthroughPredicate | null = opts.passthrough ?? ((host, port) => rules.passthroughFor(host, port));
   // Resend reads the exchange through the store's command, answered once the handlers exist.
   let storedExchange: (id: string) => Promise<ExchangeDetail | null> = async () => null;
@@ -163,6 +167,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     storeAddon({ maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes }),
     eventsAddon(),
     pinsAddon(),
+    webhooks,
     sessions,
     // Before forward: its recorded hook reports deliveries held back until the exchange itself is reported.
     listenersAddon(exchangeListeners),
@@ -194,6 +199,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     throw err;
   }
   proxyUrl = proxy.url;
+  ownPorts = [proxy.port, Number(new URL(proxy.browserUrl).port)];
   let collector: CollectorControl | null = null;
   const noStore = { ok: false as const, error: 'the collector needs the session store: start without --no-session-store' };
   const handlers = {

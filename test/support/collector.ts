@@ -89,7 +89,7 @@ export interface CollectorOptions {
  * for port 0 can be taken by any other test in between (EADDRINUSE on start()),
  * so the collector listens below the ephemeral range, where port 0 never lands.
  */
-async function listenOutsideEphemeralRange(listen: (port: number) => Promise<number>): Promise<number> {
+export async function listenOutsideEphemeralRange(listen: (port: number) => Promise<number>): Promise<number> {
   let low = 32768;
   try {
     low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;

@@ -64,6 +64,12 @@ const alert = z
     notify: z.boolean().default(true),
     /** At most this many alerts a second for the rule; the rest are counted and summarised. */
     perSecond: z.number().int().min(1).max(1000).default(1),
+    /** One JSON POST per alert to this URL, kept until it is answered 2xx (alerts/webhookQueue.ts). */
+    webhook: z
+      .string()
+      .max(2048)
+      .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), { error: 'must be an http(s) URL' })
+      .optional(),
   })
   .strict();
 

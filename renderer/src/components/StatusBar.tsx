@@ -22,6 +22,7 @@ export function StatusBar() {
       {status.lastDeliveryError && <span className="bad">Last delivery error: {status.lastDeliveryError}</span>}
       {status.storeNote && <span className="bad">Session store: {status.storeNote}</span>}
       {status.evictionNote && <span className="warn">{status.evictionNote}</span>}
+      {status.webhookNote && <span className="warn">{status.webhookNote}</span>}
       {status.bodiesUnindexed >= 1000 && <span>Indexing bodies for search: {status.bodiesUnindexed.toLocaleString()} to go</span>}
     </footer>
   );

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import type { HeaderPair, PausedExchange, RuleAlert, RulesView, Status } from '../../api.js';
 import { exchangeTarget } from '../../filter/exchangeTarget.js';
+import { webhookPayload } from '../../alerts/webhookPayload.js';
 import type { Exchange } from '../../flow/exchange.js';
 import { fromState, toState, type ExchangeState } from '../../flow/state.js';
 import { FORWARD_BUCKET_META, FORWARD_SKIP_META } from '../../flow/views.js';
@@ -30,6 +31,8 @@ export interface RulesOptions {
   /** --rules FILE: these instead of the saved ones, for this run. */
   override?: { rules: Rule[]; file: string } | null;
   onAlert?: (a: RuleAlert) => void;
+  /** An alert of a rule with a webhook: its URL and the JSON to POST (the alert and the exchange's summary, redacted as forwarded). */
+  onWebhook?: (url: string, payload: unknown) => void;
   /** A paused exchange goes on by itself after this many ms (default 5 minutes). */
   breakpointTimeoutMs?: number;
   onPaused?: (p: PausedExchange) => void;
@@ -162,7 +165,14 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
     if (specs.length > 0) forwardSpecs.set(ex.id, specs);
   }
 
+  function redactForForward(state: ExchangeState, specs: readonly RedactionSpec[] | undefined): ExchangeState {
+    let out = redactCredentials ? redactState(state, credentialsSpec) : state;
+    for (const spec of specs ?? []) out = redactState(out, spec);
+    return out;
+  }
+
   function recorded(ex: Exchange): void {
+    const specs = forwardSpecs.get(ex.id);
     forwardSpecs.delete(ex.id);
     if (compiled.end.length === 0) return;
     let target: ReturnType<typeof exchangeTarget> | null = null;
@@ -175,6 +185,7 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
       const alert: RuleAlert = { rule: rule.name, id: ex.id, method: target.method, url: target.url, status: target.status, suppressed, at: Date.now() };
       if (rule.action.notify) ctx.events.alert(alert);
       opts.onAlert?.(alert);
+      if (rule.action.webhook) opts.onWebhook?.(rule.action.webhook, webhookPayload(alert, ex, (s) => redactForForward(s, specs)));
     }
   }
 
@@ -200,11 +211,7 @@ export function rulesAddon(opts: RulesOptions): RulesAddon {
       const target = connectTarget(host, port);
       return compiled.connect.find((r) => r.matches(target))?.name ?? null;
     },
-    forwardRedaction(state) {
-      let out = redactCredentials ? redactState(state, credentialsSpec) : state;
-      for (const spec of forwardSpecs.get(state.id) ?? []) out = redactState(out, spec);
-      return out;
-    },
+    forwardRedaction: (state) => redactForForward(state, forwardSpecs.get(state.id)),
     status: (): Partial<Status> => (warning ? { rulesNote: warning } : {}),
     stop: () => breakpoints.stop(),
     commands: {
