@@ -19,7 +19,7 @@ export const FORM_FIELDS: Record<KnownType, readonly string[]> = {
   breakpoint: ['on'],
   bucket: ['bucket'],
   redact: ['headers', 'query', 'json', 'where'],
-  alert: ['notify', 'perSecond'],
+  alert: ['notify', 'perSecond', 'webhook'],
   'no-record': [],
   'no-forward': [],
   passthrough: [],
@@ -45,6 +45,7 @@ export interface ActionDraft {
   on: 'request' | 'response' | 'both';
   notify: boolean;
   perSecond: string;
+  webhook: string;
   /** Per type, the fields the form has no control for, as JSON object text (all of them for an unknown type). */
   other: Record<string, string>;
 }
@@ -65,7 +66,7 @@ export interface DraftProblem {
 }
 
 export function emptyAction(type: string): ActionDraft {
-  return { type, status: '200', mockHeaders: '', answer: 'body', body: '', file: '', ms: '', kbps: '', bucket: '', redactHeaders: '', query: '', json: '', where: 'forward', on: 'request', notify: true, perSecond: '1', other: {} };
+  return { type, status: '200', mockHeaders: '', answer: 'body', body: '', file: '', ms: '', kbps: '', bucket: '', redactHeaders: '', query: '', json: '', where: 'forward', on: 'request', notify: true, perSecond: '1', webhook: '', other: {} };
 }
 
 const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback);
@@ -100,6 +101,7 @@ export function toDraft(rule: Rule, key: string): RuleDraft {
   } else if (type === 'alert') {
     d.notify = a.notify !== false;
     d.perSecond = text(a.perSecond, '1');
+    d.webhook = text(a.webhook);
   }
   return { key, name: rule.name, enabled: rule.enabled, match: rule.match, action: d };
 }
@@ -173,6 +175,7 @@ function actionData(d: ActionDraft, problems: DraftProblem[]): Record<string, un
     case 'alert':
       put('notify', d.notify);
       put('perSecond', wholeNumber(d.perSecond, 'action.perSecond', problems));
+      if (d.webhook.trim() !== '') put('webhook', d.webhook.trim());
       break;
   }
   // The form's own controls win over the same name in the JSON of other fields.

@@ -129,6 +129,7 @@ export function ActionFields({ ruleKey, action, slots, onChange }: Props) {
             {(p) => <input id={id('notify')} type="checkbox" checked={action.notify} onChange={(e) => set({ notify: e.target.checked })} {...p} />}
           </Field>
           {text('perSecond', 'At most per second', 'action.perSecond', 'matches past this are counted into the next alert', true)}
+          {text('webhook', 'Webhook URL', 'action.webhook', 'optional: one JSON POST per alert, kept until the receiver answers')}
         </>
       )}
       {other !== undefined && (
