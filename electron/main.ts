@@ -1,9 +1,10 @@
 // Electron shell: the window, IPC to the core, safeStorage. Everything else is
 // in electron/core, which also runs headless.
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, safeStorage, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startApp, type App } from './core/app.js';
+import { alertNotifier } from './shell/alertNotifications.js';
 import { forwardEvents, registerIpc } from './shell/ipcBridge.js';
 import { safeStorageSecretStore } from './shell/safeStorageSecretStore.js';
 import { allowNavigation, denyAllPermissions, isTrustedSender, mainWindowOptions, RENDERER_CSP } from './shell/windowSecurity.js';
@@ -31,7 +32,11 @@ async function createWindow(): Promise<void> {
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   registerIpc(ipcMain, core.service, (event) => event.sender === win.webContents && isTrustedSender(event.senderFrame, rendererUrl));
   const stopEvents = forwardEvents(core.service, win.webContents);
-  win.on('closed', stopEvents);
+  const stopAlerts = Notification.isSupported() ? core.service.subscribe(alertNotifier((n) => new Notification(n).show())) : () => undefined;
+  win.on('closed', () => {
+    stopEvents();
+    stopAlerts();
+  });
   win.once('ready-to-show', () => win.show());
   await win.loadFile(rendererFile);
 }

@@ -107,3 +107,22 @@ describe('safeStorage secret store', () => {
     expect(statSync(join(dir, 'access-token')).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('alert notifications', () => {
+  it('one desktop notification per alert the UI would toast: the rule, the request and its outcome', async () => {
+    const { alertNotifier } = await import('../../electron/shell/alertNotifications.js');
+    const shown: Array<{ title: string; body: string }> = [];
+    const listen = alertNotifier((n) => shown.push(n));
+    listen([
+      { type: 'status', status: {} as never },
+      { type: 'alerts', alerts: [
+        { rule: '5xx', id: 'a', method: 'GET', url: 'https://api.test/x', status: 503, suppressed: 0, at: 1 },
+        { rule: 'broken', id: 'b', method: 'POST', url: 'https://api.test/y', status: null, suppressed: 4, at: 2 },
+      ] },
+    ]);
+    expect(shown).toEqual([
+      { title: 'Proxyscope: 5xx', body: 'GET https://api.test/x → 503' },
+      { title: 'Proxyscope: broken', body: 'POST https://api.test/y → failed (and 4 more since the last alert)' },
+    ]);
+  });
+});
