@@ -7,7 +7,7 @@
 import type { Rule, RuleAction } from '../../../electron/core/api';
 
 /** The action types the form has fields for; any other is edited as JSON. */
-export const KNOWN_TYPES = ['mock', 'delay', 'breakpoint', 'no-record', 'no-forward', 'bucket', 'redact', 'alert', 'passthrough'] as const satisfies readonly RuleAction['type'][];
+export const KNOWN_TYPES = ['mock', 'delay', 'breakpoint', 'rewrite', 'no-record', 'no-forward', 'bucket', 'redact', 'alert', 'passthrough'] as const satisfies readonly RuleAction['type'][];
 export type KnownType = (typeof KNOWN_TYPES)[number];
 
 export const isKnownType = (type: string): type is KnownType => (KNOWN_TYPES as readonly string[]).includes(type);
@@ -20,6 +20,7 @@ export const FORM_FIELDS: Record<KnownType, readonly string[]> = {
   bucket: ['bucket'],
   redact: ['headers', 'query', 'json', 'where'],
   alert: ['notify', 'perSecond', 'webhook'],
+  rewrite: ['url', 'setRequestHeaders', 'removeRequestHeaders', 'setResponseHeaders', 'removeResponseHeaders', 'status', 'replaceBody'],
   'no-record': [],
   'no-forward': [],
   passthrough: [],
@@ -46,6 +47,16 @@ export interface ActionDraft {
   notify: boolean;
   perSecond: string;
   webhook: string;
+  /** Rewrite: the new upstream URL, header changes (set: JSON objects; remove: comma-separated), status, body replacement. */
+  rwUrl: string;
+  setRequestHeaders: string;
+  removeRequestHeaders: string;
+  setResponseHeaders: string;
+  removeResponseHeaders: string;
+  rwStatus: string;
+  pattern: string;
+  replaceWith: string;
+  replaceOn: 'request' | 'response';
   /** Per type, the fields the form has no control for, as JSON object text (all of them for an unknown type). */
   other: Record<string, string>;
 }
@@ -65,8 +76,10 @@ export interface DraftProblem {
   message: string;
 }
 
+const NO_REWRITE = { rwUrl: '', setRequestHeaders: '', removeRequestHeaders: '', setResponseHeaders: '', removeResponseHeaders: '', rwStatus: '', pattern: '', replaceWith: '', replaceOn: 'response' } as const;
+
 export function emptyAction(type: string): ActionDraft {
-  return { type, status: '200', mockHeaders: '', answer: 'body', body: '', file: '', ms: '', kbps: '', bucket: '', redactHeaders: '', query: '', json: '', where: 'forward', on: 'request', notify: true, perSecond: '1', webhook: '', other: {} };
+  return { type, status: '200', mockHeaders: '', answer: 'body', body: '', file: '', ms: '', kbps: '', bucket: '', redactHeaders: '', query: '', json: '', where: 'forward', on: 'request', notify: true, perSecond: '1', webhook: '', ...NO_REWRITE, other: {} };
 }
 
 const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback);
@@ -98,6 +111,20 @@ export function toDraft(rule: Rule, key: string): RuleDraft {
     d.query = list(a.query);
     d.json = list(a.json);
     d.where = a.where === 'everywhere' ? 'everywhere' : 'forward';
+  } else if (type === 'rewrite') {
+    const objectText = (v: unknown) => (v && typeof v === 'object' && Object.keys(v).length > 0 ? jsonText(v) : '');
+    const replace = (a.replaceBody ?? {}) as Record<string, unknown>;
+    Object.assign(d, {
+      rwUrl: text(a.url),
+      setRequestHeaders: objectText(a.setRequestHeaders),
+      removeRequestHeaders: list(a.removeRequestHeaders),
+      setResponseHeaders: objectText(a.setResponseHeaders),
+      removeResponseHeaders: list(a.removeResponseHeaders),
+      rwStatus: text(a.status),
+      pattern: text(replace.pattern),
+      replaceWith: text(replace.with),
+      replaceOn: replace.on === 'request' ? 'request' : 'response',
+    });
   } else if (type === 'alert') {
     d.notify = a.notify !== false;
     d.perSecond = text(a.perSecond, '1');
@@ -172,6 +199,18 @@ function actionData(d: ActionDraft, problems: DraftProblem[]): Record<string, un
       put('json', names(d.json));
       put('where', d.where);
       break;
+    case 'rewrite': {
+      const headersOf = (v: string, field: string) => (v.trim() === '' ? undefined : jsonObject(v, field, problems, ' of header names to values'));
+      const listOf = (v: string) => (names(v).length > 0 ? names(v) : undefined);
+      if (d.rwUrl.trim() !== '') put('url', d.rwUrl.trim());
+      put('setRequestHeaders', headersOf(d.setRequestHeaders, 'action.setRequestHeaders'));
+      put('removeRequestHeaders', listOf(d.removeRequestHeaders));
+      put('setResponseHeaders', headersOf(d.setResponseHeaders, 'action.setResponseHeaders'));
+      put('removeResponseHeaders', listOf(d.removeResponseHeaders));
+      put('status', wholeNumber(d.rwStatus, 'action.status', problems));
+      if (d.pattern !== '') put('replaceBody', { pattern: d.pattern, with: d.replaceWith, on: d.replaceOn });
+      break;
+    }
     case 'alert':
       put('notify', d.notify);
       put('perSecond', wholeNumber(d.perSecond, 'action.perSecond', problems));

@@ -32,6 +32,8 @@ describe('rule form conversion', () => {
     ['redact', { type: 'redact', headers: ['X-Api-Key', 'Authorization'], query: ['token'], json: ['password', '$.a.b'], where: 'everywhere' }],
     ['alert', { type: 'alert', notify: false, perSecond: 5 }],
     ['alert with a webhook', { type: 'alert', notify: true, perSecond: 1, webhook: 'https://hooks.example.com/x' }],
+    ['rewrite', { type: 'rewrite', url: 'https://staging.test:8443', setRequestHeaders: { 'x-env': 'staging' }, removeResponseHeaders: ['server', 'x-powered-by'], status: 418, replaceBody: { pattern: 'price": \\d+', with: 'price": 0', on: 'response' } }],
+    ['rewrite, request body only', { type: 'rewrite', replaceBody: { pattern: 'a', with: '', on: 'request' } }],
     ['no-record', { type: 'no-record' }],
     ['no-forward', { type: 'no-forward' }],
     ['passthrough', { type: 'passthrough' }],

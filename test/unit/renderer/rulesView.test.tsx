@@ -131,7 +131,7 @@ describe('rules view', () => {
   });
 
   it('edits an action type it does not know as JSON', async () => {
-    inForce = { source: 'saved', file: null, rules: [{ name: 'rw', enabled: true, match: '', action: { type: 'rewrite', find: 'a' } as never }] };
+    inForce = { source: 'saved', file: null, rules: [{ name: 'rw', enabled: true, match: '', action: { type: 'from-a-newer-core', find: 'a' } as never }] };
     render(<RulesView />);
     const first = await screen.findByRole('group', { name: /^Rule 1/ });
     const json = within(first).getByLabelText('Action fields (JSON)') as HTMLTextAreaElement;
@@ -139,7 +139,21 @@ describe('rules view', () => {
     type(json, '{"find":"b"}');
     save();
     await waitFor(() => expect(saved).toHaveLength(1));
-    expect(saved[0]).toEqual([{ name: 'rw', enabled: true, match: '', action: { type: 'rewrite', find: 'b' } }]);
+    expect(saved[0]).toEqual([{ name: 'rw', enabled: true, match: '', action: { type: 'from-a-newer-core', find: 'b' } }]);
+  });
+
+  it('edits a rewrite in its own fields', async () => {
+    inForce = { source: 'saved', file: null, rules: [{ name: 'staging', enabled: true, match: 'host=api.test', action: { type: 'rewrite', url: 'https://staging.test' } as never }] };
+    render(<RulesView />);
+    const first = await screen.findByRole('group', { name: /^Rule 1/ });
+    expect((within(first).getByLabelText('Send to URL') as HTMLInputElement).value).toBe('https://staging.test');
+    type(within(first).getByLabelText('Remove response headers'), 'server, x-powered-by');
+    type(within(first).getByLabelText('Set request headers (JSON object)'), '{"x-env": "staging"}');
+    save();
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]).toEqual([
+      { name: 'staging', enabled: true, match: 'host=api.test', action: { type: 'rewrite', url: 'https://staging.test', setRequestHeaders: { 'x-env': 'staging' }, removeResponseHeaders: ['server', 'x-powered-by'] } },
+    ]);
   });
 
   it('counts each match live: "all" when empty, the error and its column when it does not parse', async () => {

@@ -12,6 +12,7 @@ const WHAT: Record<string, string> = {
   passthrough: 'The TLS tunnel is not decrypted; its match may use only host and port.',
   'no-record': 'The exchange goes through and is neither stored, shown nor forwarded.',
   'no-forward': 'Stored and shown, not sent to Runscope.',
+  rewrite: 'The request changes before it goes upstream, and the response before the client gets it; the exchange keeps both versions.',
   breakpoint: 'The exchange waits for you (listed above the traffic grid): edit it, then resume, drop or answer it; it goes on by itself after the breakpoint timeout. Its match is decided from the request, for both phases.',
 };
 
@@ -106,6 +107,26 @@ export function ActionFields({ ruleKey, action, slots, onChange }: Props) {
             </select>
           )}
         </Field>
+      )}
+      {action.type === 'rewrite' && (
+        <>
+          {text('rwUrl', 'Send to URL', 'action.url', 'another upstream: scheme and host (and port), and its path and query when given')}
+          {area('setRequestHeaders', 'Set request headers (JSON object)', 'action.setRequestHeaders')}
+          {text('removeRequestHeaders', 'Remove request headers', 'action.removeRequestHeaders', 'comma-separated')}
+          {area('setResponseHeaders', 'Set response headers (JSON object)', 'action.setResponseHeaders')}
+          {text('removeResponseHeaders', 'Remove response headers', 'action.removeResponseHeaders', 'comma-separated')}
+          {text('rwStatus', 'Response status', 'action.status', 'the status the client gets instead', true)}
+          {text('pattern', 'Replace in the body (regular expression)', 'action.replaceBody', 'every match is replaced')}
+          {text('replaceWith', 'With', 'action.replaceBody')}
+          <Field id={id('replaceOn')} label="In the body of" slot="action.replaceBody" slots={slots}>
+            {(p) => (
+              <select id={id('replaceOn')} value={action.replaceOn} onChange={(e) => set({ replaceOn: e.target.value as ActionDraft['replaceOn'] })} {...p}>
+                <option value="response">the response</option>
+                <option value="request">the request</option>
+              </select>
+            )}
+          </Field>
+        </>
       )}
       {action.type === 'bucket' && text('bucket', 'Bucket', 'action.bucket', 'forwarded to this bucket instead of the default one')}
       {action.type === 'redact' && (
