@@ -129,14 +129,15 @@ describe('rules', () => {
   });
 
   it('delay kbps throttles the response body: read from the upstream no faster than that, every byte delivered', async () => {
-    // 200,000 bytes at 800 kbit/s (100,000 B/s) is 2 s; the upstream sends 64 KiB chunks, and the last
-    // one read is due at 196,608 B, so at least 1.9 s. Unthrottled it takes milliseconds.
-    const url = `${upstream.httpUrl}/big?n=200000&narrow=1`;
+    // 300,000 bytes at 800 kbit/s (100,000 B/s) is 3 s. Reading waits until the bytes read so far are due,
+    // and a socket read is at most 64 KiB, so the last read starts after (300,000 - 65,536) / 100,000 s at
+    // the earliest. Unthrottled it takes milliseconds.
+    const url = `${upstream.httpUrl}/big?n=300000&narrow=1`;
     const res = await viaProxy(app.proxyUrl, url);
-    expect(res.body.length).toBe(200_000);
+    expect(res.body.length).toBe(300_000);
     const s = await recordedFor(url);
-    expect(s.durationMs).toBeGreaterThanOrEqual(1900);
-    expect(s.responseBytes).toBe(200_000);
+    expect(s.durationMs).toBeGreaterThanOrEqual(2300);
+    expect(s.responseBytes).toBe(300_000);
   });
 
   it('no-forward: stored and shown, never sent', async () => {
