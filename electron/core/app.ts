@@ -146,8 +146,8 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     onPaused: (p) => pausedListeners.forEach((l) => l(p)),
   });
   let proxyUrl = '';
-  let ownPorts: number[] = [];
-  const webhooks = webhooksAddon({ path: join(opts.dataDir, 'webhooks.db'), ownPorts: () => ownPorts });
+  let ownPorts = (): number[] => [];
+  const webhooks = webhooksAddon({ path: join(opts.dataDir, 'webhooks.db'), ownPorts: () => ownPorts() });
   let passthrough: PassthroughPredicate | null = opts.passthrough ?? ((host, port) => rules.passthroughFor(host, port));
   // Resend reads the exchange through the store's command, answered once the handlers exist.
   let storedExchange: (id: string) => Promise<ExchangeDetail | null> = async () => null;
@@ -199,7 +199,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     throw err;
   }
   proxyUrl = proxy.url;
-  ownPorts = [proxy.port, Number(new URL(proxy.browserUrl).port)];
+  ownPorts = () => proxy.ownPorts();
   let collector: CollectorControl | null = null;
   const noStore = { ok: false as const, error: 'the collector needs the session store: start without --no-session-store' };
   const handlers = {
@@ -218,7 +218,8 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       clear: () => pipeline.clear(),
       events,
       ca,
-      browser: () => ({ proxyUrl: proxy.browserUrl, leafKeyPem: proxy.leafKeyPem, caCertPath: ca.certPath, profileDir: join(opts.dataDir, 'browser-profile'), extraArgs: opts.browserArgs }),
+      browserProxyUrl: (name) => proxy.browserProxyUrl(name),
+      browser: () => ({ leafKeyPem: proxy.leafKeyPem, caCertPath: ca.certPath, profileDir: join(opts.dataDir, 'browser-profile'), extraArgs: opts.browserArgs }),
       markCaExported: async () => {
         await writeFile(caExportedMarker, new Date().toISOString(), { mode: 0o600 });
         caExported = true;

@@ -1,6 +1,6 @@
 // The app's own commands (settings, status, CA, clearing); addons add theirs.
 import type { CommandHandlers, SettingsView, Status } from './api.js';
-import { findBrowsers, launchBrowser, type BrowserLaunch } from './browser/browserLauncher.js';
+import { browserName, findBrowser, findBrowsers, launchBrowser, type BrowserLaunch } from './browser/browserLauncher.js';
 import type { EventBatcher } from './eventBatcher.js';
 import type { CertificateAuthority } from './proxy/ca.js';
 import { last4, mergeSettings, type RunscopeSettings } from './settings/schema.js';
@@ -11,8 +11,10 @@ export interface CommandDeps {
   status(): Status;
   clear(): void;
   events: EventBatcher;
-  /** Where "Open browser" points a browser, and its profile. */
-  browser(): Omit<BrowserLaunch, 'url'>;
+  /** How "Open browser" sets up a browser, but for the proxy: */
+  browser(): Omit<BrowserLaunch, 'url' | 'proxyUrl'>;
+  /** the proxy's way in for the browser of that name (its traffic is tagged with it). */
+  browserProxyUrl(name: string): Promise<string>;
   ca: CertificateAuthority;
   markCaExported(): Promise<void>;
 }
@@ -61,7 +63,12 @@ export function appCommands(d: CommandDeps): AppCommands {
       d.events.statusChanged();
       return { pem: d.ca.certPem, path: d.ca.certPath };
     },
-    openBrowser: ({ url }) => launchBrowser({ ...d.browser(), ...(url ? { url } : {}) }),
+    openBrowser: async ({ url }) => {
+      const browser = findBrowser();
+      if (!browser) return launchBrowser({ ...d.browser(), proxyUrl: '' }, null);
+      const proxyUrl = await d.browserProxyUrl(browserName(browser));
+      return launchBrowser({ ...d.browser(), proxyUrl, ...(url ? { url } : {}) }, browser);
+    },
     listBrowsers: () => findBrowsers(),
   };
 }

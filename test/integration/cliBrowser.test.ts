@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, startHeadless, type HeadlessProcess } from '../support/headlessProcess.js';
-import { jsonLines } from '../support/storeCli.js';
+import { jsonLines, query } from '../support/storeCli.js';
 import { killBrowsers, STAY_LOCAL_RULE } from '../support/browsers.js';
 import { upstreamForSuite } from '../support/upstreamFixture.js';
 
@@ -65,5 +65,7 @@ describe('proxyscope browser', () => {
     expect(started).toMatchObject({ event: 'browser', browser });
     pids.push(started!.pid as number);
     expect(await instance.waitFor((e) => e.event === 'exchange' && e.url === url, 30_000)).toMatchObject({ status: 200 });
+    const [row] = jsonLines((await query(dataDir, ['--json', 'is:browser', 'query*=from=cli-browser'])).stdout).filter((l) => l.id);
+    expect(row).toMatchObject({ url });
   });
 });

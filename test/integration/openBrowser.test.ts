@@ -59,7 +59,7 @@ describe('open browser', () => {
     const s = await until('the page captured', () => recorded.find((r) => r.url === url), 30_000);
     expect(s.status).toBe(200);
     // Tagged as the browser's, through its own way into the proxy; other clients' traffic is not.
-    expect((await app.service.handlers.getExchange({ id: s.id }))?.meta).toMatchObject({ client: 'browser' });
+    expect((await app.service.handlers.getExchange({ id: s.id }))?.meta).toMatchObject({ client: 'chromium' });
     await viaProxy(app.proxyUrl, `${upstream.httpUrl}/json?from=curl-like`);
     const other = await until('the other client captured', () => recorded.find((r) => r.url.endsWith('from=curl-like')));
     const tagged = await app.service.handlers.queryExchanges({ filter: 'is:browser path=/json', limit: 10 });

@@ -53,7 +53,7 @@ describe('open browser: Firefox', () => {
     expect(opened.browser).toBe(FIREFOX);
     const s = await until('the page captured', () => recorded.find((r) => r.url === url), 60_000);
     expect(s.status).toBe(200);
-    expect((await app.service.handlers.getExchange({ id: s.id }))?.meta).toMatchObject({ client: 'browser' });
+    expect((await app.service.handlers.getExchange({ id: s.id }))?.meta).toMatchObject({ client: 'firefox-esr' });
     const profile = join(dataDir, 'browser-profile-firefox');
     expect(readFileSync(join(profile, 'user.js'), 'utf8')).toContain('"network.proxy.ssl_port"');
   }, 90_000);

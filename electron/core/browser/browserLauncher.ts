@@ -76,6 +76,9 @@ export function browserArgs(l: BrowserLaunch): string[] {
 
 export type LaunchResult = { ok: true; browser: string; pid: number } | { ok: false; error: string };
 
+/** What the browser's traffic is tagged with: its executable's name (`chromium`, `firefox-esr`, `Google Chrome`, `msedge`). */
+export const browserName = (browser: string): string => browser.replace(/^.*[/\\]/, '').replace(/\.exe$/i, '');
+
 export const isFirefox = (browser: string): boolean => /firefox[^/\\]*$/i.test(browser);
 
 /** Firefox's command line: its own profile (a separate instance, even while the user's Firefox runs). */
@@ -84,7 +87,7 @@ export function firefoxArgs(l: BrowserLaunch): string[] {
 }
 
 /** Starts the browser detached (it outlives a restart of Proxyscope); resolves once it is spawned. */
-export async function launchBrowser(l: BrowserLaunch, browser = findBrowser()): Promise<LaunchResult> {
+export async function launchBrowser(l: BrowserLaunch, browser: string | null = findBrowser()): Promise<LaunchResult> {
   if (!browser) return { ok: false, error: 'no Chrome, Chromium, Edge, Brave or Firefox found: install one, or set PROXYSCOPE_BROWSER to its executable' };
   const firefox = isFirefox(browser);
   // Each family has a profile of its own: they cannot share one.

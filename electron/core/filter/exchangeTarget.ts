@@ -57,7 +57,7 @@ class ExchangeTarget implements FilterTarget {
     const { request, response, timings } = ex;
     this.id = ex.id;
     this.pinned = ex.meta[PINNED_META] === true;
-    this.fromBrowser = ex.meta[CLIENT_META] === 'browser';
+    this.fromBrowser = typeof ex.meta[CLIENT_META] === 'string';
     this.method = request.method;
     this.url = request.url;
     this.host = hostName(request.host);

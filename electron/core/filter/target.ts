@@ -8,7 +8,7 @@ export interface FilterTarget {
   readonly id: string;
   /** Pinned by the user (meta `pinned`). */
   readonly pinned: boolean;
-  /** Sent by the browser Open browser started (meta `client`). */
+  /** Sent by a browser Open browser started (meta `client`, its name). */
   readonly fromBrowser: boolean;
   readonly method: string;
   /** Full URL with scheme and host. */

@@ -7,8 +7,9 @@ import { urlParts } from './urlParts.js';
 
 /** Forwarding records its state under this meta key; the summary shows it. */
 export const DELIVERY_META = 'delivery';
-/** `browser` for what the browser Open browser started sent (it comes through its own entrance to the proxy). */
+/** The name of the browser Open browser started that sent it (each comes through its own entrance to the proxy). */
 export const CLIENT_META = 'client';
+export const clientMeta = (client: string | null | undefined): Record<string, string> => (client ? { [CLIENT_META]: client } : {});
 /** Set (true) by the user's Pin; null when unpinned. */
 export const PINNED_META = 'pinned';
 /** Set (true) by a rule before the exchange ends: it is stored and shown, not forwarded. */

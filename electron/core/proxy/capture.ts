@@ -8,7 +8,7 @@ import type { IContext, Proxy } from 'http-mitm-proxy';
 import { CapturedBody } from '../flow/body.js';
 import { MAX_CHUNK_TIMES, nowMs, type Exchange } from '../flow/exchange.js';
 import { packHeaders, packPairs } from '../flow/headers.js';
-import { CLIENT_META } from '../flow/views.js';
+import { clientMeta } from '../flow/views.js';
 import type { Answer, Paused, RequestEdit, ResponseHook, Verdict } from '../pipeline/addon.js';
 import { exchangeId } from '../flow/exchangeId.js';
 import { endToEndHeaders, holdResponseHead } from './headerFidelity.js';
@@ -30,8 +30,8 @@ export interface ExchangeHooks {
 
 export interface CaptureOptions {
   maxBodyBytes: number;
-  /** Whether a connection the proxy accepted came from the browser Open browser started (browserEntrance.ts). */
-  fromBrowser?: (socket: Socket | undefined) => boolean;
+  /** The browser Open browser started that a connection the proxy accepted came from, or null (browserEntrance.ts). */
+  clientOf?: (socket: Socket | undefined) => string | null;
   upstreamTimeout: number;
   hooks: ExchangeHooks;
   log?: (line: string) => void;
@@ -231,7 +231,7 @@ export function attachCapture(proxy: Proxy, opts: CaptureOptions, rewrites?: Rew
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
       // Inside a CONNECT, the client's connection is the CONNECT's.
-      meta: opts.fromBrowser?.((ctx.connectRequest ?? req).socket) ? { [CLIENT_META]: 'browser' } : {},
+      meta: clientMeta(opts.clientOf?.((ctx.connectRequest ?? req).socket)),
     };
     settle(ctx, ex, hooks.intercept(ex), () => callback());
   });

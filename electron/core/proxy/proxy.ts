@@ -14,7 +14,7 @@ import { boundTlsHostContexts } from './tlsHostContexts.js';
 import { guardSlowClients } from './slowClientGuard.js';
 import { attachTunnels, type PassthroughPredicate } from './tunnel.js';
 import { attachWebSockets } from './websocket.js';
-import { openBrowserEntrance, type BrowserEntrance } from './browserEntrance.js';
+import { browserEntrances } from './browserEntrance.js';
 
 export interface ProxyOptions extends CaptureOptions {
   host: string;
@@ -45,8 +45,10 @@ export interface RunningProxy {
   tlsHostContexts(): number;
   /** PEM of the one private key every host certificate shares (a browser may trust its public key alone). */
   leafKeyPem: string;
-  /** The proxy's way in for the browser Open browser starts: its traffic is tagged (meta `client`: `browser`). */
-  browserUrl: string;
+  /** The proxy's way in for the browser Open browser starts, by its name: its traffic is tagged (meta `client`). */
+  browserProxyUrl(name: string): Promise<string>;
+  /** The ports the proxy listens on (itself and the browsers' ways in). */
+  ownPorts(): number[];
   close(): Promise<void>;
 }
 
@@ -97,13 +99,14 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     agentFor: (tls, host, port) => (!tls ? httpAgent : insecureAgent && unverified(host, port) ? insecureAgent : httpsAgent),
   });
 
-  // Opened once the proxy listens; until then nothing can come through it.
-  let entrance: BrowserEntrance | null = null;
-  const fromBrowser = (socket: net.Socket | undefined) => entrance?.has(socket) ?? false;
+  // Each is opened when its browser is started, once the proxy listens.
+  let listeningPort = 0;
+  const entrances = browserEntrances(opts.host, () => listeningPort);
+  const clientOf = entrances.clientOf;
   keepHeadersAsSent(proxy);
-  attachCapture(proxy, { ...opts, fromBrowser }, rewrites);
-  attachWebSockets(proxy, { hooks: opts.hooks, maxBodyBytes: opts.maxBodyBytes, fromBrowser });
-  const tunnels = opts.passthrough ? attachTunnels(proxy, { passthrough: opts.passthrough, hooks: opts.hooks, connectTimeout: opts.upstreamTimeout, log: opts.log, fromBrowser }) : null;
+  attachCapture(proxy, { ...opts, clientOf }, rewrites);
+  attachWebSockets(proxy, { hooks: opts.hooks, maxBodyBytes: opts.maxBodyBytes, clientOf });
+  const tunnels = opts.passthrough ? attachTunnels(proxy, { passthrough: opts.passthrough, hooks: opts.hooks, connectTimeout: opts.upstreamTimeout, log: opts.log, clientOf }) : null;
 
   await new Promise<void>((resolve, reject) => {
     proxy.listen(
@@ -116,16 +119,17 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   guardSlowClients(servers.https, opts.clientHeadersTimeout);
   const contexts = boundTlsHostContexts(servers.https, (hostname) => forgetTlsHost(proxy, hostname), opts.maxTlsHostContexts ?? TLS_HOST_CONTEXTS_MAX);
   const { port } = servers;
-  entrance = await openBrowserEntrance(opts.host, port);
+  listeningPort = port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${host}:${port}`,
     port,
     tlsHostContexts: () => contexts.size,
     leafKeyPem: leaf.keyPem,
-    browserUrl: entrance.url,
+    browserProxyUrl: (name) => entrances.urlFor(name),
+    ownPorts: () => [port, ...entrances.ports()],
     async close() {
-      await entrance?.close();
+      await entrances.close();
       // First: the servers' close waits for every socket, and a tunnel's may stay open for hours.
       tunnels?.closeAll();
       const both = [servers.http, servers.https];

@@ -14,7 +14,7 @@ import { CapturedBody } from '../flow/body.js';
 import { nowMs, type Exchange, type TunnelFacts } from '../flow/exchange.js';
 import { exchangeId } from '../flow/exchangeId.js';
 import { packHeaders, packPairs } from '../flow/headers.js';
-import { CLIENT_META } from '../flow/views.js';
+import { clientMeta } from '../flow/views.js';
 import type { ExchangeHooks } from './capture.js';
 import { describeUpstreamError } from './upstreamErrors.js';
 
@@ -28,7 +28,7 @@ export type PassthroughPredicate = (host: string, port: number) => string | null
 
 export interface TunnelOptions {
   passthrough: PassthroughPredicate;
-  fromBrowser?: (socket: net.Socket | undefined) => boolean;
+  clientOf?: (socket: net.Socket | undefined) => string | null;
   hooks: ExchangeHooks;
   /** How long the host may take to accept the TCP connection (ms). */
   connectTimeout: number;
@@ -96,7 +96,7 @@ export function attachTunnels(proxy: Proxy, opts: TunnelOptions): Tunnels {
       chunkTimes: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
-      meta: opts.fromBrowser?.(req.socket) ? { [CLIENT_META]: 'browser' } : {},
+      meta: clientMeta(opts.clientOf?.(req.socket)),
     };
     hooks.run('requestHeaders', ex);
     hooks.run('request', ex); // a CONNECT has no body: its request is whole

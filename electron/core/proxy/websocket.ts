@@ -14,14 +14,14 @@ import { CapturedBody } from '../flow/body.js';
 import { nowMs, type Exchange } from '../flow/exchange.js';
 import { exchangeId } from '../flow/exchangeId.js';
 import { packHeaders } from '../flow/headers.js';
-import { CLIENT_META } from '../flow/views.js';
+import { clientMeta } from '../flow/views.js';
 import { addFrame, emptyLog, type WebSocketFrame } from '../flow/websocket.js';
 import type { ExchangeHooks } from './capture.js';
 import { webSocketUpgradeRequest } from './mitmLibrary.js';
 
 export interface WebSocketOptions {
   hooks: ExchangeHooks;
-  fromBrowser?: (socket: Socket | undefined) => boolean;
+  clientOf?: (socket: Socket | undefined) => string | null;
   /** Payload bytes kept per connection (all frames together). */
   maxBodyBytes: number;
 }
@@ -62,7 +62,7 @@ export function attachWebSockets(proxy: Proxy, opts: WebSocketOptions): void {
       chunkTimes: null,
       error: null,
       timings: { startedAt: nowMs(), responseStartedAt: null, endedAt: null },
-      meta: opts.fromBrowser?.((ctx.connectRequest ?? req).socket) ? { [CLIENT_META]: 'browser' } : {},
+      meta: clientMeta(opts.clientOf?.((ctx.connectRequest ?? req).socket)),
     };
     const go = (record: boolean) => {
       if (record) {

@@ -72,7 +72,7 @@ export function ExchangeDetailView({ id }: { id: string }) {
       </h2>
       <p className="meta">
         {detail.response ? `${detail.response.status} ${detail.response.reason}` : 'no response yet'} · HTTP/{detail.httpVersion} · {formatMs(detail.durationMs)}
-        {detail.meta.client === 'browser' && ' · from the browser Proxyscope opened'}
+        {typeof detail.meta.client === 'string' && ` · from ${detail.meta.client} (Open browser)`}
         {detail.error && <span className="bad"> · {detail.error}</span>}
         {detail.state === 'pending' && detail.response && (
           <span aria-label="Still open">

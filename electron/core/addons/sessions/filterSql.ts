@@ -72,7 +72,7 @@ export const FLAG_SQL: Readonly<Record<string, string>> = {
   ws: "(protocol IN ('ws', 'wss'))",
   // Pins are meta, kept in the state: few, and read where they are.
   pinned: "(json_extract(state, '$.meta.pinned') IS 1)",
-  browser: "(json_extract(state, '$.meta.client') IS 'browser')",
+  browser: "(json_extract(state, '$.meta.client') IS NOT NULL)",
   // The origin has no column of its own: few exchanges are not the proxy's, and
   // a filter by origin reads the state it is kept in. IS, not =, so a state
   // without one is 0, not NULL.
