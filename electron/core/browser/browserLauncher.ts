@@ -7,7 +7,7 @@
 // CA into its profile's NSS database.
 import { spawn } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareFirefoxProfile } from './firefoxProfile.js';
 
@@ -18,7 +18,7 @@ export function spkiHash(keyPem: string): string {
 }
 
 const CANDIDATES: Record<string, string[]> = {
-  linux: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/usr/bin/microsoft-edge', '/usr/bin/brave-browser', '/snap/bin/chromium', '/usr/bin/firefox', '/usr/bin/firefox-esr'],
+  linux: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/usr/bin/microsoft-edge', '/usr/bin/brave-browser', '/snap/bin/chromium', '/usr/bin/firefox-esr', '/usr/bin/firefox'],
   darwin: [
     '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
     '/Applications/Chromium.app/Contents/MacOS/Chromium',
@@ -38,7 +38,15 @@ const CANDIDATES: Record<string, string[]> = {
 /** PROXYSCOPE_BROWSER (when it exists), else every browser installed, in the order one is picked (Chromium-family first). */
 export function findBrowsers(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string[] {
   if (env.PROXYSCOPE_BROWSER) return existsSync(env.PROXYSCOPE_BROWSER) ? [env.PROXYSCOPE_BROWSER] : [];
-  return (CANDIDATES[platform] ?? []).filter((p) => existsSync(p));
+  // One entry per program: /usr/bin/firefox is often a link to firefox-esr.
+  const seen = new Set<string>();
+  return (CANDIDATES[platform] ?? []).filter((p) => {
+    if (!existsSync(p)) return false;
+    const real = realpathSync(p);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
 }
 
 /** The browser Open browser starts; null when there is none. */
