@@ -78,7 +78,8 @@ const Row = memo(function Row({ row, index, columns, selected, cursor, top, rest
   );
 });
 
-const KEY_STEPS: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20, Home: -Infinity, End: Infinity };
+// j and k as in a mail reader or a pager.
+const KEY_STEPS: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, j: 1, k: -1, PageDown: 20, PageUp: -20, Home: -Infinity, End: Infinity };
 
 export function TrafficGrid() {
   const parent = useRef<HTMLDivElement>(null);
@@ -124,6 +125,8 @@ export function TrafficGrid() {
   }, [generation, virtualizer]);
 
   const onKeyDown = (e: React.KeyboardEvent) => {
+    // Esc closes the detail (the selection goes).
+    if (e.key === 'Escape' && selectedId !== null) return traffic().select(null);
     const step = KEY_STEPS[e.key];
     if (step === undefined || rowCount === 0) return;
     e.preventDefault();

@@ -9,6 +9,9 @@ import { download, fileSafe } from './download';
 import { ExchangeDetailView } from './ExchangeDetailView';
 import { FilterBox } from './FilterBox';
 import { InFlightPanel } from './InFlightPanel';
+import { Onboarding } from './onboarding/Onboarding';
+import { useInFlight } from '../stores/inFlightStore';
+import { useFilterShortcut } from './keyboard';
 import { PausedPanel } from './PausedPanel';
 import { SelectionBar } from './SelectionBar';
 import { SendToRunscope } from './SendToRunscope';
@@ -56,6 +59,11 @@ export function TrafficView() {
   const filter = useTraffic((s) => s.query.filter);
   const sessionName = useSessions((s) => sessionNamed(s.sessions, session)?.name);
   const [note, setNote] = useState<string | null>(null);
+  // Nothing captured yet in the current session, nothing open: say how to start.
+  const nothingStored = useTraffic((s) => s.counts?.total === 0 && s.query.session === 'current' && s.query.filter === '');
+  const nothingOpen = useInFlight((s) => s.rows.length === 0);
+  const empty = nothingStored && nothingOpen;
+  useFilterShortcut();
 
   const exportHar = async () => {
     const r = await core().invoke('exportHar', { session, filter });
@@ -92,6 +100,7 @@ export function TrafficView() {
         )}
       </div>
       <SelectionBar onCompare={setComparing} />
+      {empty && <Onboarding />}
       <TrafficGrid />
       {compared ? (
         <CompareView key={compared.join(' ')} ids={compared} onClose={() => setComparing(null)} />
