@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandArg, CommandHandlers, CoreService, DeliverySummary, ExchangeDetail, ExchangeSummary, PausedExchange, RuleAlert, Status } from './api.js';
-import type { Exchange } from './flow/exchange.js';
 import { commandArgSchemas } from './apiSchemas.js';
 import { appCommands } from './commandHandlers.js';
 import { startControlEndpoint } from './control/controlEndpoint.js';
@@ -18,7 +17,7 @@ import type { Redaction } from './addons/forward/forwardCopy.js';
 import { replayAddon } from './addons/replay/replay.js';
 import { rulesAddon } from './addons/rules/rules.js';
 import { memoryOnlyAddon } from './addons/sessions/memoryOnly.js';
-import { collectorControl, type CollectorControl, type CollectorSettings } from './collector/appCollector.js';
+import { collectorControl, storeThenForward, type CollectorControl, type CollectorSettings } from './collector/appCollector.js';
 import type { CollectedEvent } from './collector/collectorServer.js';
 import { sessionsAddon, type SessionsAddon } from './addons/sessions/sessions.js';
 import { storeAddon } from './addons/store/store.js';
@@ -249,13 +248,7 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   if ('collect' in sessions) {
     const store = sessions as SessionsAddon;
     const onCollected = (e: CollectedEvent) => collectedListeners.forEach((l) => l(e));
-    // Collected messages go on like captured ones when forwarding is on. Only the ones not stored before: a
-    // message that comes back (two instances forwarding to each other) stops here.
-    const collectAndForward = async (bucket: string, exchanges: Exchange[]) => {
-      const { added } = await store.collect(bucket, exchanges);
-      const fresh = new Set(added);
-      forward.forwardRecorded(exchanges.filter((x) => fresh.has(x.id)));
-    };
+    const collectAndForward = storeThenForward((b, x) => store.collect(b, x), (x) => forward.forwardRecorded(x));
     collector = await collectorControl({ dataDir: opts.dataDir, host: opts.host, flag: opts.collector ?? null, store: collectAndForward, onCollected, onChange: () => events.statusChanged(), log }).catch(
       async (err: unknown) => {
         await control.close();

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CollectorView } from '../api.js';
+import type { Exchange } from '../flow/exchange.js';
 import { writeFileAtomic } from '../files/writeFileAtomic.js';
 import { fileSecretStore } from '../settings/secretStore.js';
 import { startCollector, type CollectedEvent, type Collector, type CollectorOptions } from './collectorServer.js';
@@ -42,6 +43,21 @@ async function loadSaved(dataDir: string): Promise<Saved> {
   } catch {
     return { enabled: false, port: COLLECTOR_DEFAULT_PORT };
   }
+}
+
+/**
+ * What the collector keeps goes on like captured traffic when forwarding is on: stored first, then forwarded,
+ * only the ones not stored before, so a message that comes back (two instances forwarding to each other) stops.
+ */
+export function storeThenForward(
+  collect: (bucket: string, exchanges: Exchange[]) => Promise<{ added: string[] }>,
+  forward: (exchanges: Exchange[]) => void,
+): CollectorOptions['store'] {
+  return async (bucket, exchanges) => {
+    const { added } = await collect(bucket, exchanges);
+    const fresh = new Set(added);
+    forward(exchanges.filter((x) => fresh.has(x.id)));
+  };
 }
 
 export interface CollectorControl {
