@@ -33,22 +33,11 @@ async function capture(target: App, paths: string[], seen: ExchangeSummary[]): P
   await until(`${paths.length} recorded`, () => (seen.length >= before + paths.length ? true : undefined));
 }
 
-/** As until, for a probe that asks the core. */
-async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = await probe();
-    if (hit !== undefined) return hit;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const progress = (target: App, job: string, done: (p: ForwardJob) => boolean) =>
-  poll(`job ${job}`, async () => {
+  until(`job ${job}`, async () => {
     const p = await target.service.handlers.forwardProgress({ job });
     return p && done(p) ? p : undefined;
-  });
+  }, 20_000);
 const finished = (target: App, job: string) => progress(target, job, (p) => p.done);
 
 beforeAll(async () => {
