@@ -327,6 +327,8 @@ export interface Commands {
   setCollector(query: { enabled: boolean; port?: number }): { ok: true; view: CollectorView } | { ok: false; error: string };
   /** Starts a Chromium-family browser with its own profile, through the proxy and trusting the app's CA (that profile only). */
   openBrowser(query: { url?: string }): { ok: true; browser: string; pid: number } | { ok: false; error: string };
+  /** POSTs one sample message with the saved settings, now, and says what the collector answered (Settings' check). */
+  sendTestMessage(): TestMessageResult;
   /** The browsers Open browser can start, the one it picks first (PROXYSCOPE_BROWSER, when set, is the only one). */
   listBrowsers(): string[];
   /** The active rules, and where they come from (saved, or a --rules file for this run). */
@@ -430,6 +432,10 @@ export interface ResendEdits {
 }
 
 export type ResendResult = { ok: true; id: string; status: number | null; error: string | null } | { ok: false; error: string };
+
+export type TestMessageResult =
+  | { ok: true; httpStatus: number; uuid: string | null; id: string; bucket: string }
+  | { ok: false; httpStatus: number | null; error: string };
 
 /** An alert rule matched a finished exchange. */
 export interface RuleAlert {

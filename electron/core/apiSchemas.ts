@@ -96,6 +96,7 @@ export const commandArgSchemas = {
   forwardProgress: z.object({ job: z.string().min(1).max(64) }).strict(),
   filterSuggestions: z.object({ field: z.enum(['host', 'method', 'status', 'type']), prefix: z.string().max(200).optional() }).strict(),
   listBrowsers: z.undefined(),
+  sendTestMessage: z.undefined(),
   openBrowser: z.object({ url: z.string().max(8192).refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), { error: 'must be an http(s) URL' }).optional() }).strict(),
   resendExchange: z
     .object({

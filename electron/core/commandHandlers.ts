@@ -1,5 +1,6 @@
 // The app's own commands (settings, status, CA, clearing); addons add theirs.
 import type { CommandHandlers, SettingsView, Status } from './api.js';
+import { sendTestMessage } from './runscope/testMessage.js';
 import { browserName, findBrowser, findBrowsers, launchBrowser, type BrowserLaunch } from './browser/browserLauncher.js';
 import type { EventBatcher } from './eventBatcher.js';
 import type { CertificateAuthority } from './proxy/ca.js';
@@ -31,7 +32,7 @@ export function settingsView(s: RunscopeSettings): SettingsView {
   };
 }
 
-type AppCommands = Pick<CommandHandlers, 'getSettings' | 'saveSettings' | 'getStatus' | 'clearTraffic' | 'exportCa' | 'openBrowser' | 'listBrowsers'>;
+type AppCommands = Pick<CommandHandlers, 'getSettings' | 'saveSettings' | 'getStatus' | 'clearTraffic' | 'exportCa' | 'openBrowser' | 'listBrowsers' | 'sendTestMessage'>;
 
 export function appCommands(d: CommandDeps): AppCommands {
   let saving = Promise.resolve();
@@ -70,5 +71,6 @@ export function appCommands(d: CommandDeps): AppCommands {
       return launchBrowser({ ...d.browser(), proxyUrl, ...(url ? { url } : {}) }, browser);
     },
     listBrowsers: () => findBrowsers(),
+    sendTestMessage: () => sendTestMessage(d.settings()),
   };
 }

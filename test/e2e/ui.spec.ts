@@ -54,6 +54,9 @@ test('configure, capture live, see what was sent, survive a collector outage', a
   await expect(page.getByLabel('Access token')).toHaveValue('');
   await expect(page.getByLabel('Access token')).toHaveAttribute('placeholder', '•••• 7a7a');
   await expect(page.getByRole('status', { name: 'Status' })).toContainText('Forwarding on');
+  // The check before any traffic: the collector's own answer.
+  await page.getByRole('button', { name: 'Send test message' }).click();
+  await expect(page.getByRole('status', { name: 'Test message' })).toContainText(/^Sent to bucket \S+: HTTP 201, Runscope uuid \S+/);
   await page.screenshot({ path: shot('settings') });
 
   // Live traffic: real HTTP and HTTPS requests through the proxy.

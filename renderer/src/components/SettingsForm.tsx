@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { core } from '../core';
 import { useSettings } from '../stores/settingsStore';
+import { TestMessageButton } from './TestMessageButton';
 import { checkDraft, type SettingsDraft } from './settingsValidation';
 
 function Field({ id, label, error, children, hint }: { id: string; label: string; error?: string; hint?: string; children: React.ReactNode }) {
@@ -97,6 +98,7 @@ export function SettingsForm() {
           Save
         </button>
         {notice && <span role="status" className={notice === 'Saved' ? 'good' : 'bad'}>{notice}</span>}
+        <TestMessageButton />
       </div>
     </form>
   );
