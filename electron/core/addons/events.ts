@@ -11,8 +11,24 @@ export function eventsAddon(): Addon {
   let ctx: AddonContext;
   // A change to an exchange not yet recorded is in its recorded summary: it is not reported apart, before it.
   const recorded = new WeakSet<object>();
-  const lastProgress = new WeakMap<Exchange, number>();
-  const trailing = new WeakSet<Exchange>();
+  // Pending exchanges that grew since their row was last sent, and one timer for all of them: progress runs
+  // per chunk of every response, so it only notes the exchange.
+  const grown = new Set<Exchange>();
+  let tick: NodeJS.Timeout | null = null;
+  const sendGrown = () => {
+    tick = null;
+    const now = nowMs();
+    for (const ex of grown) {
+      // Ended: its recorded summary says the rest. Younger than PROGRESS_MS: most exchanges end by then, and
+      // cost no event; it waits for the next tick.
+      if (ex.timings.endedAt !== null) grown.delete(ex);
+      else if (now - ex.timings.startedAt >= PROGRESS_MS) {
+        grown.delete(ex);
+        if (ctx.events.listening) ctx.events.exchangeUpdated(summaryOf(ex));
+      }
+    }
+    if (grown.size > 0) tick = setTimeout(sendGrown, PROGRESS_MS).unref();
+  };
   return {
     name: 'events',
     start: (c) => {
@@ -24,23 +40,13 @@ export function eventsAddon(): Addon {
     // A streaming response or a websocket grows while pending: its row (and an open detail) follow, at most
     // every PROGRESS_MS, since chunks and frames can come thousands a second.
     progress: (ex) => {
-      if (!ctx.events.listening || trailing.has(ex)) return;
-      // The first goes PROGRESS_MS after the start: most exchanges have ended by then, and cost no event.
-      const wait = (lastProgress.get(ex) ?? ex.timings.startedAt) + PROGRESS_MS - nowMs();
-      const send = () => {
-        trailing.delete(ex);
-        // Ended meanwhile: its recorded summary says the rest.
-        if (ex.timings.endedAt !== null || !ctx.events.listening) return;
-        lastProgress.set(ex, nowMs());
-        ctx.events.exchangeUpdated(summaryOf(ex));
-      };
-      if (wait <= 0) return send();
-      // The last change of a burst is not lost: it goes at the end of the window.
-      trailing.add(ex);
-      setTimeout(send, wait).unref();
+      if (!ctx.events.listening) return;
+      grown.add(ex);
+      tick ??= setTimeout(sendGrown, PROGRESS_MS).unref();
     },
     recorded: (ex) => {
       recorded.add(ex);
+      grown.delete(ex);
       if (!ctx.events.listening) return;
       ctx.events.exchangeUpdated(summaryOf(ex));
       ctx.events.statusChanged();
@@ -49,5 +55,9 @@ export function eventsAddon(): Addon {
       if (ex && recorded.has(ex) && ctx.events.listening) ctx.events.exchangeUpdated(summaryOf(ex));
     },
     cleared: () => ctx.events.clearedAll(),
+    stop: () => {
+      if (tick) clearTimeout(tick);
+      grown.clear();
+    },
   };
 }
