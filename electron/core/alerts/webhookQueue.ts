@@ -46,10 +46,13 @@ export class WebhookQueue {
   private sending = false;
   private closed = false;
   private lastError: string | null = null;
+  /** Waiting webhooks, counted here: status() is asked on every exchange. */
+  private waiting: number;
 
   constructor(private readonly opts: WebhookQueueOptions) {
     this.db = new Db(opts.path);
     this.db.exec(SCHEMA);
+    this.waiting = Number(this.db.get("SELECT COUNT(*) AS n FROM webhooks WHERE state = 'waiting'")?.n ?? 0);
     this.schedule(0);
   }
 
@@ -57,24 +60,16 @@ export class WebhookQueue {
   add(url: string, payload: unknown): void {
     const refused = this.opts.refuse?.(new URL(url)) ?? null;
     this.db.run('INSERT INTO webhooks (url, body, state, last_error) VALUES (?, ?, ?, ?)', [url, JSON.stringify(payload), refused ? 'failed' : 'waiting', refused]);
-    if (refused) this.note(`webhook ${url} refused: ${refused}`);
-    else this.schedule(0);
+    if (refused) return this.note(`webhook ${url} refused: ${refused}`);
+    this.waiting++;
+    this.schedule(0);
   }
 
   /** Waiting webhooks, and the last failure while any wait; null when none waits. */
   status(): string | null {
-    const waiting = Number(this.db.get("SELECT COUNT(*) AS n FROM webhooks WHERE state = 'waiting'")?.n ?? 0);
+    const { waiting } = this;
     if (waiting === 0) return null;
     return `${waiting} alert webhook${waiting === 1 ? '' : 's'} waiting${this.lastError ? `: ${this.lastError}` : ''}`;
-  }
-
-  list(limit = 50): Array<{ url: string; state: string; attempts: number; lastError: string | null }> {
-    return (this.db.all('SELECT url, state, attempts, last_error FROM webhooks ORDER BY id DESC LIMIT ?', [limit]) as Array<Record<string, unknown>>).map((r) => ({
-      url: String(r.url),
-      state: String(r.state),
-      attempts: Number(r.attempts),
-      lastError: r.last_error === null ? null : String(r.last_error),
-    }));
   }
 
   close(): void {
@@ -122,6 +117,7 @@ export class WebhookQueue {
       if (res.statusCode >= 200 && res.statusCode < 300) {
         if (this.closed) return;
         this.db.run("UPDATE webhooks SET state = 'sent', attempts = ?, last_error = NULL WHERE id = ?", [attempts, id]);
+        this.waiting--;
         this.trim();
         if (this.lastError !== null) {
           this.lastError = null;
@@ -138,6 +134,7 @@ export class WebhookQueue {
     if (this.closed) return;
     final ||= attempts >= MAX_ATTEMPTS;
     this.db.run('UPDATE webhooks SET state = ?, attempts = ?, next_at = ?, last_error = ? WHERE id = ?', [final ? 'failed' : 'waiting', attempts, Date.now() + backoff(attempts), error, id]);
+    if (final) this.waiting--;
     if (this.lastError !== `${url}: ${error}`) {
       this.lastError = `${url}: ${error}`;
       this.note(`alert webhook ${url} ${final ? 'failed' : 'will be retried'}: ${error}`);
