@@ -45,9 +45,10 @@ describe('SessionChannel backpressure', () => {
     expect(channel.holds).toBe(1);
     expect(statusChanges()).toBeGreaterThan(0);
 
+    // The hold ends once the store caught up, or after its 2 s bound on a slow machine; either way it ends.
     await held;
-    expect(channel.backlog()).toBeNull();
     const results = await Promise.all(settled);
+    expect(channel.backlog()).toBeNull();
     expect(results.filter((r) => r !== null)).toEqual([]);
     expect(channel.skipped).toBe(0);
     const count = await channel.query('count', { session: 'current' });
