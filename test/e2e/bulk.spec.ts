@@ -32,7 +32,9 @@ test('pin, export and delete a selection', async ({ page }) => {
   for (const n of [1, 2, 3]) await viaProxy(String(app.ready.proxy), `${upstream.httpUrl}/json?bulk=${n}`);
   await expect(page.getByLabel('Exchanges shown')).toHaveText('3 of 3');
 
+  // Each click is seen (the detail opens) before the next one adds to the selection.
   await rows(page).nth(0).click();
+  await expect(page.getByRole('region', { name: 'Exchange detail' })).toBeVisible();
   await rows(page).nth(2).click({ modifiers: [modifier] });
   await expect(bar(page)).toContainText('2 selected');
   await bar(page).getByRole('button', { name: 'Pin', exact: true }).click();
@@ -54,6 +56,7 @@ test('pin, export and delete a selection', async ({ page }) => {
   await expect(page.getByLabel('Exchanges shown')).toHaveText('3 of 3');
 
   await rows(page).nth(0).click();
+  await expect(page.getByRole('region', { name: 'Exchange detail' })).toBeVisible();
   await rows(page).nth(1).click({ modifiers: [modifier] });
   await bar(page).getByRole('button', { name: 'Delete…' }).click();
   await bar(page).getByRole('group', { name: 'Confirm delete' }).getByRole('button', { name: 'Delete 2' }).click();
