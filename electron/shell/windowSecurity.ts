@@ -1,13 +1,19 @@
 // Security settings of the desktop window, as plain data so a test can inspect
 // them without an Electron runtime (none can run here).
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { DEFAULT_SIZE, MIN_SIZE, type WindowState } from './windowState.js';
 
 export { RENDERER_CSP } from '../core/rendererCsp.js';
 
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+/** `placement`: the remembered size and position (see windowState.ts). */
+export function mainWindowOptions(preloadPath: string, placement: Omit<WindowState, 'maximized'> = DEFAULT_SIZE): BrowserWindowConstructorOptions {
+  const { x, y, width, height } = placement;
   return {
-    width: 1280,
-    height: 860,
+    ...(x !== undefined && y !== undefined ? { x, y } : {}),
+    width,
+    height,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     title: 'Proxyscope',
     show: false,
     webPreferences: {
