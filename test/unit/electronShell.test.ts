@@ -60,6 +60,23 @@ describe('BrowserWindow options', () => {
     expect(main).not.toContain('openExternal');
     expect(main).toContain('isTrustedSender(event.senderFrame');
   });
+
+  it('main.ts wires the desktop shell: menu, one instance, remembered window, alert notifications', () => {
+    const main = readFileSync(join(root, 'electron', 'main.ts'), 'utf8');
+    expect(main).toContain('Menu.buildFromTemplate(appMenuTemplate(process.platform, app.isPackaged))');
+    expect(main).toMatch(/claimSingleInstance\(app,[\s\S]*if \(!primaryInstance\) app\.quit\(\)/);
+    expect(main).toContain('fitToDisplays(await readWindowState(stateFile)');
+    expect(main).toContain('trackWindowState(win, stateFile)');
+    expect(main).toContain('windowState?.flush()');
+    expect(main).toContain('core.service.subscribe(alertNotifier(');
+    expect(main.split('\n').length).toBeLessThanOrEqual(100);
+  });
+
+  it('places the window where it was remembered, with a minimum size', () => {
+    expect(mainWindowOptions('/x/preload.cjs')).toMatchObject({ width: 1280, height: 860, minWidth: 480, minHeight: 320 });
+    expect(mainWindowOptions('/x/preload.cjs')).not.toHaveProperty('x');
+    expect(mainWindowOptions('/x/preload.cjs', { x: 10, y: 20, width: 900, height: 700 })).toMatchObject({ x: 10, y: 20, width: 900, height: 700 });
+  });
 });
 
 describe('IPC bridge with the real core', () => {
