@@ -12,6 +12,7 @@ import { indexOfId, rowAt } from '../stores/pageCache';
 import { sessionNamed, useSessions } from '../stores/sessionStore';
 import { useTraffic } from '../stores/trafficStore';
 import { formatTime } from './format';
+import { useNow } from './useNow';
 import { GridHeader } from './GridHeader';
 
 const ROW_HEIGHT = 26;
@@ -27,6 +28,8 @@ interface RowProps {
   top: number;
   /** The restart this row is the first exchange after, and on which side of it the divider goes. */
   restart: { at: number; side: 'above' | 'below' } | null;
+  /** The clock relative times are shown against. */
+  now: number;
 }
 
 /** A plain click selects the row alone (its detail opens); ctrl/cmd toggles it, shift selects a range. */
@@ -36,7 +39,7 @@ function clickRow(e: React.MouseEvent, id: string, index: number): void {
   else traffic().select(id);
 }
 
-const Row = memo(function Row({ row, index, columns, selected, cursor, top, restart }: RowProps) {
+const Row = memo(function Row({ row, index, columns, selected, cursor, top, restart, now }: RowProps) {
   const style = { transform: `translateY(${top}px)` };
   if (!row) {
     return (
@@ -67,10 +70,11 @@ const Row = memo(function Row({ row, index, columns, selected, cursor, top, rest
         </span>
       )}
       {columns.map((c) => {
-        const text = c.text(row);
+        const text = c.text(row, now);
+        const badge = c.badge?.(row);
         return (
-          <div key={c.id} role="gridcell" className={`c-${c.id} ${c.tone?.(row) ?? ''}`} title={text}>
-            {text}
+          <div key={c.id} role="gridcell" className={`c-${c.id} ${c.tone?.(row) ?? ''}`} title={c.hover?.(row) ?? text}>
+            {badge ? <span className={`pill ${badge}`}>{text}</span> : text}
           </div>
         );
       })}
@@ -91,6 +95,7 @@ export function TrafficGrid() {
   const { sort, order, session } = useTraffic((s) => s.query);
   const prefs = useColumns((s) => s.prefs);
   const columns = useMemo(() => visible(prefs).map(columnById), [prefs]);
+  const now = useNow(columns.some((c) => c.id === 'startedAt'));
   const restarts = useSessions((s) => (sort === 'startedAt' ? sessionNamed(s.sessions, session)?.restarts : undefined)) ?? NO_RESTARTS;
   const virtualizer = useVirtualizer({ count: rowCount, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
@@ -157,6 +162,7 @@ export function TrafficGrid() {
                 cursor={row !== undefined && row.id === selectedId}
                 top={item.start}
                 restart={mark === null ? null : { at: mark, side: order === 'asc' ? 'above' : 'below' }}
+                now={now}
               />
             );
           })}

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { core, traffic } from '../core';
 import { sessionNamed, useSessions } from '../stores/sessionStore';
 import { soleSelected } from '../stores/selection';
@@ -16,6 +15,8 @@ import { PausedPanel } from './PausedPanel';
 import { SelectionBar } from './SelectionBar';
 import { SendToRunscope } from './SendToRunscope';
 import { TrafficGrid } from './TrafficGrid';
+import { SplitToggle, TrafficSplit } from './layout/TrafficSplit';
+import { useView } from '../stores/viewStore';
 
 const n = (v: number) => v.toLocaleString('en');
 
@@ -43,6 +44,16 @@ function SessionBanner() {
   );
 }
 
+/** Exports what the grid shows (its session and filter) as a HAR download; says how it went. */
+export async function exportShownHar(): Promise<string> {
+  const { session, filter } = useTraffic.getState().query;
+  const sessionName = sessionNamed(useSessions.getState().sessions, session)?.name;
+  const r = await core().invoke('exportHar', { session, filter });
+  if (!r.ok) return `Export refused: ${r.error}`;
+  download(`proxyscope-${fileSafe(sessionName ?? 'traffic')}.har`, r.har, 'application/json');
+  return `Exported ${r.count} exchange${r.count === 1 ? '' : 's'}`;
+}
+
 export async function startNewSession(name?: string): Promise<void> {
   await core().invoke('newSession', name ? { name } : {});
   if (useTraffic.getState().query.session === 'current') traffic().refresh();
@@ -53,24 +64,20 @@ export function TrafficView() {
   const selectedId = useTraffic(soleSelected);
   const selectedIds = useTraffic((s) => s.selectedIds);
   // The compare view stays while those two are what is selected.
-  const [comparing, setComparing] = useState<[string, string] | null>(null);
+  const comparing = useView((s) => s.comparing);
+  const setComparing = useView((s) => s.setComparing);
   const compared = comparing !== null && selectedIds.size === 2 && comparing.every((id) => selectedIds.has(id)) ? comparing : null;
   const session = useTraffic((s) => s.query.session);
   const filter = useTraffic((s) => s.query.filter);
-  const sessionName = useSessions((s) => sessionNamed(s.sessions, session)?.name);
-  const [note, setNote] = useState<string | null>(null);
+  const note = useView((s) => s.notice);
+  const setNote = useView((s) => s.setNotice);
   // Nothing captured yet in the current session, nothing open: say how to start.
   const nothingStored = useTraffic((s) => s.counts?.total === 0 && s.query.session === 'current' && s.query.filter === '');
   const nothingOpen = useInFlight((s) => s.rows.length === 0);
   const empty = nothingStored && nothingOpen;
   useFilterShortcut();
 
-  const exportHar = async () => {
-    const r = await core().invoke('exportHar', { session, filter });
-    if (!r.ok) return setNote(`Export refused: ${r.error}`);
-    download(`proxyscope-${fileSafe(sessionName ?? 'traffic')}.har`, r.har, 'application/json');
-    setNote(`Exported ${r.count} exchange${r.count === 1 ? '' : 's'}`);
-  };
+  const exportHar = async () => setNote(await exportShownHar());
 
   return (
     <div className="traffic">
@@ -81,6 +88,7 @@ export function TrafficView() {
         <FilterBox />
         <Count />
         <ColumnsMenu />
+        <SplitToggle />
         <button type="button" onClick={() => void exportHar()}>
           Export HAR
         </button>
@@ -100,13 +108,15 @@ export function TrafficView() {
         )}
       </div>
       <SelectionBar onCompare={setComparing} />
-      {empty && <Onboarding />}
-      <TrafficGrid />
-      {compared ? (
-        <CompareView key={compared.join(' ')} ids={compared} onClose={() => setComparing(null)} />
-      ) : (
-        selectedId && <ExchangeDetailView key={selectedId} id={selectedId} />
-      )}
+      <TrafficSplit
+        list={
+          <>
+            {empty && <Onboarding />}
+            <TrafficGrid />
+          </>
+        }
+        detail={compared ? <CompareView key={compared.join(' ')} ids={compared} onClose={() => setComparing(null)} /> : selectedId ? <ExchangeDetailView key={selectedId} id={selectedId} /> : null}
+      />
     </div>
   );
 }
