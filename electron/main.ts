@@ -16,7 +16,7 @@ let core: App | null = null;
 
 async function createWindow(): Promise<void> {
   const dataDir = app.getPath('userData');
-  core = await startApp({ dataDir, port: 8080, host: '127.0.0.1', secretStore: safeStorageSecretStore(safeStorage, dataDir) });
+  core = await startApp({ dataDir, host: '127.0.0.1', secretStore: safeStorageSecretStore(safeStorage, dataDir) });
 
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(denyAllPermissions()));
   session.defaultSession.setPermissionCheckHandler(() => denyAllPermissions());
