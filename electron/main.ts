@@ -26,7 +26,7 @@ async function createWindow(): Promise<void> {
   if (!primaryInstance) return;
   const dataDir = app.getPath('userData');
   Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, app.isPackaged)));
-  core = await startApp({ dataDir, port: 8080, host: '127.0.0.1', secretStore: safeStorageSecretStore(safeStorage, dataDir) });
+  core = await startApp({ dataDir, host: '127.0.0.1', secretStore: safeStorageSecretStore(safeStorage, dataDir) });
 
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(denyAllPermissions()));
   session.defaultSession.setPermissionCheckHandler(() => denyAllPermissions());
@@ -67,7 +67,7 @@ app
   .whenReady()
   .then(createWindow)
   .catch((err: Error) => {
-    // e.g. port 8080 already in use: say so in a dialog rather than vanish.
+    // e.g. the data dir unreadable: say so in a dialog rather than vanish.
     dialog.showErrorBox('Proxyscope could not start', err.message);
     app.exit(1);
   });

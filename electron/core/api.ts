@@ -165,6 +165,47 @@ export type SaveSettingsResult =
   | { ok: true; settings: SettingsView }
   | { ok: false; errors: Partial<Record<string, string>> };
 
+/** The capture limits the Settings view edits (the rest are command-line flags only). */
+export interface CaptureSettings {
+  /** Bytes kept per request or response body; the rest streams through uncaptured. */
+  maxBodyBytes: number;
+  /** Exchanges kept in the memory cache (every one is on disk, in the session store). */
+  storeMaxExchanges: number;
+  /** Session store retention: exchanges kept on disk across sessions, the oldest go first. */
+  storedMaxExchanges: number;
+  /** Session store retention: bytes they take on disk. */
+  storedMaxBytes: number;
+}
+export type CaptureField = keyof CaptureSettings;
+
+export interface CaptureSettingsView {
+  /** What this run uses: a flag's value, else the saved one, else the default. */
+  values: CaptureSettings;
+  /** The fields a command-line flag set for this run (field -> the flag): a flag wins over the saved value. */
+  fromFlag: Partial<Record<CaptureField, string>>;
+  /** false with --no-session-store: there is no stored retention to apply. */
+  sessionStore: boolean;
+}
+
+export type SaveCaptureResult = { ok: true; view: CaptureSettingsView } | { ok: false; errors: Partial<Record<string, string>> };
+
+/** Where the proxy listens, and where that comes from. */
+export interface ProxySettingsView {
+  /** The address clients use, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** The listen (bind) address: 127.0.0.1 unless --host with --allow-remote. */
+  host: string;
+  port: number;
+  /** The port saved for the next start (the default until one is saved). */
+  savedPort: number;
+  /** `--port` when the command line set the port for this run (it wins over the saved one at start). */
+  fromFlag: string | null;
+  /** Set when the saved port was busy at start and the next free one was taken. */
+  note: string | null;
+}
+
+export type SaveProxyResult = { ok: true; view: ProxySettingsView; notice: string } | { ok: false; errors: Partial<Record<string, string>> };
+
 export interface Status {
   proxy: string;
   caPath: string;
@@ -184,6 +225,8 @@ export interface Status {
   rulesNote?: string | null;
   /** Alert webhooks waiting to be delivered, and the last failure; null when none waits. */
   webhookNote?: string | null;
+  /** Set when the saved proxy port was busy at start: which one was taken instead. */
+  proxyNote?: string | null;
 }
 
 /** A session of the session store (sessions.db in the data dir). */
@@ -281,6 +324,13 @@ export interface Commands {
   getSettings(): SettingsView;
   saveSettings(input: SettingsInput): SaveSettingsResult;
   getStatus(): Status;
+  /** The editable capture limits: what this run uses and which a flag set. */
+  getCaptureSettings(): CaptureSettingsView;
+  /** Checks and saves capture limits (capture.json), applied to new exchanges at once; refused naming each field, nothing changed. */
+  saveCaptureSettings(input: Partial<CaptureSettings>): SaveCaptureResult;
+  getProxySettings(): ProxySettingsView;
+  /** Moves the proxy to `port` now (a new listener; the old one closes once it runs) and saves it for the next start; a busy port is refused, the old listener kept. */
+  saveProxySettings(input: { port: number }): SaveProxyResult;
   listExchanges(query: { limit?: number }): ExchangeSummary[];
   getExchange(query: { id: string }): ExchangeDetail | null;
   getDelivery(query: { exchangeId: string }): DeliveryRecord | null;

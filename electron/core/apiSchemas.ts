@@ -61,6 +61,11 @@ export const commandArgSchemas = {
   getSettings: z.undefined(),
   saveSettings: z.record(z.string(), z.unknown()),
   getStatus: z.undefined(),
+  getCaptureSettings: z.undefined(),
+  // Each field is checked by settings/captureSettings.ts, which names it.
+  saveCaptureSettings: z.record(z.string(), z.unknown()),
+  getProxySettings: z.undefined(),
+  saveProxySettings: z.object({ port: z.unknown() }).strict(),
   listExchanges: z.object({ limit }).strict(),
   getExchange: z.object({ id }).strict(),
   getDelivery: z.object({ exchangeId: id }).strict(),

@@ -4,7 +4,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandArg, CommandHandlers, CoreService, DeliverySummary, ExchangeDetail, ExchangeSummary, PausedExchange, RuleAlert, Status } from './api.js';
 import { commandArgSchemas } from './apiSchemas.js';
+import { SettingsError, type App, type StartAppOptions } from './appContract.js';
+import { captureCommands, effectiveCapture } from './captureCommands.js';
 import { appCommands } from './commandHandlers.js';
+import { proxyCommands } from './proxyCommands.js';
 import { startControlEndpoint } from './control/controlEndpoint.js';
 import { EventBatcher } from './eventBatcher.js';
 import { limitHeapGrowth } from './heapGrowth.js';
@@ -13,103 +16,50 @@ import { listenersAddon } from './addons/listeners.js';
 import { pinsAddon } from './addons/pins.js';
 import { webhooksAddon } from './addons/webhooks.js';
 import { forwardAddon } from './addons/forward/forward.js';
-import type { Redaction } from './addons/forward/forwardCopy.js';
 import { replayAddon } from './addons/replay/replay.js';
 import { rulesAddon } from './addons/rules/rules.js';
 import { memoryOnlyAddon } from './addons/sessions/memoryOnly.js';
-import { collectorControl, storeThenForward, type CollectorControl, type CollectorSettings } from './collector/appCollector.js';
+import { COLLECTOR_DEFAULT_PORT, collectorControl, storeThenForward, type CollectorControl } from './collector/appCollector.js';
 import type { CollectedEvent } from './collector/collectorServer.js';
 import { sessionsAddon, type SessionsAddon } from './addons/sessions/sessions.js';
 import { storeAddon } from './addons/store/store.js';
 import type { Addon } from './pipeline/addon.js';
 import { Pipeline } from './pipeline/pipeline.js';
-import type { Rule } from './rules/ruleSchema.js';
 import { RulesStorage } from './rules/rulesStorage.js';
 import { loadOrCreateCa } from './proxy/ca.js';
-import { startProxy } from './proxy/proxy.js';
+import { startListener } from './proxy/proxyListener.js';
 import type { PassthroughPredicate } from './proxy/tunnel.js';
 import { CAPTURE_DEFAULTS, captureLimitsSchema, type CaptureLimits } from './settings/captureLimits.js';
-import { forwardingEnabled, mergeSettings, type RunscopeSettings } from './settings/schema.js';
-import { fileSecretStore, type SecretStore } from './settings/secretStore.js';
+import { CAPTURE_FIELDS, CaptureStorage } from './settings/captureSettings.js';
+import { ProxyPortStorage } from './settings/proxyPort.js';
+import { forwardingEnabled, mergeSettings } from './settings/schema.js';
+import { fileSecretStore } from './settings/secretStore.js';
 import { SettingsStorage } from './settings/storage.js';
 import { lockDataDir } from './files/dataDirLock.js';
 
-export interface StartAppOptions {
-  dataDir: string;
-  port: number;
-  host: string;
-  secretStore?: SecretStore;
-  /** Settings for this run only (CLI flags); validated like saved ones. */
-  overrides?: Partial<RunscopeSettings>;
-  limits?: Partial<CaptureLimits>;
-  /** Extra PEM roots trusted for upstream TLS. */
-  upstreamCa?: string[];
-  /** Addons run before the built-in ones (they may intercept what those would record). */
-  addons?: Addon[];
-  /** Start a new session in the store instead of continuing the last one. */
-  newSession?: boolean;
-  /** false: write nothing to disk but the outbox; the store's commands answer from memory. */
-  sessionStore?: boolean;
-  /** Steps that remove secrets from what is forwarded, before it is durable. */
-  redactions?: Redaction[];
-  /** --collector: a Runscope-compatible endpoint whose messages become exchanges in a session per bucket. */
-  collector?: CollectorSettings | null;
-  /** Flags added to the browser "Open browser" starts (tests keep it off the network with them). */
-  browserArgs?: string[];
-  /** --rules FILE: these rules for the run instead of the saved ones. */
-  rules?: { rules: Rule[]; file: string } | null;
-  /** Which CONNECTs pass through undecrypted; without it, the rules' passthrough rules decide (see App.setPassthrough). */
-  passthrough?: PassthroughPredicate;
-  log?: (line: string) => void;
-}
-
-export interface App {
-  service: CoreService;
-  proxyUrl: string;
-  caPath: string;
-  forwarding(): boolean;
-  /** An exchange finished and, when forwarding, its message is on disk. */
-  onExchange(listener: (s: ExchangeSummary) => void): void;
-  onDelivery(listener: (d: DeliverySummary) => void): void;
-  /** An alert rule matched (rate-limited per rule). */
-  onAlert(listener: (a: RuleAlert) => void): void;
-  /** A breakpoint rule paused an exchange (resume, edit or drop it with the pause commands). */
-  onPaused(listener: (p: PausedExchange) => void): void;
-  /** The collector's URL and token while it runs; null when it does not. */
-  collector(): { url: string; token: string } | null;
-  /** A message the collector received was stored. */
-  onCollected(listener: (e: CollectedEvent) => void): void;
-  /**
-   * The passthrough seam (tests; the rules addon decides otherwise): from the next CONNECT on, a
-   * host:port `predicate` names (it returns the rule's name) goes to the host
-   * undecrypted and is recorded as one exchange of kind `tunnel`; null, or a
-   * null answer, intercepts as usual. Tunnels already open stay as they are.
-   */
-  setPassthrough(predicate: PassthroughPredicate | null): void;
-  stop(): Promise<void>;
-}
-
-export class SettingsError extends Error {
-  constructor(readonly errors: Partial<Record<string, string>>) {
-    super(Object.values(errors)[0] ?? 'invalid settings');
-  }
-}
+export { SettingsError, type App, type StartAppOptions } from './appContract.js';
 
 export async function startApp(opts: StartAppOptions): Promise<App> {
   limitHeapGrowth();
-  const limits = captureLimitsSchema.parse({ ...CAPTURE_DEFAULTS, ...opts.limits });
+  captureLimitsSchema.parse({ ...CAPTURE_DEFAULTS, ...opts.limits });
   const outboxPath = join(opts.dataDir, 'outbox.db');
   const unlock = lockDataDir(opts.dataDir, [`${outboxPath}.lock`, `${join(opts.dataDir, 'sessions.db')}.lock`]);
   try {
-    return await assemble(opts, limits, outboxPath, unlock);
+    return await assemble(opts, outboxPath, unlock);
   } catch (err) {
     unlock();
     throw err;
   }
 }
 
-async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath: string, unlock: () => void): Promise<App> {
+async function assemble(opts: StartAppOptions, outboxPath: string, unlock: () => void): Promise<App> {
   const log = opts.log ?? (() => undefined);
+  // The editable limits: a flag's value (opts.limits) over what Settings saved.
+  const captureStorage = new CaptureStorage(opts.dataDir);
+  const savedCapture = await captureStorage.load();
+  if (savedCapture.warning) log(savedCapture.warning);
+  const captureFlags = Object.fromEntries(CAPTURE_FIELDS.filter((f) => opts.limits?.[f] !== undefined).map((f) => [f, opts.limits![f]]));
+  const limits: CaptureLimits = captureLimitsSchema.parse({ ...CAPTURE_DEFAULTS, ...opts.limits, ...effectiveCapture(savedCapture.values, captureFlags) });
   const storage = new SettingsStorage(opts.dataDir, opts.secretStore ?? fileSecretStore(opts.dataDir));
   const loaded = await storage.load();
   if (loaded.warning) log(loaded.warning);
@@ -144,13 +94,14 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     breakpointTimeoutMs: limits.breakpointTimeout,
     onPaused: (p) => pausedListeners.forEach((l) => l(p)),
   });
-  let proxyUrl = '';
+  let proxyUrl = (): string => '';
+  let proxyNote = (): string | null => null;
   let ownPorts = (): number[] => [];
   const webhooks = webhooksAddon({ path: join(opts.dataDir, 'webhooks.db'), ownPorts: () => ownPorts() });
   let passthrough: PassthroughPredicate | null = opts.passthrough ?? ((host, port) => rules.passthroughFor(host, port));
   // Resend reads the exchange through the store's command, answered once the handlers exist.
   let storedExchange: (id: string) => Promise<ExchangeDetail | null> = async () => null;
-  const replay = replayAddon({ proxyUrl: () => proxyUrl, caPem: ca.certPem, getExchange: (id) => storedExchange(id), timeoutMs: limits.upstreamTimeout + 5000 });
+  const replay = replayAddon({ proxyUrl: () => proxyUrl(), caPem: ca.certPem, getExchange: (id) => storedExchange(id), timeoutMs: limits.upstreamTimeout + 5000 });
   const forward = forwardAddon({
     outboxPath,
     redactions: [(state) => rules.forwardRedaction(state), ...(opts.redactions ?? [])],
@@ -158,12 +109,13 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     onDelivery: (d) => deliveryListeners.forEach((l) => l(d)),
     replaySource: 'collect' in sessions ? (sessions as SessionsAddon) : null,
   });
+  const memory = storeAddon({ maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes });
   const pipeline = new Pipeline([
     ...(opts.addons ?? []),
     // First: it takes its marker off a resent request before any rule or recorder sees it.
     replay,
     rules,
-    storeAddon({ maxExchanges: limits.storeMaxExchanges, maxBytes: limits.storeMaxBytes }),
+    memory,
     eventsAddon(),
     pinsAddon(),
     webhooks,
@@ -173,32 +125,39 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     forward,
   ]);
   const status = (): Status =>
-    pipeline.status({ proxy: proxyUrl, caPath: ca.certPath, caExported, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null, storeNote: null, evictionNote: null, bodiesUnindexed: 0 });
+    pipeline.status({ proxy: proxyUrl(), proxyNote: proxyNote(), caPath: ca.certPath, caExported, forwarding: false, forwardingNote: null, outboxDepth: 0, lastDeliveryError: null, storeNote: null, evictionNote: null, bodiesUnindexed: 0 });
   const events = new EventBatcher(status);
   await pipeline.start({ settings: () => settings, log, events });
 
-  let proxy;
+  const portStorage = new ProxyPortStorage(opts.dataDir);
+  const savedPort = await portStorage.load();
+  if (savedPort.warning) log(savedPort.warning);
+  let listener;
   try {
-    proxy = await startProxy({
-      host: opts.host,
-      port: opts.port,
-      ca,
-      upstreamCa: opts.upstreamCa,
-      maxBodyBytes: limits.maxBodyBytes,
-      upstreamTimeout: limits.upstreamTimeout,
-      clientHeadersTimeout: limits.clientHeadersTimeout,
-      insecureUpstreamHosts: limits.insecureUpstreamHosts,
-      // Read per CONNECT, so setPassthrough takes effect at once.
-      passthrough: (host, port) => passthrough?.(host, port) ?? null,
-      hooks: pipeline,
-      log,
-    });
+    listener = await startListener(
+      {
+        host: opts.host,
+        ca,
+        upstreamCa: opts.upstreamCa,
+        maxBodyBytes: limits.maxBodyBytes,
+        upstreamTimeout: limits.upstreamTimeout,
+        clientHeadersTimeout: limits.clientHeadersTimeout,
+        insecureUpstreamHosts: limits.insecureUpstreamHosts,
+        // Read per CONNECT, so setPassthrough takes effect at once.
+        passthrough: (host, port) => passthrough?.(host, port) ?? null,
+        hooks: pipeline,
+        log,
+      },
+      { port: opts.port ?? savedPort.port, explicit: opts.port !== undefined, skip: [...(opts.reservedPorts ?? []), opts.collector?.port ?? COLLECTOR_DEFAULT_PORT] },
+    );
   } catch (err) {
     await pipeline.stop();
     throw err;
   }
-  proxyUrl = proxy.url;
-  ownPorts = () => proxy.ownPorts();
+  const proxy = listener;
+  proxyUrl = () => proxy.current().url;
+  proxyNote = () => proxy.note();
+  ownPorts = () => proxy.current().ownPorts();
   let collector: CollectorControl | null = null;
   const noStore = { ok: false as const, error: 'the collector needs the session store: start without --no-session-store' };
   const handlers = {
@@ -206,6 +165,19 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
     getCollector: () => collector?.view() ?? { running: false, url: null, token: null, port: 0 },
     setCollector: ({ enabled, port }: CommandArg<'setCollector'>) => (collector ? collector.set(enabled, port) : noStore),
     resendExchange: ({ id, request }: CommandArg<'resendExchange'>) => replay.resend(id, request),
+    ...captureCommands({
+      storage: captureStorage,
+      saved: savedCapture.values,
+      flags: captureFlags,
+      sessionStore: 'collect' in sessions,
+      apply: async (v) => {
+        proxy.setMaxBodyBytes(v.maxBodyBytes);
+        memory.setMaxExchanges(v.storeMaxExchanges);
+        if ('collect' in sessions) await (sessions as SessionsAddon).setRetention({ maxExchanges: v.storedMaxExchanges, maxBytes: v.storedMaxBytes });
+      },
+      statusChanged: () => events.statusChanged(),
+    }),
+    ...proxyCommands({ listener: proxy, host: opts.host, storage: portStorage, savedPort: savedPort.port, portFlag: opts.port !== undefined, statusChanged: () => events.statusChanged() }),
     ...appCommands({
       settings: () => settings,
       saveSettings: async (next) => {
@@ -217,8 +189,8 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
       clear: () => pipeline.clear(),
       events,
       ca,
-      browserProxyUrl: (name) => proxy.browserProxyUrl(name),
-      browser: () => ({ leafKeyPem: proxy.leafKeyPem, caCertPath: ca.certPath, profileDir: join(opts.dataDir, 'browser-profile'), extraArgs: opts.browserArgs }),
+      browserProxyUrl: (name) => proxy.current().browserProxyUrl(name),
+      browser: () => ({ leafKeyPem: proxy.current().leafKeyPem, caCertPath: ca.certPath, profileDir: join(opts.dataDir, 'browser-profile'), extraArgs: opts.browserArgs }),
       markCaExported: async () => {
         await writeFile(caExportedMarker, new Date().toISOString(), { mode: 0o600 });
         caExported = true;
@@ -262,7 +234,9 @@ async function assemble(opts: StartAppOptions, limits: CaptureLimits, outboxPath
   let stopping: Promise<void> | null = null;
   return {
     service,
-    proxyUrl: proxy.url,
+    get proxyUrl() {
+      return proxy.current().url;
+    },
     caPath: ca.certPath,
     forwarding: () => forwardingEnabled(settings),
     onExchange: (l) => exchangeListeners.push(l),

@@ -10,6 +10,8 @@ import { defaultDataDir } from './defaultDataDir.js';
 
 export interface CliOptions {
   port: number;
+  /** --port was given: that port or a failed start. Without it the saved port is used (or the next free one). */
+  portGiven: boolean;
   host: string;
   allowRemote: boolean;
   dataDir: string;
@@ -19,6 +21,8 @@ export interface CliOptions {
   uiPort: number;
   overrides: Partial<RunscopeSettings>;
   limits: Partial<CaptureLimits>;
+  /** The limits whose flag was given (the rest are defaults, which saved Settings values replace). */
+  limitsGiven: Array<keyof CaptureLimits>;
   newSession: boolean;
   sessionStore: boolean;
   /** --rules FILE: the rules for this run instead of the saved ones; null without the flag. */
@@ -63,6 +67,21 @@ const FLAG_OF: Record<string, string> = {
   redact_credentials: '--no-redact-credentials',
 };
 
+/** Commander's key of each limit flag, and the limit it sets. */
+const LIMIT_OPTIONS: Array<[string, keyof CaptureLimits]> = [
+  ['maxBodyBytes', 'maxBodyBytes'],
+  ['storeMaxExchanges', 'storeMaxExchanges'],
+  ['storeMaxBytes', 'storeMaxBytes'],
+  ['maxStoredExchanges', 'storedMaxExchanges'],
+  ['maxStoredBytes', 'storedMaxBytes'],
+  ['outboxMaxMessages', 'outboxMaxMessages'],
+  ['outboxMaxBytes', 'outboxMaxBytes'],
+  ['upstreamTimeout', 'upstreamTimeout'],
+  ['clientHeadersTimeout', 'clientHeadersTimeout'],
+  ['allowInsecureUpstream', 'insecureUpstreamHosts'],
+  ['breakpointTimeout', 'breakpointTimeout'],
+];
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function integer(flag: string, value: string, { min, max }: { min: number; max: number }): number {
@@ -82,7 +101,7 @@ export function buildCommand(): Command {
   return new Command('proxyscope')
     .description('Proxyscope headless: a local MITM proxy that captures HTTP(S) and forwards each exchange to a Runscope-compatible collector.')
     .option('--headless', 'run without the desktop window (always the case for this command)')
-    .option('--port <n>', 'proxy port (0 picks a free one)', '8080')
+    .option('--port <n>', 'proxy port (0 picks a free one); without it the port saved in Settings, or the next free one when that is busy', '8080')
     .option('--host <addr>', 'proxy and UI listen address', '127.0.0.1')
     .option('--allow-remote', 'allow --host to be a non-loopback address (anyone who can reach it can use the proxy)')
     .option('--data-dir <dir>', 'CA, settings and outbox folder', defaultDataDir())
@@ -155,6 +174,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const dataDir = String(o.dataDir);
   return {
     port: integer('--port', String(o.port), { min: 0, max: 65535 }),
+    portGiven: command.getOptionValueSource('port') === 'cli',
     host,
     allowRemote,
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
@@ -167,6 +187,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     sessionStore: o.sessionStore !== false,
     rules: o.rules === undefined ? null : { rules: rulesFromFile(String(o.rules)), file: resolve(String(o.rules)) },
     collector: collectorOf(o, argv),
+    limitsGiven: LIMIT_OPTIONS.filter(([key]) => command.getOptionValueSource(key) === 'cli').map(([, field]) => field),
     limits: {
       maxBodyBytes: integer('--max-body-bytes', String(o.maxBodyBytes), { min: 0, max: big }),
       storeMaxExchanges: integer('--store-max-exchanges', String(o.storeMaxExchanges), { min: 1, max: big }),

@@ -51,6 +51,14 @@ describe('headless command line', () => {
     expect(parse('--breakpoint-timeout', '1500').limits.breakpointTimeout).toBe(1500);
   });
 
+  it('tells a flag given from its default: only given ones win over what Settings saved', () => {
+    expect(parse()).toMatchObject({ portGiven: false, limitsGiven: [] });
+    expect(parse('--port', '8080', '--max-body-bytes', '5', '--max-stored-exchanges=7', '--allow-insecure-upstream', 'a.test')).toMatchObject({
+      portGiven: true,
+      limitsGiven: ['maxBodyBytes', 'storedMaxExchanges', 'insecureUpstreamHosts'],
+    });
+  });
+
   it('refuses unknown flags', () => {
     expect(error(['--bucket-key', 'x'])).toMatch(/unknown option '--bucket-key'/);
   });

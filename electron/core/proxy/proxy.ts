@@ -9,7 +9,7 @@ import { attachCapture, type CaptureOptions } from './capture.js';
 import { keepHeadersAsSent } from './headerFidelity.js';
 import { createLeafCertificateCache } from './leafCertificates.js';
 import { forgetTlsHost, listeningServers, setCertificateSource, setUpstreamAgent, upstreamTarget } from './mitmLibrary.js';
-import { Rewrites } from './rewriteExchange.js';
+import { Rewrites, type RewriteSeams } from './rewriteExchange.js';
 import { boundTlsHostContexts } from './tlsHostContexts.js';
 import { guardSlowClients } from './slowClientGuard.js';
 import { attachTunnels, type PassthroughPredicate } from './tunnel.js';
@@ -49,6 +49,8 @@ export interface RunningProxy {
   browserProxyUrl(name: string): Promise<string>;
   /** The ports the proxy listens on (itself and the browsers' ways in). */
   ownPorts(): number[];
+  /** The capture cap for exchanges (and WebSocket connections) that start from now on. */
+  setMaxBodyBytes(bytes: number): void;
   close(): Promise<void>;
 }
 
@@ -94,18 +96,22 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     });
   }
   // A request a rewrite sends elsewhere takes the agent of where it goes.
-  const rewrites = new Rewrites({
+  // The cap is read from these objects per exchange, so setMaxBodyBytes applies to the next one.
+  const rewriteSeams: RewriteSeams = {
     maxBodyBytes: opts.maxBodyBytes,
     agentFor: (tls, host, port) => (!tls ? httpAgent : insecureAgent && unverified(host, port) ? insecureAgent : httpsAgent),
-  });
+  };
+  const rewrites = new Rewrites(rewriteSeams);
 
   // Each is opened when its browser is started, once the proxy listens.
   let listeningPort = 0;
   const entrances = browserEntrances(opts.host, () => listeningPort);
   const clientOf = entrances.clientOf;
   keepHeadersAsSent(proxy);
-  attachCapture(proxy, { ...opts, clientOf }, rewrites);
-  attachWebSockets(proxy, { hooks: opts.hooks, maxBodyBytes: opts.maxBodyBytes, clientOf });
+  const captureOptions = { ...opts, clientOf };
+  const webSocketOptions = { hooks: opts.hooks, maxBodyBytes: opts.maxBodyBytes, clientOf };
+  attachCapture(proxy, captureOptions, rewrites);
+  attachWebSockets(proxy, webSocketOptions);
   const tunnels = opts.passthrough ? attachTunnels(proxy, { passthrough: opts.passthrough, hooks: opts.hooks, connectTimeout: opts.upstreamTimeout, log: opts.log, clientOf }) : null;
 
   await new Promise<void>((resolve, reject) => {
@@ -128,6 +134,9 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     leafKeyPem: leaf.keyPem,
     browserProxyUrl: (name) => entrances.urlFor(name),
     ownPorts: () => [port, ...entrances.ports()],
+    setMaxBodyBytes(bytes) {
+      rewriteSeams.maxBodyBytes = captureOptions.maxBodyBytes = webSocketOptions.maxBodyBytes = bytes;
+    },
     async close() {
       await entrances.close();
       // First: the servers' close waits for every socket, and a tunnel's may stay open for hours.

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CollectorView } from '../../../electron/core/api';
 import { core } from '../core';
+import { SettingsGroup } from './settings/SettingsGroup';
 
 /** The collector: on or off (kept for the next start), where a Kong gateway or another Proxyscope sends its messages, and the token it asks for. */
 export function CollectorPanel() {
@@ -31,8 +32,7 @@ export function CollectorPanel() {
   };
   if (!view) return null;
   return (
-    <section className="collector" aria-label="Collector">
-      <h3>Collector</h3>
+    <SettingsGroup id="collector" title="Collector">
       <label>
         <input type="checkbox" checked={view.running} disabled={busy} onChange={(e) => void toggle(e.target.checked)} aria-describedby="collector-hint" /> Receive Runscope
         messages
@@ -51,6 +51,6 @@ export function CollectorPanel() {
         </>
       )}
       {note && <p role="status">{note}</p>}
-    </section>
+    </SettingsGroup>
   );
 }

@@ -15,6 +15,7 @@ export function StatusBar() {
       <span>
         Proxy <code>{status.proxy}</code>
       </span>
+      {status.proxyNote && <span className="warn">{status.proxyNote}</span>}
       <span>CA {status.caExported ? 'exported' : 'not exported yet'}</span>
       <span className={status.forwarding ? 'good' : 'warn'}>Forwarding {status.forwarding ? 'on' : 'off'}</span>
       {status.forwardingNote && <span className="warn">{status.forwardingNote}</span>}

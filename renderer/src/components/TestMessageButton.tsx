@@ -20,7 +20,7 @@ export function TestMessageButton() {
   };
   return (
     <>
-      <button type="button" disabled={sending} onClick={() => void send()} title="POSTs one sample message with the saved settings">
+      <button type="button" disabled={sending} onClick={() => void send()} aria-describedby="test-message-hint">
         {sending ? 'Sending…' : 'Send test message'}
       </button>
       {result && (

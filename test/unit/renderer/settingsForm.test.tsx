@@ -42,6 +42,19 @@ describe('settings form', () => {
     expect(screen.getByRole('checkbox', { name: 'Log bodies' })).toBeTruthy();
   });
 
+  it('is grouped under headings, each field with one line of help as its description', () => {
+    for (const name of ['Runscope forwarding', 'Capture', 'Proxy']) expect(screen.getByRole('heading', { name })).toBeTruthy();
+    for (const label of ['Bucket', 'Access token', 'Log bodies', 'Redact credentials when forwarding', 'API endpoint', 'Timeout (ms)', 'Keepalive (ms)']) {
+      const hint = document.getElementById(screen.getByLabelText(label).getAttribute('aria-describedby')!);
+      expect(hint?.className, label).toBe('hint');
+      expect(hint?.textContent?.length, label).toBeGreaterThan(20);
+    }
+    expect(document.getElementById('bucket-hint')?.textContent).toMatch(/bucket key.*URL, e\.g\. abc123xyz/);
+    expect(document.getElementById('log-body-hint')?.textContent).toMatch(/request and response bodies.*base64/);
+    // This fake is the desktop shell's transport.
+    expect(document.getElementById('access-token-hint')?.textContent).toMatch(/OS keychain \(Electron safeStorage\), never shown again/);
+  });
+
   it('refuses an invalid timeout next to the field and sends nothing', async () => {
     type('Timeout (ms)', '-5');
     save();

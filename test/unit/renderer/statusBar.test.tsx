@@ -20,6 +20,12 @@ describe('status bar', () => {
     expect(screen.getByRole('status', { name: 'Status' }).textContent).toContain('retention removed the 10 oldest exchanges');
   });
 
+  it('says when the saved proxy port was busy and which one was taken', () => {
+    useStatus.setState({ connected: true, status: { ...status, proxy: 'http://127.0.0.1:8081', proxyNote: 'Port 8080 was busy; using 8081' } });
+    render(<StatusBar />);
+    expect(screen.getByRole('status', { name: 'Status' }).textContent).toContain('Port 8080 was busy; using 8081');
+  });
+
   it('says how far body indexing is behind, once it is a thousand bodies or more', () => {
     useStatus.setState({ connected: true, status: { ...status, bodiesUnindexed: 999 } });
     const { rerender } = render(<StatusBar />);

@@ -38,7 +38,7 @@ export class SessionDb {
   /** `path` null: in memory. Throws when the file cannot be opened (see openSessionDb for a corrupt one). */
   constructor(
     path: string | null,
-    private readonly retention: Retention,
+    private retention: Retention,
     opts: SessionDbOptions = {},
   ) {
     // Created 0600 before SQLite opens them (it would use the umask's mode).
@@ -117,6 +117,12 @@ export class SessionDb {
     const path = `$.meta.${key}`;
     if (key === 'delivery') this.db.run('UPDATE exchanges SET delivery = ?, state = json_set(state, ?, ?) WHERE id = ?', [value, path, value, id]);
     else this.db.run('UPDATE exchanges SET state = json_set(state, ?, ?) WHERE id = ?', [path, value, id]);
+  }
+
+  /** New retention bounds (Settings): what is over them goes now. */
+  setRetention(retention: Retention): void {
+    this.retention = retention;
+    this.applyRetention();
   }
 
   private applyRetention(): void {

@@ -61,6 +61,8 @@ export interface SessionQueries {
   suggest: { args: { field: 'host' | 'method' | 'status' | 'type'; prefix?: string }; result: string[] };
   import: { args: ImportStepArgs; result: ImportHarStep };
   replay: { args: ReplayPageQuery; result: ReplayPage<StoredCopy> };
+  /** New retention bounds for the file's store, applied at once. */
+  retention: { args: Retention; result: null };
 }
 export type SessionQueryName = keyof SessionQueries;
 

@@ -30,6 +30,8 @@ if (process.platform === 'linux') {
 const startLog: string[] = [];
 let problem: string | null = null;
 let evicted: StoreStatus['evicted'] = null;
+/** False when the file could not be opened: the in-memory store keeps its own (memory) bounds. */
+let onDisk = true;
 
 /** A file we cannot open must not stop capture: keep a bounded store in memory and say so. */
 function open(): SessionDb {
@@ -43,13 +45,15 @@ function open(): SessionDb {
   } catch (err) {
     problem = `session store not durable: cannot open ${init.path} (${(err as Error).message}); exchanges are kept in memory only`;
     startLog.push(problem);
+    onDisk = false;
     return new SessionDb(null, init.memoryRetention, { newSession: true });
   }
 }
 
 const store = open();
 const status = (): StoreStatus => ({ problem, evicted, unindexed: store.unindexed() });
-const bound = `${init.retention.maxExchanges} exchanges or ${init.retention.maxBytes} bytes`;
+const boundOf = (r: SessionWorkerInit['retention']) => `${r.maxExchanges} exchanges or ${r.maxBytes} bytes`;
+let bound = boundOf(init.retention);
 
 const exchangeOf = exchangeOfCopy;
 
@@ -193,6 +197,16 @@ const queries: Handlers = {
   replay: (q) => {
     const page = replayPage(store, q);
     return page.ok ? { ...page, exchanges: page.exchanges.map(storedCopyOf) } : page;
+  },
+  retention: (r) => {
+    if (!onDisk) return null;
+    bound = boundOf(r);
+    store.setRetention(r);
+    if (noteEvictions()) {
+      post({ type: 'status', status: status() });
+      post({ type: 'sessions', sessions: store.sessions() });
+    }
+    return null;
   },
 };
 

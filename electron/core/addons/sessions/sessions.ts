@@ -28,6 +28,8 @@ export interface SessionsAddon extends Addon {
   collect(bucket: string, exchanges: readonly Exchange[]): Promise<{ added: string[]; session: number }>;
   /** A page of stored exchanges for a replay into a bucket (sessionQueries.ts replayPage). */
   replayPage(q: ReplayPageQuery): Promise<ReplayPage>;
+  /** New retention bounds, applied at once (the oldest over them go). */
+  setRetention(retention: Retention): Promise<void>;
 }
 
 export function sessionsAddon(opts: SessionsOptions): SessionsAddon {
@@ -100,6 +102,9 @@ export function sessionsAddon(opts: SessionsOptions): SessionsAddon {
     replayPage: async (q) => {
       const page = await channel.query('replay', q);
       return page.ok ? { ...page, exchanges: page.exchanges.map(exchangeOfCopy) } : page;
+    },
+    setRetention: async (retention) => {
+      await channel.query('retention', retention);
     },
     stop: () => channel.stop(),
   };

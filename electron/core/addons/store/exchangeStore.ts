@@ -11,7 +11,13 @@ export class ExchangeStore {
   private head = 0;
   private bytes = 0;
 
-  constructor(private readonly maxExchanges: number, private readonly maxBytes: number) {}
+  constructor(private maxExchanges: number, private readonly maxBytes: number) {}
+
+  /** A new count bound (Settings): the oldest over it go now. */
+  setMaxExchanges(maxExchanges: number): void {
+    this.maxExchanges = maxExchanges;
+    this.evict();
+  }
 
   add(ex: Exchange): void {
     if (this.byId.has(ex.id)) return;

@@ -5,9 +5,15 @@ import { summaryOf } from '../../flow/views.js';
 import type { Addon } from '../../pipeline/addon.js';
 import { ExchangeStore } from './exchangeStore.js';
 
-export function storeAddon(limits: { maxExchanges: number; maxBytes: number }): Addon {
+export interface StoreAddon extends Addon {
+  /** The memory cache's count bound, from now on. */
+  setMaxExchanges(maxExchanges: number): void;
+}
+
+export function storeAddon(limits: { maxExchanges: number; maxBytes: number }): StoreAddon {
   const store = new ExchangeStore(limits.maxExchanges, limits.maxBytes);
   return {
+    setMaxExchanges: (n) => store.setMaxExchanges(n),
     name: 'store',
     requestHeaders: (ex) => store.add(ex),
     // Added at its request headers, before any body byte: all its bytes are new now.
