@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useUiPrefs, nextTheme, type Theme } from '../stores/uiPrefs';
+import { TABS, useView } from '../stores/viewStore';
 import { AlertToasts } from './AlertToasts';
 import { CaView } from './CaView';
 import { DeliveriesView } from './DeliveriesView';
+import { CommandPalette } from './palette/CommandPalette';
 import { RulesView } from './rules/RulesView';
 import { SessionsView } from './SessionsView';
 import { CollectorPanel } from './CollectorPanel';
@@ -9,11 +11,20 @@ import { SettingsForm } from './SettingsForm';
 import { StatusBar } from './StatusBar';
 import { TrafficView } from './TrafficView';
 
-const TABS = ['Traffic', 'Sessions', 'Rules', 'Sent to Runscope', 'Settings', 'CA certificate'] as const;
-type Tab = (typeof TABS)[number];
+const THEME_NAMES: Record<Theme, string> = { system: 'as the system', light: 'light', dark: 'dark' };
+
+function ThemeToggle() {
+  const theme = useUiPrefs((s) => s.theme);
+  return (
+    <button type="button" className="topbar-button" title={`Next: ${THEME_NAMES[nextTheme(theme)]}`} onClick={() => useUiPrefs.getState().setTheme(nextTheme(theme))}>
+      Theme: {THEME_NAMES[theme]}
+    </button>
+  );
+}
 
 export function App() {
-  const [tab, setTab] = useState<Tab>('Traffic');
+  const tab = useView((s) => s.tab);
+  const setTab = useView((s) => s.setTab);
   return (
     <div className="app">
       <header className="topbar">
@@ -25,6 +36,12 @@ export function App() {
             </button>
           ))}
         </nav>
+        <span className="topbar-end">
+          <button type="button" className="topbar-button" aria-keyshortcuts="Control+K Meta+K" onClick={() => useView.getState().setPaletteOpen(true)}>
+            Commands <kbd>Ctrl K</kbd>
+          </button>
+          <ThemeToggle />
+        </span>
       </header>
       <main className="content" role="tabpanel" aria-label={tab}>
         {tab === 'Traffic' && <TrafficView />}
@@ -39,6 +56,7 @@ export function App() {
         )}
         {tab === 'CA certificate' && <CaView />}
       </main>
+      <CommandPalette />
       <AlertToasts />
       <StatusBar />
     </div>

@@ -8,13 +8,18 @@ export function useFilterShortcut(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || typing(document.activeElement)) return;
-      const box = document.querySelector<HTMLInputElement>('.filter input[role="combobox"]');
-      if (!box) return;
-      e.preventDefault();
-      box.focus();
-      box.select();
+      if (focusFilter()) e.preventDefault();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, []);
+}
+
+/** Puts the focus in the traffic filter box, its text selected; false when the box is not on screen. */
+export function focusFilter(): boolean {
+  const box = document.querySelector<HTMLInputElement>('.filter input[role="combobox"]');
+  if (!box) return false;
+  box.focus();
+  box.select();
+  return true;
 }

@@ -11,16 +11,20 @@ export interface ViewStore {
   comparing: [string, string] | null;
   /** The traffic toolbar's last word on an action (an export's count, a refusal). */
   notice: string | null;
+  paletteOpen: boolean;
   setTab(tab: Tab): void;
   setComparing(ids: [string, string] | null): void;
   setNotice(notice: string | null): void;
+  setPaletteOpen(open: boolean): void;
 }
 
 export const useView = create<ViewStore>()((set) => ({
   tab: 'Traffic',
   comparing: null,
   notice: null,
+  paletteOpen: false,
   setTab: (tab) => set({ tab }),
   setComparing: (comparing) => set({ comparing }),
   setNotice: (notice) => set({ notice }),
+  setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
 }));
