@@ -38,7 +38,7 @@ test('the filtered exchanges sent to a chosen bucket, counted to sent; no bucket
   await expect(page.getByLabel('Exchanges shown')).toHaveText('2 of 3');
   expect(collector.received).toEqual([]);
 
-  await page.getByRole('button', { name: 'Send the filtered exchanges to Runscope' }).click();
+  await page.getByRole('button', { name: 'Send to Runscope…' }).click();
   const form = page.getByRole('form', { name: 'Send the filtered exchanges to Runscope' });
   await form.getByLabel('Bucket').fill('team');
   await form.getByRole('button', { name: 'Send' }).click();
@@ -51,7 +51,7 @@ test('the filtered exchanges sent to a chosen bucket, counted to sent; no bucket
 
   await page.getByRole('tab', { name: 'Sessions' }).click();
   const row = page.getByRole('table', { name: 'Sessions' }).getByRole('row').filter({ hasText: 'current' });
-  await row.getByRole('button', { name: /^Send session .* to Runscope$/ }).click();
+  await row.getByRole('button', { name: 'Send to Runscope…' }).click();
   await row.getByRole('form').getByRole('button', { name: 'Send' }).click();
   await expect(row.getByRole('alert')).toHaveText(/^Not sent: no bucket to send to: .*bucket in Settings/);
   expect(collector.received).toHaveLength(2);

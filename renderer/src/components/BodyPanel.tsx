@@ -21,7 +21,7 @@ export function BodyPanel({ title, body, contentType, contentEncoding }: { title
           <span key={n} className="note"> · {n}</span>
         ))}
       </figcaption>
-      {view === null ? <p>Formatting…</p> : view.kind === 'empty' ? <p className="muted">(empty)</p> : <pre className={`body-${view.kind}`}>{view.text}</pre>}
+      {view === null ? <p>Formatting…</p> : view.kind === 'empty' ? <p className="muted">(empty)</p> : <pre className={`body-${view.kind}`} tabIndex={0}>{view.text}</pre>}
     </figure>
   );
 }

@@ -87,7 +87,7 @@ function BodyDiffView({ title, diff }: { title: string; diff: BodyDiff }) {
         {title} · {summary}
       </figcaption>
       {diff.kind === 'text' && !diff.same && (
-        <pre className="diff">
+        <pre className="diff" tabIndex={0}>
           {diff.lines.map((l, i) =>
             l.op === 'skip' ? (
               <div key={i} className="diff-skip">

@@ -52,7 +52,7 @@ export function RunscopePanel({ exchangeId }: { exchangeId: string }) {
       </dl>
       {record.state === 'failed' && <button onClick={() => void retry()}>Retry</button>}
       {retryError && <p className="bad">{retryError}</p>}
-      <pre className="message" aria-label="Runscope message">{JSON.stringify(JSON.parse(record.message), null, 2)}</pre>
+      <pre className="message" aria-label="Runscope message" tabIndex={0}>{JSON.stringify(JSON.parse(record.message), null, 2)}</pre>
     </section>
   );
 }

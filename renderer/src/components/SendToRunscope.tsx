@@ -43,7 +43,7 @@ export function SendToRunscope({ session, filter, label }: { session: NonNullabl
 
   return (
     <span className="send-runscope">
-      <button type="button" aria-label={`Send ${label} to Runscope`} disabled={running} onClick={() => setOpen(!open)}>
+      <button type="button" title={`Send ${label} to Runscope`} disabled={running} onClick={() => setOpen(!open)}>
         Send to Runscope…
       </button>
       {open && (

@@ -147,7 +147,7 @@ export function TrafficGrid() {
   return (
     <div role="grid" aria-label="Traffic" aria-multiselectable="true" aria-rowcount={rowCount + 1} className="grid" onKeyDown={onKeyDown}>
       <GridHeader columns={columns} />
-      <div ref={parent} className="grid-body" tabIndex={0} onScroll={onScroll}>
+      <div ref={parent} className="grid-body" onScroll={onScroll}>
         <div className="grid-spacer" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const row = at(item.index);
@@ -159,7 +159,8 @@ export function TrafficGrid() {
                 index={item.index}
                 columns={columns}
                 selected={row !== undefined && selectedIds.has(row.id)}
-                cursor={row !== undefined && row.id === selectedId}
+                // With nothing selected the first row takes the Tab stop, so the grid is always reachable.
+                cursor={row !== undefined && (selectedId === null ? item.index === 0 : row.id === selectedId)}
                 top={item.start}
                 restart={mark === null ? null : { at: mark, side: order === 'asc' ? 'above' : 'below' }}
                 now={now}

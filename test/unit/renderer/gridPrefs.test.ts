@@ -9,8 +9,8 @@ const memory = (value: string | null = null) => {
 };
 
 describe('column preferences', () => {
-  it('default: method, host, path, status, type, size, duration, delivery', () => {
-    expect(visible(DEFAULT_PREFS)).toEqual(['method', 'host', 'path', 'status', 'contentType', 'responseBytes', 'durationMs', 'delivery']);
+  it('default: method, host, path, status, type, size, duration, started, delivery', () => {
+    expect(visible(DEFAULT_PREFS)).toEqual(['method', 'host', 'path', 'status', 'contentType', 'responseBytes', 'durationMs', 'startedAt', 'delivery']);
   });
 
   it('survive a write and a read; unknown ids go, new columns come hidden, garbage gives the defaults', () => {

@@ -29,6 +29,7 @@ export function CommandPalette() {
     if (open && !d.open) {
       setSearch('');
       d.showModal();
+      d.querySelector<HTMLInputElement>('[cmdk-input]')?.focus();
     } else if (!open && d.open) d.close();
   }, [open]);
 
@@ -42,7 +43,7 @@ export function CommandPalette() {
     <dialog ref={dialog} className="palette" aria-label="Command palette" onClose={() => setOpen(false)} onClick={(e) => e.target === dialog.current && setOpen(false)}>
       {open && (
         <Command label="Commands" loop>
-          <Command.Input value={search} onValueChange={setSearch} placeholder="Type a command…" aria-label="Command" autoFocus />
+          <Command.Input value={search} onValueChange={setSearch} placeholder="Type a command…" aria-label="Command" />
           <Command.List>
             <Command.Empty>No command matches.</Command.Empty>
             {GROUPS.map((g) => (
