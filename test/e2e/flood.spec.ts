@@ -93,6 +93,8 @@ test('1,000 exchanges a second for 10 s: no long task over 200 ms, the filter ty
     answered: all,
     failed: sent.byStatus.get(0) ?? 0,
     sentPerSecond: round(sent.started / SECONDS),
+    // On a shared machine the proxy may not keep up: the figures say what the page got.
+    rateReached: sent.started / SECONDS >= RATE * 0.95,
     answeredPerSecond: round(sent.rps),
     slowestSlot: Math.min(...sent.perSlot),
     longTasks: during.length,
