@@ -10,7 +10,7 @@ import { download, fileSafe } from './download';
 import { formatBytes, formatDateTime } from './format';
 import { ImportHar } from './ImportHar';
 import { SendToRunscope } from './SendToRunscope';
-import { startNewSession } from './TrafficView';
+import { startNewSession } from './trafficActions';
 
 const CURRENT_CANNOT_GO = 'The current session cannot be deleted: start a new session first';
 

@@ -4,7 +4,6 @@ import { soleSelected } from '../stores/selection';
 import { useTraffic } from '../stores/trafficStore';
 import { ColumnsMenu } from './ColumnsMenu';
 import { CompareView } from './CompareView';
-import { download, fileSafe } from './download';
 import { ExchangeDetailView } from './ExchangeDetailView';
 import { FilterBox } from './FilterBox';
 import { InFlightPanel } from './InFlightPanel';
@@ -15,6 +14,7 @@ import { PausedPanel } from './PausedPanel';
 import { SelectionBar } from './SelectionBar';
 import { SendToRunscope } from './SendToRunscope';
 import { TrafficGrid } from './TrafficGrid';
+import { exportShownHar, startNewSession } from './trafficActions';
 import { SplitToggle, TrafficSplit } from './layout/TrafficSplit';
 import { useView } from '../stores/viewStore';
 
@@ -42,22 +42,6 @@ function SessionBanner() {
       </button>
     </div>
   );
-}
-
-/** Exports what the grid shows (its session and filter) as a HAR download; says how it went. */
-export async function exportShownHar(): Promise<string> {
-  const { session, filter } = useTraffic.getState().query;
-  const sessionName = sessionNamed(useSessions.getState().sessions, session)?.name;
-  const r = await core().invoke('exportHar', { session, filter });
-  if (!r.ok) return `Export refused: ${r.error}`;
-  download(`proxyscope-${fileSafe(sessionName ?? 'traffic')}.har`, r.har, 'application/json');
-  return `Exported ${r.count} exchange${r.count === 1 ? '' : 's'}`;
-}
-
-export async function startNewSession(name?: string): Promise<void> {
-  await core().invoke('newSession', name ? { name } : {});
-  if (useTraffic.getState().query.session === 'current') traffic().refresh();
-  else traffic().setQuery({ session: 'current' });
 }
 
 export function TrafficView() {

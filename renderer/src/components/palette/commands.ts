@@ -8,7 +8,7 @@ import { useTraffic } from '../../stores/trafficStore';
 import { nextTheme, useUiPrefs } from '../../stores/uiPrefs';
 import { TABS, useView, type Tab } from '../../stores/viewStore';
 import { focusFilter } from '../keyboard';
-import { exportShownHar, startNewSession } from '../TrafficView';
+import { exportShownHar, startNewSession } from '../trafficActions';
 
 export interface PaletteCommand {
   id: string;
