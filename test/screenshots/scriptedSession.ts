@@ -82,7 +82,10 @@ export async function sendTraffic(s: ScriptedSession): Promise<number> {
     [`${httpUrl}/missing`, { method: 'DELETE' }],
     [`${httpUrl}/status?code=500`],
   ];
+  const before = s.collector.received.length;
   for (const [url, opts] of requests) await viaProxy(s.proxy, url, opts);
+  // Forwarded before any view is shot, so each row says sent and a spec may change the collector's mode.
+  await s.collector.waitFor(before + requests.length);
   return requests.length;
 }
 
