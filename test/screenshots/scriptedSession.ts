@@ -91,7 +91,8 @@ export async function sendTraffic(s: ScriptedSession): Promise<number> {
 
 /** Opens the UI with the theme left to the OS, so snap() can switch it by emulation. */
 export async function openUi(page: Page, s: ScriptedSession, rows?: number): Promise<void> {
-  await page.addInitScript(() => localStorage.setItem('proxyscope.ui', JSON.stringify({ theme: 'system' })));
+  // A string: this project's type-check has no DOM types.
+  await page.addInitScript(`localStorage.setItem('proxyscope.ui', ${JSON.stringify(JSON.stringify({ theme: 'system' }))})`);
   await page.goto(String(s.app.ready.ui));
   if (rows !== undefined) await expect(page.getByLabel('Exchanges shown')).toHaveText(`${rows} of ${rows}`);
 }
