@@ -84,8 +84,11 @@ interface StoreDb {
 interface QueriesModule {
   pageOf(store: StoreDb, q: object): Answer;
   countOf(store: StoreDb, q: object): Answer;
-  whereOf(store: StoreDb, session: undefined, filter: string): { where: string; params: unknown[] } | { ok: false; error: string };
+  whereOf(store: StoreDb, session: undefined, filter: string, plan?: object): Where | { ok: false; error: string };
+  /** The page's body plan (absent in builds before it). */
+  bodyPlan?(store: StoreDb, q: object): object;
 }
+type Where = { where: string; params: unknown[] };
 
 const sessionsDir = join(dirname(CLI), '..', 'core', 'addons', 'sessions');
 const load = async <T>(file: string) => (await import(pathToFileURL(join(sessionsDir, file)).href)) as T;
@@ -117,7 +120,8 @@ export async function offlineQueries(dbPath: string): Promise<{ openMs: number; 
       let matched = NaN;
       const count = await timed(() => (matched = check(q.countOf(store, { filter }), filter).matched ?? NaN));
       const w = q.whereOf(store, undefined, filter);
-      const plans = 'where' in w ? { page: planOf(store, pageSql(w.where), [...w.params]), count: planOf(store, countSql(w.where), w.params) } : null;
+      const pw = q.whereOf(store, undefined, filter, q.bodyPlan?.(store, { filter, sort: 'startedAt', order: 'desc' }));
+      const plans = 'where' in w && 'where' in pw ? { page: planOf(store, pageSql(pw.where), [...pw.params]), count: planOf(store, countSql(w.where), w.params) } : null;
       results.set(filter, { matched, offline: { pageDesc, pageAsc, count }, plans });
     }
   } finally {

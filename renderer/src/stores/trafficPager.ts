@@ -180,8 +180,9 @@ export class TrafficPager {
     this.recountSoon.cancel();
     this.tailSoon.cancel();
     this.staleSoon.cancel();
-    void this.count(this.gen);
+    // The page first: the session worker answers in the order asked, and a count (every match) can take far longer than a page.
     this.fetchRange(false);
+    void this.count(this.gen);
   }
 
   private fetchRange(refreshStale: boolean): void {

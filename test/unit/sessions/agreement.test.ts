@@ -1,9 +1,10 @@
 // Both ways of evaluating a filter agree: SQL over the session schema
-// (filterSql) and the in-memory matcher over exchangeTarget, for random
-// filters over random exchanges (randomTraffic.ts), both seeded.
+// (filterSql, with body values through the index and row by row) and the
+// in-memory matcher over exchangeTarget, for random filters over random
+// exchanges (randomTraffic.ts), both seeded.
 import sqlite from 'node-sqlite3-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { filterSql, registerFilterFunctions } from '../../../electron/core/addons/sessions/filterSql.js';
+import { filterSql, registerFilterFunctions, type FilterPlan } from '../../../electron/core/addons/sessions/filterSql.js';
 import { createSchema, createSession, indexBodies, insertExchange } from '../../../electron/core/addons/sessions/schema.js';
 import { exchangeTarget } from '../../../electron/core/filter/exchangeTarget.js';
 import { compileFilter, MITM_CODES, parseFilter, type FilterNode } from '../../../electron/core/filter/index.js';
@@ -28,10 +29,13 @@ db.exec('COMMIT');
 const targets = exchanges.map(exchangeTarget);
 const corpus = corpusOf(targets);
 
-function sqlIds(filter: string): Set<string> {
+// Every body value taken as common: the row-by-row plan pageOf picks for those.
+const rowByRow: FilterPlan = { commonBody: () => true };
+
+function sqlIds(filter: string, plan: FilterPlan = {}): Set<string> {
   const p = parseFilter(filter);
   if (!p.ok) throw new Error(`${filter}: ${p.error.message}`);
-  const { where, params } = filterSql(p.filter);
+  const { where, params } = filterSql(p.filter, plan);
   return new Set(db.all(`SELECT id FROM exchanges WHERE session = ? AND (${where})`, [session, ...params]).map((row) => String(row.id)));
 }
 
@@ -43,10 +47,10 @@ function memoryIds(filter: string): Set<string> {
 }
 
 /** The first exchange the two disagree on, with what each said and the exchange's state. */
-function disagreement(filter: string, sql: Set<string>, memory: Set<string>): string {
+function disagreement(filter: string, sql: Set<string>, memory: Set<string>, plan: FilterPlan = {}): string {
   const id = [...sql, ...memory].find((x) => sql.has(x) !== memory.has(x))!;
   const ex = exchanges.find((e) => e.id === id)!;
-  const where = filterSql((parseFilter(filter) as { ok: true; filter: Parameters<typeof filterSql>[0] }).filter);
+  const where = filterSql((parseFilter(filter) as { ok: true; filter: Parameters<typeof filterSql>[0] }).filter, plan);
   return `filter ${JSON.stringify(filter)}\nSQL ${where.where} ${JSON.stringify(where.params)}\n${id}: SQL ${sql.has(id)}, in memory ${memory.has(id)}\n${JSON.stringify(toState(ex), null, 1)}`;
 }
 
@@ -98,9 +102,11 @@ describe('filter → SQL agrees with the in-memory matcher', () => {
       texts.push(filter);
       const parsed = parseFilter(filter);
       if (parsed.ok) uses(parsed.filter, used);
-      const sql = sqlIds(filter);
       const memory = memoryIds(filter);
-      if (sql.size !== memory.size || [...sql].some((id) => !memory.has(id))) expect.fail(disagreement(filter, sql, memory));
+      for (const plan of [{}, rowByRow]) {
+        const sql = sqlIds(filter, plan);
+        if (sql.size !== memory.size || [...sql].some((id) => !memory.has(id))) expect.fail(disagreement(filter, sql, memory, plan));
+      }
       if (memory.size > 0 && memory.size < EXCHANGES) some++;
     }
     // Not vacuous: most filters pick some exchanges and leave others.

@@ -25,9 +25,15 @@ export interface FilterSql {
   params: SQLiteValue[];
 }
 
-export function filterSql(node: FilterNode): FilterSql {
+/** How body values are looked up; without commonBody, every body value goes through the trigram index. */
+export interface FilterPlan {
+  /** Whether the index holds many rows for this FTS query (trigramQuery's), so that a page would read most of them. */
+  commonBody?: (ftsQuery: string) => boolean;
+}
+
+export function filterSql(node: FilterNode, plan: FilterPlan = {}): FilterSql {
   const params: SQLiteValue[] = [];
-  const where = clause(node, params);
+  const where = clause(node, params, plan);
   return { where, params: params.map((v) => (typeof v === 'string' ? sqlText(v) : v)) };
 }
 
@@ -81,20 +87,20 @@ export const FLAG_SQL: Readonly<Record<string, string>> = {
   collected: "(json_extract(state, '$.origin') IS 'collected')",
 };
 
-function clause(node: FilterNode, p: SQLiteValue[]): string {
+function clause(node: FilterNode, p: SQLiteValue[], plan: FilterPlan): string {
   switch (node.type) {
     case 'all':
       return '1';
     case 'and':
-      return node.items.length === 0 ? '1' : `(${node.items.map((n) => clause(n, p)).join(' AND ')})`;
+      return node.items.length === 0 ? '1' : `(${node.items.map((n) => clause(n, p, plan)).join(' AND ')})`;
     case 'or':
-      return node.items.length === 0 ? '0' : `(${node.items.map((n) => clause(n, p)).join(' OR ')})`;
+      return node.items.length === 0 ? '0' : `(${node.items.map((n) => clause(n, p, plan)).join(' OR ')})`;
     case 'not':
-      return `(NOT ${clause(node.item, p)})`;
+      return `(NOT ${clause(node.item, p, plan)})`;
     case 'search':
       return search(node.value, p);
     case 'text':
-      return textNode(node, p);
+      return textNode(node, p, plan);
     case 'header':
       return header(node, p);
     case 'number':
@@ -146,8 +152,8 @@ function text(col: Column, op: TextOp, value: string, p: SQLiteValue[]): string 
   return nullable ? `(${expr} IS NOT NULL AND ${sql})` : `(${sql})`;
 }
 
-function textNode(node: TextNode, p: SQLiteValue[]): string {
-  if (node.field === 'body' || node.field === 'reqbody' || node.field === 'resbody') return body(bodyColumns[node.field], node.op, node.value, p);
+function textNode(node: TextNode, p: SQLiteValue[], plan: FilterPlan): string {
+  if (node.field === 'body' || node.field === 'reqbody' || node.field === 'resbody') return body(bodyColumns[node.field], node.op, node.value, p, plan);
   return text(textColumns[node.field], node.op, node.value, p);
 }
 
@@ -158,7 +164,7 @@ function textNode(node: TextNode, p: SQLiteValue[]): string {
  * rows past the index are read, and LIKE decides on the text. Shorter values,
  * regular expressions and other text read every body.
  */
-function body(cols: Array<'req' | 'res'>, op: TextOp, value: string, p: SQLiteValue[]): string {
+function body(cols: Array<'req' | 'res'>, op: TextOp, value: string, p: SQLiteValue[], plan: FilterPlan): string {
   const sub = (cond: string) => `(seq IN (SELECT seq FROM body_text WHERE ${cond}))`;
   if (op === '~=') {
     cols.forEach(() => p.push(value));
@@ -168,11 +174,15 @@ function body(cols: Array<'req' | 'res'>, op: TextOp, value: string, p: SQLiteVa
     cols.forEach(() => p.push(op, value));
     return sub(cols.map((c) => `filter_text(?, ?, ${c})`).join(' OR '));
   }
-  const indexed = value.length >= 3;
-  if (indexed) p.push(trigramQuery(value));
-  const likes = cols.map((c) => like(c, op, value, p)).join(' OR ');
-  if (!indexed) return sub(likes);
-  return sub(`(seq IN (SELECT rowid FROM bodies WHERE bodies MATCH ?) OR seq > (SELECT value FROM store WHERE key = 'indexed')) AND (${likes})`);
+  const query = value.length >= 3 ? trigramQuery(value) : null;
+  const likes = () => cols.map((c) => like(c, op, value, p)).join(' OR ');
+  // A common value: each row's own text is tested as the rows are read, so a
+  // page read in index order stops once it is full instead of first
+  // collecting every match (docs/query.md, "Body filters").
+  if (query !== null && plan.commonBody?.(query)) return `(EXISTS (SELECT 1 FROM body_text WHERE body_text.seq = exchanges.seq AND (${likes()})))`;
+  if (query === null) return sub(likes());
+  p.push(query);
+  return sub(`(seq IN (SELECT rowid FROM bodies WHERE bodies MATCH ?) OR seq > (SELECT value FROM store WHERE key = 'indexed')) AND (${likes()})`);
 }
 
 /** An FTS5 query for the rows holding the value's trigrams: at most a dozen, spread along it, narrow as well as all. */

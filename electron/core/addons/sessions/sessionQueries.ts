@@ -6,8 +6,8 @@ import { parseFilter } from '../../filter/index.js';
 import type { Exchange } from '../../flow/exchange.js';
 import { hostOf } from '../../flow/state.js';
 import { mediaType } from '../../flow/views.js';
-import { filterSql } from './filterSql.js';
-import { exchangeOfRow } from './schema.js';
+import { filterSql, type FilterPlan } from './filterSql.js';
+import { exchangeOfRow, sqlText } from './schema.js';
 import type { SessionDb } from './sessionDb.js';
 import type { ReplayPage, ReplayPageQuery } from '../../pipeline/replaySource.js';
 
@@ -38,10 +38,10 @@ const SUMMARY_COLUMNS =
 const DEFAULT_LIMIT = 100;
 
 /** The scope and filter as one WHERE clause, or the filter's error with its column. */
-export function whereOf(store: SessionDb, session: Session, filter: string | undefined): Where | FilterProblem {
+export function whereOf(store: SessionDb, session: Session, filter: string | undefined, plan: FilterPlan = {}): Where | FilterProblem {
   const parsed = parseFilter(filter ?? '');
   if (!parsed.ok) return { ok: false, error: parsed.error.message, column: parsed.error.column };
-  const sql = filterSql(parsed.filter);
+  const sql = filterSql(parsed.filter, plan);
   // A session being imported is not there until its import is whole.
   if (session === 'all') return { where: `(${sql.where})${store.notImporting()}`, params: sql.params as Where['params'] };
   const id = session === undefined || session === 'current' ? store.current : session;
@@ -77,8 +77,27 @@ export function summaryOfRow(r: Record<string, unknown>): ExchangeSummary {
   };
 }
 
-export function pageOf(store: SessionDb, q: ExchangeQuery): QueryPage {
-  const w = whereOf(store, q.session, q.filter);
+/** Index rows for a body value from which it counts as common (FilterPlan.commonBody). */
+export const COMMON_BODY_ROWS = 10_000;
+
+/** Whether the trigram index holds at least `bound` rows for the query: reads at most that many. */
+export const commonBody =
+  (store: SessionDb, bound: number) =>
+  (query: string): boolean =>
+    Number(store.db.get('SELECT COUNT(*) AS n FROM (SELECT rowid FROM bodies WHERE bodies MATCH ? LIMIT ?)', [sqlText(query), bound])?.n ?? 0) >= bound;
+
+/**
+ * Testing common body values row by row pays only when the rows come in the
+ * page's order from an index, so that reading stops at the page's end:
+ * exchanges_time gives start time within one session. Other pages keep the index plan.
+ */
+export function bodyPlan(store: SessionDb, q: ExchangeQuery, commonAt = COMMON_BODY_ROWS): FilterPlan {
+  return (q.sort ?? 'startedAt') === 'startedAt' && q.session !== 'all' ? { commonBody: commonBody(store, commonAt) } : {};
+}
+
+/** `plan`: bodyPlan's, unless a test picks one. */
+export function pageOf(store: SessionDb, q: ExchangeQuery, plan = bodyPlan(store, q)): QueryPage {
+  const w = whereOf(store, q.session, q.filter, plan);
   if (isProblem(w)) return w;
   const order = q.order === 'desc' ? 'DESC' : 'ASC';
   const sort = SORT[q.sort ?? 'startedAt'];
