@@ -57,7 +57,7 @@ test('the filtered exchanges sent to a bucket', async ({ page }) => {
   await openUi(page, s);
   await page.getByRole('combobox', { name: 'Filter' }).fill('method=POST or status>=400');
   await expect(page.getByLabel('Exchanges shown')).toHaveText(/^4 of /);
-  await page.getByRole('button', { name: 'Send the filtered exchanges to Runscope' }).click();
+  await page.getByRole('button', { name: 'Send to Runscope…' }).click();
   const form = page.getByRole('form', { name: 'Send the filtered exchanges to Runscope' });
   await form.getByLabel('Bucket').fill(SHARE_BUCKET);
   await form.getByRole('button', { name: 'Send' }).click();

@@ -50,6 +50,18 @@ export function summaryOf(ex: Exchange): ExchangeSummary {
   };
 }
 
+/**
+ * A stored row with the meta its exchange holds in memory now. The store writes
+ * a meta change (a delivery state, a pin) after the event that announces it, so
+ * a page read in between would otherwise show the older value, and no later
+ * event would correct it.
+ */
+export function withMemoryMeta(row: ExchangeSummary, ex: Exchange | undefined): ExchangeSummary {
+  if (!ex) return row;
+  const { pinned: _stored, ...rest } = row;
+  return { ...rest, delivery: (ex.meta[DELIVERY_META] as DeliveryState | undefined) ?? null, ...(ex.meta[PINNED_META] === true ? { pinned: true as const } : {}) };
+}
+
 /** The summary plus the serialised request, response and timings. */
 export function detailOf(ex: Exchange): ExchangeDetail {
   const state = toState(ex);

@@ -7,7 +7,7 @@
 // status says so.
 import type { Status } from '../../api.js';
 import type { Exchange } from '../../flow/exchange.js';
-import { detailOf } from '../../flow/views.js';
+import { detailOf, withMemoryMeta } from '../../flow/views.js';
 import type { Addon, AddonContext } from '../../pipeline/addon.js';
 import { LiveFilters } from './liveFilters.js';
 import { SessionChannel } from './sessionChannel.js';
@@ -76,9 +76,10 @@ export function sessionsAddon(opts: SessionsOptions): SessionsAddon {
       };
     },
     commands: {
-      queryExchanges: (q) => {
+      queryExchanges: async (q) => {
         live.remember(q.filter);
-        return channel.query('page', q);
+        const page = await channel.query('page', q);
+        return page.ok ? { ...page, rows: page.rows.map((row) => withMemoryMeta(row, ctx.find(row.id))) } : page;
       },
       countExchanges: (q) => channel.query('count', q),
       getExchange: ({ id }) => {
