@@ -3,6 +3,7 @@
 // ids are dropped and columns added since are appended, hidden.
 import { create } from 'zustand';
 import type { SortColumn } from '../../../electron/core/api';
+import { browserStorage, readStoredJson, writeStoredJson, type KeyValue } from '../stores/storedJson';
 import { COLUMNS, DEFAULT_HIDDEN, DEFAULT_ORDER, isColumnId } from './columns';
 
 export const PREFS_KEY = 'proxyscope.columns';
@@ -14,15 +15,8 @@ export interface ColumnPrefs {
 
 export const DEFAULT_PREFS: ColumnPrefs = { order: [...DEFAULT_ORDER], hidden: [...DEFAULT_HIDDEN] };
 
-type KeyValue = Pick<Storage, 'getItem' | 'setItem'>;
-
 export function readPrefs(storage: KeyValue | undefined): ColumnPrefs {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(storage?.getItem(PREFS_KEY) ?? 'null');
-  } catch {
-    raw = null;
-  }
+  const raw = readStoredJson(storage, PREFS_KEY);
   if (!raw || typeof raw !== 'object') return DEFAULT_PREFS;
   const { order, hidden } = raw as { order?: unknown; hidden?: unknown };
   const ids = (v: unknown) => [...new Set(Array.isArray(v) ? v.filter(isColumnId) : [])];
@@ -34,11 +28,7 @@ export function readPrefs(storage: KeyValue | undefined): ColumnPrefs {
 }
 
 export function writePrefs(storage: KeyValue | undefined, prefs: ColumnPrefs): void {
-  try {
-    storage?.setItem(PREFS_KEY, JSON.stringify(prefs));
-  } catch {
-    /* storage full or refused: the choice lasts until the page is reloaded */
-  }
+  writeStoredJson(storage, PREFS_KEY, prefs);
 }
 
 export const visible = (p: ColumnPrefs): SortColumn[] => p.order.filter((id) => !p.hidden.includes(id));
@@ -60,7 +50,6 @@ export function moved(p: ColumnPrefs, id: SortColumn, by: -1 | 1): ColumnPrefs {
   return { ...p, order };
 }
 
-const storage = (): KeyValue | undefined => (typeof localStorage === 'undefined' ? undefined : localStorage);
 
 export interface ColumnStore {
   prefs: ColumnPrefs;
@@ -71,11 +60,11 @@ export interface ColumnStore {
 
 export const useColumns = create<ColumnStore>()((set, get) => {
   const save = (prefs: ColumnPrefs) => {
-    writePrefs(storage(), prefs);
+    writePrefs(browserStorage(), prefs);
     set({ prefs });
   };
   return {
-    prefs: readPrefs(storage()),
+    prefs: readPrefs(browserStorage()),
     toggle: (id) => save(toggled(get().prefs, id)),
     move: (id, by) => save(moved(get().prefs, id, by)),
     reset: () => save(DEFAULT_PREFS),

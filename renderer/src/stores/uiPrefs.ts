@@ -2,6 +2,7 @@
 // localStorage like the columns. What is read back is checked; anything else
 // falls back to the default.
 import { create } from 'zustand';
+import { browserStorage, readStoredJson, writeStoredJson, type KeyValue } from './storedJson';
 
 export type Theme = 'system' | 'light' | 'dark';
 export type Split = 'side' | 'stacked';
@@ -17,23 +18,14 @@ export interface UiPrefs {
 
 export const DEFAULT_UI: UiPrefs = { theme: 'system', split: 'stacked' };
 
-type KeyValue = Pick<Storage, 'getItem' | 'setItem'>;
-
 export function readUiPrefs(storage: KeyValue | undefined): UiPrefs {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(storage?.getItem(UI_PREFS_KEY) ?? 'null');
-  } catch {
-    raw = null;
-  }
+  const raw = readStoredJson(storage, UI_PREFS_KEY);
   const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   return {
     theme: THEMES.includes(o.theme as Theme) ? (o.theme as Theme) : DEFAULT_UI.theme,
     split: SPLITS.includes(o.split as Split) ? (o.split as Split) : DEFAULT_UI.split,
   };
 }
-
-const storage = (): KeyValue | undefined => (typeof localStorage === 'undefined' ? undefined : localStorage);
 
 /** The next theme a toggle press gives: system → light → dark → system. */
 export const nextTheme = (t: Theme): Theme => THEMES[(THEMES.indexOf(t) + 1) % THEMES.length]!;
@@ -53,15 +45,11 @@ export interface UiPrefsStore extends UiPrefs {
 export const useUiPrefs = create<UiPrefsStore>()((set, get) => {
   const save = (patch: Partial<UiPrefs>) => {
     const prefs = { theme: get().theme, split: get().split, ...patch };
-    try {
-      storage()?.setItem(UI_PREFS_KEY, JSON.stringify(prefs));
-    } catch {
-      /* storage refused: the choice lasts until the page is reloaded */
-    }
+    writeStoredJson(browserStorage(), UI_PREFS_KEY, prefs);
     applyTheme(prefs.theme);
     set(prefs);
   };
-  const initial = readUiPrefs(storage());
+  const initial = readUiPrefs(browserStorage());
   applyTheme(initial.theme);
   return { ...initial, setTheme: (theme) => save({ theme }), setSplit: (split) => save({ split }) };
 });

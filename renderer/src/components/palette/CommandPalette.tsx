@@ -11,14 +11,14 @@ const GROUPS = ['Traffic', 'Go to', 'Appearance'] as const;
 export function CommandPalette() {
   const dialog = useRef<HTMLDialogElement>(null);
   const open = useView((s) => s.paletteOpen);
-  const setOpen = (next: boolean | ((was: boolean) => boolean)) => useView.getState().setPaletteOpen(typeof next === 'function' ? next(useView.getState().paletteOpen) : next);
+  const setOpen = useView((s) => s.setPaletteOpen);
   const [search, setSearch] = useState('');
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key.toLowerCase() !== 'k' || !(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
       e.preventDefault();
-      setOpen((was) => !was);
+      setOpen(!useView.getState().paletteOpen);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
