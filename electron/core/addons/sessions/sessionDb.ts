@@ -90,8 +90,9 @@ export class SessionDb {
     let bytes = 0;
     this.transaction(() => {
       for (const ex of exchanges) {
-        if (this.db.get('SELECT 1 FROM exchanges WHERE id = ?', [ex.id])) continue;
-        bytes += insertExchange(this.db, session, ex).bytes;
+        const written = insertExchange(this.db, session, ex);
+        if (!written) continue;
+        bytes += written.bytes;
         added.push(ex.id);
       }
       if (added.length > 0) this.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [added.length, bytes, session]);

@@ -33,9 +33,15 @@ export function startImport(store: SessionDb, name: string, now = Date.now()): n
 export function writeImport(store: SessionDb, id: number, exchanges: readonly Exchange[]): void {
   if (!store.importing.has(id)) throw new Error(`no import into session ${id}`);
   let bytes = 0;
+  let added = 0;
   store.transaction(() => {
-    for (const ex of exchanges) bytes += insertExchange(store.db, id, ex).bytes;
-    store.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [exchanges.length, bytes, id]);
+    for (const ex of exchanges) {
+      const written = insertExchange(store.db, id, ex);
+      if (!written) continue;
+      bytes += written.bytes;
+      added++;
+    }
+    store.db.run('UPDATE sessions SET exchanges = exchanges + ?, bytes = bytes + ? WHERE id = ?', [added, bytes, id]);
   });
 }
 
