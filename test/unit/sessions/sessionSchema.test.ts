@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import sqlite from 'node-sqlite3-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { filterSql, flagsWithoutSql, registerFilterFunctions } from '../../../electron/core/addons/sessions/filterSql.js';
-import { createSchema, createSession, exchangeOfRow, insertExchange } from '../../../electron/core/addons/sessions/schema.js';
+import { createSchema, createSession, exchangeOfRow, insertExchange, STORED_BODIES } from '../../../electron/core/addons/sessions/schema.js';
 import { exchangeTarget } from '../../../electron/core/filter/exchangeTarget.js';
 import { compileFilter, parseFilter } from '../../../electron/core/filter/index.js';
 import type { Exchange } from '../../../electron/core/flow/exchange.js';
@@ -162,9 +162,35 @@ describe('session schema and filter → SQL', () => {
     const exchanges = [...fixed, ...Array.from({ length: 40 }, (_, i) => randomExchange(r, 1000 + i))];
     const other = createSession(db, 'round trip', 1);
     for (const ex of exchanges.slice(fixed.length)) insertExchange(db, other, ex);
-    const rows = db.all('SELECT id, state, req_body, res_body FROM exchanges ORDER BY seq');
+    const rows = db.all(`SELECT id, state, ${STORED_BODIES} FROM exchanges ORDER BY seq`);
     expect(rows.map((row) => row.id)).toEqual(exchanges.map((ex) => ex.id));
     rows.forEach((row, i) => expect(exchangeFields(exchangeOfRow(row))).toEqual(exchangeFields(exchanges[i]!)));
+  });
+
+  it('keeps a body that is its own text once, and compressed, NUL-holding or cut bodies as their bytes', () => {
+    const s = createSession(db, 'bodies once', 2);
+    const nul = Buffer.from('a\0b');
+    const cut = body(Buffer.from('Straße'), 5); // the cap falls inside ß
+    const cases: Exchange[] = [
+      exchange({ id: 'once', reqBody: body('{"q":1}'), resBody: body('<p>école</p>') }),
+      exchange({ id: 'empty', reqBody: body(''), resBody: body('') }),
+      exchange({ id: 'nul', resBody: body(nul) }),
+      exchange({ id: 'cut', resBody: cut }),
+      exchange({ id: 'gzip', resHeaders: [['Content-Encoding', 'gzip']], resBody: body(gzipSync('zipped')) }),
+    ];
+    for (const ex of cases) insertExchange(db, s, ex);
+    const stored = (id: string) => db.all('SELECT length(req_body) AS req, length(res_body) AS res FROM exchanges WHERE id = ?', [id])[0];
+    expect(stored('once')).toEqual({ req: 0, res: 0 });
+    expect(stored('nul')!.res).toBe(3);
+    expect(stored('cut')!.res).toBe(5);
+    expect(stored('gzip')!.res).toBeGreaterThan(0);
+    for (const ex of cases) {
+      const row = db.all(`SELECT state, ${STORED_BODIES} FROM exchanges WHERE id = ?`, [ex.id])[0]!;
+      const back = exchangeOfRow(row);
+      expect(back.request.body.bytes()).toEqual(ex.request.body.bytes());
+      expect(back.response!.body.bytes()).toEqual(ex.response!.body.bytes());
+      expect(exchangeFields(back)).toEqual(exchangeFields(ex));
+    }
   });
 
   it("the project's Db wrapper carries the schema and the filter's SQL functions", () => {

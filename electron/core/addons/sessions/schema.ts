@@ -90,6 +90,15 @@ PRAGMA user_version = ${SCHEMA_VERSION};
 export const sqlText = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '\uFFFF') : s);
 const sqlTextOrNull = (s: string | null): string | null => (s === null ? null : sqlText(s));
 
+/**
+ * Text goes to SQLite as its UTF-8 bytes, made here by Buffer, and the SQL casts it back to TEXT:
+ * the binding's own string conversion walks each string twice in JavaScript, and that was a third
+ * of the session worker's time for 1 KiB bodies.
+ */
+function utf8(s: string | null): Buffer | null {
+  return s === null ? null : Buffer.from(s, 'utf8');
+}
+
 /** headers.side */
 export const REQUEST_SIDE = 0;
 export const RESPONSE_SIDE = 1;
@@ -127,13 +136,30 @@ export interface ExchangeRow {
   res_body: Uint8Array | null;
 }
 
-/** Everything written for one exchange: its row, its headers [name lower-cased, side, value], body texts. */
+/** Everything written for one exchange: its row, its headers [name lower-cased, side, value], body texts as UTF-8. */
 export interface ExchangeRecord {
   row: ExchangeRow;
   headers: Array<[string, number, string]>;
-  requestBody: string | null;
-  responseBody: string | null;
+  requestBody: Uint8Array | null;
+  responseBody: Uint8Array | null;
 }
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * A body whose bytes are its text's UTF-8 (the usual JSON or HTML, not compressed) is kept once, in
+ * body_text: its bytes column holds an empty blob, which STORED_BODIES reads back from the text.
+ * An empty body's text is empty too, so the rule reads it back the same.
+ */
+function bytesUnlessText(bytes: Buffer, text: Uint8Array | null): Uint8Array {
+  return text !== null && bytes.equals(text) ? NO_BYTES : bytes;
+}
+
+/** The body columns exchangeOfRow reads, for a SELECT … FROM exchanges (see bytesUnlessText). */
+export const STORED_BODIES = [
+  "CASE WHEN length(req_body) > 0 THEN req_body ELSE COALESCE((SELECT CAST(req AS BLOB) FROM body_text WHERE body_text.seq = exchanges.seq), X'') END AS req_body",
+  "CASE WHEN res_body IS NULL OR length(res_body) > 0 THEN res_body ELSE COALESCE((SELECT CAST(res AS BLOB) FROM body_text WHERE body_text.seq = exchanges.seq), X'') END AS res_body",
+].join(', ');
 
 export function rowOf(ex: Exchange): ExchangeRecord {
   const t = exchangeTarget(ex);
@@ -141,10 +167,10 @@ export function rowOf(ex: Exchange): ExchangeRecord {
   for (const [n, v] of t.requestHeaders) headers.push([sqlText(n.toLowerCase()), REQUEST_SIDE, sqlText(v)]);
   for (const [n, v] of t.responseHeaders) headers.push([sqlText(n.toLowerCase()), RESPONSE_SIDE, sqlText(v)]);
   const state = JSON.stringify(toState(ex, { bodies: false }));
-  const reqBody = ex.request.body.bytes();
-  const resBody = ex.response?.body.bytes() ?? null;
-  const requestBody = sqlTextOrNull(t.requestBody);
-  const responseBody = sqlTextOrNull(t.responseBody);
+  const requestBody = utf8(sqlTextOrNull(t.requestBody));
+  const responseBody = utf8(sqlTextOrNull(t.responseBody));
+  const reqBody = bytesUnlessText(ex.request.body.bytes(), requestBody);
+  const resBody = ex.response ? bytesUnlessText(ex.response.body.bytes(), responseBody) : null;
   let bytes = state.length + reqBody.length + (resBody?.length ?? 0) + (requestBody?.length ?? 0) + (responseBody?.length ?? 0);
   for (const [n, , v] of headers) bytes += n.length + v.length;
   return {
@@ -185,12 +211,6 @@ const placeholder = (c: string): string => (c === 'headers' ? 'jsonb(CAST(? AS T
 const INSERT_EXCHANGE = `INSERT INTO exchanges (session, ${ROW_COLUMNS.join(', ')}) VALUES (?, ${ROW_COLUMNS.map(placeholder).join(', ')}) ON CONFLICT (id) DO NOTHING`;
 const INSERT_BODIES = 'INSERT INTO body_text (seq, req, res) VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT))';
 
-/**
- * Text goes to SQLite as its UTF-8 bytes, made here by Buffer, and the SQL casts it back to TEXT:
- * the binding's own string conversion walks each string twice in JavaScript, and that was a third
- * of the session worker's time for 1 KiB bodies.
- */
-const utf8 = (s: string | null): Uint8Array | null => (s === null ? null : Buffer.from(s, 'utf8'));
 
 /**
  * Writes one exchange (the caller batches them in a transaction, and counts it in its session); returns its
@@ -203,7 +223,7 @@ export function insertExchange(db: SqlDb, sessionId: number, ex: Exchange): { se
   const inserted = db.run(INSERT_EXCHANGE, values);
   if (inserted.changes === 0) return null;
   const seq = Number(inserted.lastInsertRowid);
-  db.run(INSERT_BODIES, [seq, utf8(requestBody), utf8(responseBody)]);
+  db.run(INSERT_BODIES, [seq, requestBody, responseBody]);
   return { seq, bytes: row.bytes };
 }
 
@@ -220,7 +240,7 @@ export function indexBodies(db: SqlDb, limit: number): number {
   return rows.length;
 }
 
-/** Reads a stored exchange back: its state, with the body bytes from their columns. */
+/** Reads a stored exchange back: its state, with the body bytes from their columns (selected as STORED_BODIES gives them). */
 export function exchangeOfRow(row: Record<string, unknown>): Exchange {
   const ex = fromState(JSON.parse(String(row.state)) as ExchangeState);
   ex.request.body = CapturedBody.restored(Buffer.from(row.req_body as Uint8Array), ex.request.body.size);

@@ -7,7 +7,7 @@ import type { Exchange } from '../../flow/exchange.js';
 import { hostOf } from '../../flow/state.js';
 import { mediaType } from '../../flow/views.js';
 import { filterSql, type FilterPlan } from './filterSql.js';
-import { exchangeOfRow, sqlText } from './schema.js';
+import { exchangeOfRow, sqlText, STORED_BODIES } from './schema.js';
 import type { SessionDb } from './sessionDb.js';
 import type { ReplayPage, ReplayPageQuery } from '../../pipeline/replaySource.js';
 
@@ -124,7 +124,7 @@ export function* matching(store: SessionDb, q: Pick<ExchangeQuery, 'session' | '
   if (isProblem(w)) throw new Error(w.error);
   let after = 0;
   for (;;) {
-    const rows = store.db.all(`SELECT seq, state, req_body, res_body FROM exchanges WHERE seq > ? AND ${w.where} ORDER BY seq LIMIT ?`, [after, ...w.params, chunk]);
+    const rows = store.db.all(`SELECT seq, state, ${STORED_BODIES} FROM exchanges WHERE seq > ? AND ${w.where} ORDER BY seq LIMIT ?`, [after, ...w.params, chunk]);
     if (rows.length === 0) return;
     for (const r of rows) yield exchangeOfRow(r);
     after = Number(rows[rows.length - 1]!.seq);
@@ -143,7 +143,7 @@ export function replayPage(store: SessionDb, q: ReplayPageQuery): ReplayPage {
   if (isProblem(w)) return { ok: false, field: 'filter', error: w.error };
   const upTo = q.upTo ?? Number(store.db.get('SELECT COALESCE(MAX(seq), 0) AS n FROM exchanges')?.n ?? 0);
   const matched = q.upTo === null ? Number(store.db.get(`SELECT COUNT(*) AS n FROM exchanges WHERE seq <= ? AND ${w.where}`, [upTo, ...w.params])?.n ?? 0) : null;
-  const rows = store.db.all(`SELECT seq, state, req_body, res_body FROM exchanges WHERE seq > ? AND seq <= ? AND ${w.where} ORDER BY seq LIMIT ?`, [q.after, upTo, ...w.params, q.limit]);
+  const rows = store.db.all(`SELECT seq, state, ${STORED_BODIES} FROM exchanges WHERE seq > ? AND seq <= ? AND ${w.where} ORDER BY seq LIMIT ?`, [q.after, upTo, ...w.params, q.limit]);
   const last = rows.length > 0 ? Number(rows[rows.length - 1]!.seq) : q.after;
   return { ok: true, session, upTo, matched, exchanges: rows.map(exchangeOfRow), last };
 }
@@ -155,7 +155,7 @@ export function filterProblem(filter: string | undefined): FilterProblem | null 
 }
 
 export function storedExchange(store: SessionDb, id: string): Exchange | null {
-  const row = store.db.get('SELECT state, req_body, res_body FROM exchanges WHERE id = ?', [id]);
+  const row = store.db.get(`SELECT state, ${STORED_BODIES} FROM exchanges WHERE id = ?`, [id]);
   return row ? exchangeOfRow(row) : null;
 }
 
