@@ -93,7 +93,7 @@ type Where = { where: string; params: unknown[] };
 const sessionsDir = join(dirname(CLI), '..', 'core', 'addons', 'sessions');
 const load = async <T>(file: string) => (await import(pathToFileURL(join(sessionsDir, file)).href)) as T;
 
-// The statements of sessionQueries.ts pageOf and countOf, for their plans.
+// The statements of pageOf and countOf (a count in one statement), for their plans.
 const SUMMARY_COLUMNS = 'id, session, started_at, method, url, status, pending, error, res_size, duration_ms, delivery, path, content_type, req_size, http_version';
 const pageSql = (where: string) => `SELECT ${SUMMARY_COLUMNS} FROM exchanges WHERE ${where} ORDER BY started_at DESC, seq DESC LIMIT 100 OFFSET 0`;
 const countSql = (where: string) => `SELECT COUNT(*) AS n FROM exchanges WHERE ${where}`;
@@ -108,7 +108,10 @@ function planOf(store: StoreDb, sql: string, params: unknown[]): string {
 /** Opens sessions.db as the CLI does (a reader, no retention) and runs every filter; the instance must be stopped. */
 export async function offlineQueries(dbPath: string): Promise<{ openMs: number; results: Map<string, Pick<QueryTiming, 'matched' | 'offline' | 'plans'>> }> {
   const { SessionDb } = await load<{ SessionDb: new (path: string, r: object, o: object) => StoreDb }>('sessionDb.js');
-  const q = await load<QueriesModule>('sessionQueries.js');
+  const queries = await load<QueriesModule>('sessionQueries.js');
+  // countOf moved to sessionCount.js; a build before that has it in sessionQueries.js.
+  const countModule = await load<Pick<QueriesModule, 'countOf'>>('sessionCount.js').catch(() => queries);
+  const q: QueriesModule = { ...queries, countOf: countModule.countOf };
   const t0 = performance.now();
   const store = new SessionDb(dbPath, { maxExchanges: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER }, { reader: true });
   const openMs = performance.now() - t0;

@@ -6,19 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionChannel } from '../../electron/core/addons/sessions/sessionChannel.js';
-import { endedExchange } from '../support/exchanges.js';
+import type { SessionWorkerInit } from '../../electron/core/addons/sessions/sessionProtocol.js';
+import { body, endedExchange, exchange } from '../support/exchanges.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function startChannel() {
+async function startChannel(countSteps?: SessionWorkerInit['countSteps']) {
   const dir = mkdtempSync(join(tmpdir(), 'session-channel-'));
   const bound = { maxExchanges: 1_000_000, maxBytes: 2 ** 32 };
   let statusChanges = 0;
   const channel = await SessionChannel.start(
-    { path: join(dir, 'sessions.db'), retention: bound, memoryRetention: bound, newSession: false },
+    { path: join(dir, 'sessions.db'), retention: bound, memoryRetention: bound, newSession: false, countSteps },
     { log: () => undefined, onStatusChange: () => statusChanges++, onSessions: () => undefined },
   );
   cleanups.push(() => channel.stop());
@@ -56,5 +57,23 @@ describe('SessionChannel backpressure', () => {
     // Body search's index follows in the background, and the status says when it has caught up.
     expect(channel.status.unindexed).toBeGreaterThan(0);
     await expect.poll(() => channel.status.unindexed, { timeout: 30_000, interval: 50 }).toBe(0);
+  });
+});
+
+describe('SessionChannel queries', () => {
+  it('answers a page asked while a long count runs, before the count', async () => {
+    const { channel } = await startChannel({ stepRows: 10, commonAt: 5 });
+    const written = Array.from(
+      { length: 300 },
+      (_, i) => new Promise((resolve) => channel.write(exchange({ id: `w-${i}`, startedAt: 1000 + i, resBody: body(`{"site":"warehouse ${i}"}`) }), resolve)),
+    );
+    await Promise.all(written);
+    await expect.poll(() => channel.status.unindexed, { timeout: 30_000, interval: 50 }).toBe(0);
+    const order: string[] = [];
+    const count = channel.query('count', { session: 'current', filter: 'body*=warehouse' }).then((r) => (order.push('count'), r));
+    const page = channel.query('page', { session: 'current', filter: 'body*=warehouse', limit: 5 }).then((r) => (order.push('page'), r));
+    expect(await count).toEqual({ ok: true, matched: 300, total: 300 });
+    expect(await page).toMatchObject({ ok: true, rows: [{ id: 'w-0' }, { id: 'w-1' }, { id: 'w-2' }, { id: 'w-3' }, { id: 'w-4' }] });
+    expect(order).toEqual(['page', 'count']);
   });
 });

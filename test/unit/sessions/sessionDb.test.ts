@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { openSessionDb } from '../../../electron/core/addons/sessions/openSessionDb.js';
 import { OtherSchemaError } from '../../../electron/core/addons/sessions/schema.js';
 import { SessionDb } from '../../../electron/core/addons/sessions/sessionDb.js';
-import { countOf, pageOf, storedExchange } from '../../../electron/core/addons/sessions/sessionQueries.js';
+import { countOf } from '../../../electron/core/addons/sessions/sessionCount.js';
+import { pageOf, storedExchange } from '../../../electron/core/addons/sessions/sessionQueries.js';
 import { summaryOf } from '../../../electron/core/flow/views.js';
 import { body, exchange, exchangeFields, rewrittenExchange, tunnelExchange } from '../../support/exchanges.js';
 

@@ -34,6 +34,8 @@ export interface SessionWorkerInit {
   /** Retention for the in-memory store used when the file cannot be opened. */
   memoryRetention: Retention;
   newSession: boolean;
+  /** Smaller steps for a row-by-row count than sessionCount.ts's, so that a test can see them. */
+  countSteps?: { stepRows: number; commonAt: number };
 }
 
 export interface StoreStatus {

@@ -1,7 +1,7 @@
-// Reading the session store: pages and counts of what a filter selects, one
+// Reading the session store: pages of what a filter selects (counts: sessionCount.ts), one
 // stored exchange, suggestions for the filter box. Used by the session worker
 // and by the CLI (query, export-har) when no Proxyscope runs on the data dir.
-import type { ExchangeQuery, ExchangeSummary, FilterProblem, QueryCount, QueryPage, SortColumn, TunnelInfo } from '../../api.js';
+import type { ExchangeQuery, ExchangeSummary, FilterProblem, QueryPage, SortColumn, TunnelInfo } from '../../api.js';
 import { parseFilter } from '../../filter/index.js';
 import type { Exchange } from '../../flow/exchange.js';
 import { hostOf } from '../../flow/state.js';
@@ -48,7 +48,7 @@ export function whereOf(store: SessionDb, session: Session, filter: string | und
   return { where: `session = ? AND (${sql.where})${store.notImporting()}`, params: [id, ...(sql.params as Where['params'])] };
 }
 
-const isProblem = (w: Where | FilterProblem): w is FilterProblem => 'ok' in w;
+export const isProblem = (w: Where | FilterProblem): w is FilterProblem => 'ok' in w;
 
 export function summaryOfRow(r: Record<string, unknown>): ExchangeSummary {
   const endedDuration = r.duration_ms === null ? null : Math.round(Number(r.duration_ms) * 1000) / 1000;
@@ -107,15 +107,6 @@ export function pageOf(store: SessionDb, q: ExchangeQuery, plan = bodyPlan(store
     q.offset ?? 0,
   ]);
   return { ok: true, rows: rows.map(summaryOfRow) };
-}
-
-export function countOf(store: SessionDb, q: Pick<ExchangeQuery, 'session' | 'filter'>): QueryCount {
-  const w = whereOf(store, q.session, q.filter);
-  if (isProblem(w)) return w;
-  const matched = Number(store.db.get(`SELECT COUNT(*) AS n FROM exchanges WHERE ${w.where}`, w.params)?.n ?? 0);
-  const scope = q.session === 'all' ? null : q.session === undefined || q.session === 'current' ? store.current : q.session;
-  const total = scope === null ? store.size.exchanges : store.importing.has(scope) ? 0 : Number(store.db.get('SELECT exchanges FROM sessions WHERE id = ?', [scope])?.exchanges ?? 0);
-  return { ok: true, matched, total };
 }
 
 /** Every exchange a filter selects, oldest first, read in chunks (for HAR export and replay); check filterProblem first. */

@@ -10,7 +10,8 @@ import type { MetaChange } from '../../flow/exchange.js';
 import { openSessionDb } from './openSessionDb.js';
 import { SessionDb } from './sessionDb.js';
 import { exchangeOfCopy, storedCopyOf, type FromSessionWorker, type SessionQueries, type SessionWorkerInit, type StoreStatus, type StoredCopy, type ToSessionWorker } from './sessionProtocol.js';
-import { countOf, filterProblem, matching, pageOf, replayPage, storedExchange, suggestions } from './sessionQueries.js';
+import { countSteps } from './sessionCount.js';
+import { filterProblem, matching, pageOf, replayPage, storedExchange, suggestions } from './sessionQueries.js';
 import { WorkerImports } from './workerImports.js';
 
 if (!parentPort) throw new Error('sessionWorker.js runs as a worker thread');
@@ -152,7 +153,9 @@ function indexStep(): void {
 }
 let closed = false;
 
-type Handlers = { [K in keyof SessionQueries]: (args: SessionQueries[K]['args']) => SessionQueries[K]['result'] };
+/** A long query answers in steps (a generator): other messages are handled between them. */
+type Steps<R> = Generator<void, R, undefined>;
+type Handlers = { [K in keyof SessionQueries]: (args: SessionQueries[K]['args']) => SessionQueries[K]['result'] | Steps<SessionQueries[K]['result']> };
 
 const changed = <T>(value: T): T => {
   post({ type: 'sessions', sessions: store.sessions() });
@@ -167,7 +170,7 @@ const imports = new WorkerImports(store, () => {
 
 const queries: Handlers = {
   page: (q) => pageOf(store, q),
-  count: (q) => countOf(store, q),
+  count: (q) => countSteps(store, q, init.countSteps),
   detail: ({ id }) => {
     const ex = storedExchange(store, id);
     return ex ? detailOf(ex) : null;
@@ -215,9 +218,24 @@ function answer(msg: Extract<ToSessionWorker, { type: 'query' }>): void {
   while (pending.length > 0) commit();
   try {
     const value = (queries[msg.name] as (a: unknown) => unknown)(msg.args);
-    post({ type: 'answer', id: msg.id, value });
+    if (isSteps(value)) step(msg.id, value);
+    else post({ type: 'answer', id: msg.id, value });
   } catch (err) {
     post({ type: 'answer', id: msg.id, error: (err as Error).message });
+  }
+}
+
+const isSteps = (v: unknown): v is Steps<unknown> => typeof (v as { next?: unknown } | null)?.next === 'function';
+
+/** One step now, the next after the messages that arrived meanwhile (commits and other queries). */
+function step(id: number, steps: Steps<unknown>): void {
+  if (closed) return;
+  try {
+    const r = steps.next();
+    if (r.done) post({ type: 'answer', id, value: r.value });
+    else setImmediate(() => step(id, steps));
+  } catch (err) {
+    post({ type: 'answer', id, error: (err as Error).message });
   }
 }
 
