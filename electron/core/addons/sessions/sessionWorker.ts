@@ -111,7 +111,7 @@ function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Generator<B> {
 }
 
 /**
- * Body search's index (and the planner's statistics) are built a few hundred bodies a step, between commits.
+ * Body search's index is built a few hundred bodies a step, between commits, and then the planner's statistics one index a step.
  * Indexing a body costs more than writing it, so while exchanges keep arriving it takes at most a tenth of
  * the time (the rest of the machine is the proxy's); once none came for a second it runs flat out. Body
  * filters read the rows past the index directly, so a lagging index slows them, never changes them.
@@ -135,16 +135,17 @@ function indexStep(): void {
   // A commit waiting goes first, and calls indexWhileIdle again when done.
   if (pending.length > 0 || closed) return;
   let n = 0;
+  let analyzing = false;
   const started = Date.now();
   try {
     n = store.indexBodies(INDEX_STEP);
-    if (n === 0) store.analyzeIfGrown();
+    if (n === 0) analyzing = store.analyzeStepIfGrown();
   } catch (err) {
     post({ type: 'log', line: `session store: background indexing failed (${(err as Error).message}); body search reads the bodies instead` });
   }
   const took = Date.now() - started;
   nextStepAt = Date.now() + (took * (1 - INDEX_SHARE_UNDER_LOAD)) / INDEX_SHARE_UNDER_LOAD;
-  if (n > 0) indexWhileIdle();
+  if (n > 0 || analyzing) indexWhileIdle();
   // Between writes the status goes out when indexing is done, and once a second while it runs.
   if (n > 0 && (n < INDEX_STEP || Date.now() - statusPostedAt >= 1000)) {
     statusPostedAt = Date.now();
