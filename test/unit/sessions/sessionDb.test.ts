@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSessionDb } from '../../../electron/core/addons/sessions/openSessionDb.js';
-import { OtherSchemaError } from '../../../electron/core/addons/sessions/schema.js';
+import { OtherSchemaError, SCHEMA_VERSION } from '../../../electron/core/addons/sessions/schema.js';
 import { SessionDb } from '../../../electron/core/addons/sessions/sessionDb.js';
 import { countOf } from '../../../electron/core/addons/sessions/sessionCount.js';
 import { pageOf, storedExchange } from '../../../electron/core/addons/sessions/sessionQueries.js';
@@ -126,8 +126,10 @@ describe('SessionDb', () => {
   it('takes planner statistics once the store has grown by a quarter', () => {
     const db = new SessionDb(null, unbounded);
     db.write(Array.from({ length: 999 }, (_, i) => ex(i)));
+    expect(db.analyzeDue()).toBe(false);
     expect(db.analyzeStepIfGrown()).toBe(false);
     db.write([ex(1000)]);
+    expect(db.analyzeDue()).toBe(true);
     // One index per step, so that the worker answers queries between them: the seven of exchanges.
     let steps = 0;
     while (db.analyzeStepIfGrown()) {
@@ -135,9 +137,10 @@ describe('SessionDb', () => {
       if (steps === 1) db.write([ex(1001)]); // a write in between does not start the round again
     }
     expect(steps).toBe(7);
+    expect(db.analyzeDue()).toBe(false);
     expect(db.analyzeStepIfGrown()).toBe(false);
     const analyzed = db.db.all("SELECT idx FROM sqlite_stat1 WHERE tbl = 'exchanges' ORDER BY idx").map((r) => r.idx);
-    expect(analyzed).toEqual(['exchanges_duration', 'exchanges_host', 'exchanges_method', 'exchanges_req_size', 'exchanges_res_size', 'exchanges_status', 'exchanges_time']);
+    expect(analyzed).toEqual(['exchanges_duration_ms', 'exchanges_host', 'exchanges_method', 'exchanges_req_size', 'exchanges_res_size', 'exchanges_status', 'exchanges_time']);
     // In full: a sampled ANALYZE takes no STAT4 samples, which rare ranges need.
     expect(Number(db.db.get("SELECT COUNT(*) AS n FROM sqlite_stat4 WHERE tbl = 'exchanges'")?.n)).toBeGreaterThan(0);
     db.close();
@@ -150,7 +153,7 @@ describe('SessionDb', () => {
     old.db.exec('PRAGMA user_version = 1');
     old.close();
     expect(() => new SessionDb(path, unbounded, { reader: true })).toThrow(OtherSchemaError);
-    expect(() => new SessionDb(path, unbounded, { reader: true })).toThrow(/schema 1, this version of Proxyscope writes 2/);
+    expect(() => new SessionDb(path, unbounded, { reader: true })).toThrow(`schema 1, this version of Proxyscope writes ${SCHEMA_VERSION}`);
     const { db, movedAside, reason } = openSessionDb(path, unbounded, { now: Date.UTC(2026, 0, 2) });
     expect(movedAside).toBe(`${path}.schema1-2026-01-02T00-00-00-000Z`);
     expect(reason).toBe('was written by another version of Proxyscope');

@@ -141,10 +141,10 @@ describe('session schema and filter → SQL', () => {
   };
 
   it.each([
-    ['status>=500 host*=api', /SEARCH exchanges USING INDEX exchanges_(status|time) \(session=\?/],
-    ['method=POST', /SEARCH exchanges USING INDEX exchanges_method \(session=\? AND method=\?\)/],
-    ['host=api.example.com', /SEARCH exchanges USING INDEX exchanges_host \(session=\? AND host=\?\)/],
-    ['duration>1s', /SEARCH exchanges USING INDEX exchanges_(duration|time) \(session=\?/],
+    ['status>=500 host*=api', /SEARCH exchanges USING (COVERING )?INDEX exchanges_(status|time) \(session=\?/],
+    ['method=POST', /SEARCH exchanges USING (COVERING )?INDEX exchanges_method \(session=\? AND method=\?\)/],
+    ['host=api.example.com', /SEARCH exchanges USING (COVERING )?INDEX exchanges_host \(session=\? AND host=\?\)/],
+    ['duration>1s', /SEARCH exchanges USING (COVERING )?INDEX exchanges_(duration_ms|time) \(session=\?/],
     ['body*=hello', /SCAN bodies VIRTUAL TABLE INDEX 0:M/],
     ['resbody*="100%_off"', /SCAN bodies VIRTUAL TABLE INDEX 0:M/],
   ])('%s uses an index: %s', (filter, expected) => {

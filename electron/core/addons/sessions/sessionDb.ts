@@ -184,12 +184,10 @@ export class SessionDb {
    * takes, say, the size index for `size>500`, which selects most rows.
    */
   analyzeStepIfGrown(): boolean {
+    if (!this.analyzeDue()) return false;
     if (!this.analyzing) {
-      const at = Number(this.db.get("SELECT value FROM store WHERE key = 'analyzed'")?.value ?? 0);
-      const n = this.totals.exchanges;
-      if (n < 1000 || n < at * 1.25) return false;
       const indexes = this.db.all("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'exchanges' AND sql IS NOT NULL ORDER BY name").map((r) => String(r.name));
-      this.analyzing = { indexes, at: n };
+      this.analyzing = { indexes, at: this.totals.exchanges };
     }
     const next = this.analyzing.indexes.shift();
     if (next !== undefined) this.db.exec(`PRAGMA analysis_limit = 0; ANALYZE "${next}";`);
@@ -198,6 +196,13 @@ export class SessionDb {
       this.analyzing = null;
     }
     return true;
+  }
+
+  /** Whether analyzeStepIfGrown has work: a round under way, or the store grew by a quarter since the last. */
+  analyzeDue(): boolean {
+    if (this.analyzing) return true;
+    const at = Number(this.db.get("SELECT value FROM store WHERE key = 'analyzed'")?.value ?? 0);
+    return this.totals.exchanges >= Math.max(1000, at * 1.25);
   }
 
   startSession(name: string | null, now = Date.now()): number {

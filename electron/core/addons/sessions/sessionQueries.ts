@@ -101,7 +101,11 @@ export function pageOf(store: SessionDb, q: ExchangeQuery, plan = bodyPlan(store
   if (isProblem(w)) return w;
   const order = q.order === 'desc' ? 'DESC' : 'ASC';
   const sort = SORT[q.sort ?? 'startedAt'];
-  const rows = store.db.all(`SELECT ${SUMMARY_COLUMNS} FROM exchanges WHERE ${w.where} ORDER BY ${sort} ${order}, seq ${order} LIMIT ? OFFSET ?`, [
+  // The page's rows are picked first (seq only, from an index that holds what the filter and the sort
+  // read), then read: sorting or skipping the matches before them then reads no table rows.
+  const orderBy = `ORDER BY ${sort} ${order}, seq ${order}`;
+  const picked = `SELECT seq FROM exchanges WHERE ${w.where} ${orderBy} LIMIT ? OFFSET ?`;
+  const rows = store.db.all(`SELECT ${SUMMARY_COLUMNS} FROM exchanges WHERE seq IN (${picked}) ${orderBy}`, [
     ...w.params,
     Math.min(q.limit ?? DEFAULT_LIMIT, 1000),
     q.offset ?? 0,
