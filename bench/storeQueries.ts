@@ -37,8 +37,8 @@ export interface QueryTiming {
   filter: string;
   kind: QueryKind;
   matched: number;
-  /** Through the UI WebSocket, round trips: queryExchanges limit 100 newest first and oldest first, countExchanges. */
-  ws: { pageDesc: Timed; pageAsc: Timed; count: Timed } | null;
+  /** Through the UI WebSocket, round trips: queryExchanges limit 100 newest first and oldest first, countExchanges (exact, and quick as the grid asks first). */
+  ws: { pageDesc: Timed; pageAsc: Timed; count: Timed; quickCount?: Timed & { matched: number; atLeast: boolean } } | null;
   offline: { pageDesc: Timed; pageAsc: Timed; count: Timed } | null;
   plans: { page: string; count: string } | null;
 }
@@ -55,7 +55,7 @@ async function timed(run: () => Promise<unknown> | unknown, repeats = REPEATS): 
   return { first: times[0]!, median: median(times.slice(1)) };
 }
 
-type Answer = { ok: boolean; error?: string; rows?: unknown[]; matched?: number };
+type Answer = { ok: boolean; error?: string; rows?: unknown[]; matched?: number; atLeast?: boolean };
 const check = (a: Answer, what: string): Answer => {
   if (!a.ok) throw new Error(`${what}: ${a.error}`);
   return a;
@@ -68,9 +68,13 @@ export async function wsQueries(ui: UiClient): Promise<Map<string, { matched: nu
     const page = (order: 'asc' | 'desc') => async () => check(await ui.invoke<Answer>('queryExchanges', { filter, sort: 'startedAt', order, offset: 0, limit: 100 }), filter);
     const pageDesc = await timed(page('desc'));
     const pageAsc = await timed(page('asc'));
+    // The grid asks a quick count first (a lower bound where the exact one would read every body), then the exact one if it was.
+    let quick: Answer = { ok: false };
+    const quickTimed = await timed(async () => (quick = check(await ui.invoke<Answer>('countExchanges', { filter, quick: true }), filter)));
     let matched = NaN;
     const count = await timed(async () => (matched = check(await ui.invoke<Answer>('countExchanges', { filter }), filter).matched ?? NaN));
-    out.set(filter, { matched, ws: { pageDesc, pageAsc, count } });
+    const quickCount = { ...quickTimed, matched: quick.matched ?? NaN, atLeast: quick.atLeast === true };
+    out.set(filter, { matched, ws: { pageDesc, pageAsc, count, quickCount } });
   }
   return out;
 }

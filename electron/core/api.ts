@@ -317,8 +317,11 @@ export interface ForwardJob {
 
 export type ForwardRefused = { ok: false; field: 'settings' | 'bucket' | 'filter' | 'session'; error: string };
 
-/** matched: rows the filter selects; total: rows in the searched sessions. */
-export type QueryCount = { ok: true; matched: number; total: number } | FilterProblem;
+/** matched: rows the filter selects; total: rows in the searched sessions; atLeast: matched is a lower bound (a quick count). */
+export type QueryCount = { ok: true; matched: number; total: number; atLeast?: true } | FilterProblem;
+
+/** quick: a count that would read every body may stop early and answer a lower bound (atLeast). */
+export type CountQuery = Pick<ExchangeQuery, 'session' | 'filter'> & { quick?: boolean };
 
 export interface Commands {
   getSettings(): SettingsView;
@@ -343,7 +346,7 @@ export interface Commands {
   /** A page of the stored exchanges, in the sort asked for. */
   queryExchanges(query: ExchangeQuery): QueryPage;
   /** How many a filter selects (counted apart from the page: a count can take longer than a page). */
-  countExchanges(query: Pick<ExchangeQuery, 'session' | 'filter'>): QueryCount;
+  countExchanges(query: CountQuery): QueryCount;
   listSessions(): SessionInfo[];
   /** Starts a new current session. */
   newSession(query: { name?: string }): SessionInfo;

@@ -88,7 +88,7 @@ export const commandArgSchemas = {
     .strict(),
   deleteExchanges: z.object({ ids }).strict(),
   pinExchanges: z.object({ ids, pinned: z.boolean() }).strict(),
-  countExchanges: z.object({ session: session.optional(), filter: filter.optional() }).strict(),
+  countExchanges: z.object({ session: session.optional(), filter: filter.optional(), quick: z.boolean().optional() }).strict(),
   listSessions: z.undefined(),
   newSession: z.object({ name: sessionName.optional() }).strict(),
   renameSession: z.object({ id: sessionId, name: sessionName }).strict(),

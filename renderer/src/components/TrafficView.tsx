@@ -24,7 +24,7 @@ function Count() {
   const counts = useTraffic((s) => s.counts);
   return (
     <span className="count" aria-label="Exchanges shown" aria-live="polite">
-      {counts ? `${n(counts.matched)} of ${n(counts.total)}` : 'counting…'}
+      {counts ? `${n(counts.matched)}${counts.atLeast ? '+' : ''} of ${n(counts.total)}${counts.atLeast ? ', counting…' : ''}` : 'counting…'}
     </span>
   );
 }

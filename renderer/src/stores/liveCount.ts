@@ -15,6 +15,8 @@ const REMEMBERED = 20_000;
 export interface Counts {
   matched: number;
   total: number;
+  /** matched is a lower bound: the exact count is on its way. */
+  atLeast?: true;
 }
 
 export interface LiveEvent {
@@ -96,6 +98,6 @@ export class LiveCount {
       remember(this.recorded, row.id, now, REMEMBERED);
     }
     matched = Math.max(0, Math.min(matched, total));
-    return { counts: { matched, total }, shifted, recount };
+    return { counts: counts.atLeast ? { matched, total, atLeast: true } : { matched, total }, shifted, recount };
   }
 }

@@ -193,18 +193,20 @@ export class TrafficPager {
     for (const n of pagesToFetch(known, range, rows, refreshStale)) void this.fetchPage(n, this.gen);
   }
 
-  private async count(gen: number): Promise<void> {
+  /** A quick count first: one that would read every body answers a lower bound at once, and the exact one follows. */
+  private async count(gen: number, quick = true): Promise<void> {
     const seq = ++this.countSeq;
     const { session, filter } = this.s.query;
     let r: Awaited<CommandResult<'countExchanges'>>;
     try {
-      r = await this.invoke('countExchanges', { session, filter });
+      r = await this.invoke('countExchanges', quick ? { session, filter, quick } : { session, filter });
     } catch {
       return; // disconnected: the reconnection refreshes
     }
     if (gen !== this.gen || seq !== this.countSeq) return;
     if (!r.ok) return void this.store.setState({ problem: r });
-    const counts = { matched: r.matched, total: r.total };
+    const counts: Counts = r.atLeast ? { matched: r.matched, total: r.total, atLeast: true } : { matched: r.matched, total: r.total };
+    if (r.atLeast) void this.count(gen, false);
     if (!this.fresh) {
       this.heldCount = counts;
       return;

@@ -15,13 +15,18 @@ interface Call {
 }
 
 /** Rows by start time; filters are the test's predicates by text ('' selects all, 'bad' is refused). */
-function standIn(rows: ExchangeSummary[], filters: Record<string, (r: ExchangeSummary) => boolean>) {
+function standIn(rows: ExchangeSummary[], filters: Record<string, (r: ExchangeSummary) => boolean>, quickBound = Infinity) {
   const calls: Call[] = [];
   const select = (q: Pick<ExchangeQuery, 'filter'>) => rows.filter(q.filter ? filters[q.filter]! : () => true);
   const answer = (command: CommandName, arg: unknown): unknown => {
     const q = arg as ExchangeQuery;
     if (q.filter === 'bad') return { ok: false, error: 'unknown field `bad`', column: 1 };
-    if (command === 'countExchanges') return { ok: true, matched: select(q).length, total: rows.length };
+    if (command === 'countExchanges') {
+      const matched = select(q).length;
+      // A quick count the core would read row by row stops at a bound, as sessionCount.ts does.
+      if ((arg as { quick?: boolean }).quick && matched >= quickBound) return { ok: true, matched: quickBound, total: rows.length, atLeast: true };
+      return { ok: true, matched, total: rows.length };
+    }
     const sorted = select(q).sort((a, b) => (q.order === 'desc' ? b.startedAt - a.startedAt : a.startedAt - b.startedAt));
     return { ok: true, rows: sorted.slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 100)) };
   };
@@ -67,6 +72,21 @@ describe('traffic pager', () => {
     await core.settle();
     expect([...store.getState().pages.keys()]).toEqual([12]); // page 0 was far from the range
     expect(rowAt(store.getState().pages, 2420)?.id).toBe('r2420');
+  });
+
+  it('a quick count that is a lower bound sizes the grid at once; the exact count asked after it replaces it', async () => {
+    const core = standIn(many(5000), filters, 1000);
+    const pager = new TrafficPager(core.invoke, store, { currentSession: () => 1 });
+    pager.setQuery({ filter: 'method=POST' });
+    await core.calls.shift()!.release(); // the first page
+    await core.calls.shift()!.release(); // the quick count
+    expect(store.getState().counts).toEqual({ matched: 1000, total: 5000, atLeast: true });
+    expect(store.getState().rowCount).toBe(1000);
+    const exact = core.calls.find((c) => c.command === 'countExchanges');
+    expect(exact?.arg).toEqual({ session: 'current', filter: 'method=POST' });
+    await core.settle();
+    expect(store.getState().counts).toEqual({ matched: 2500, total: 5000 });
+    expect(store.getState().rowCount).toBe(2500);
   });
 
   it('keeps the previous rows on screen until the new query’s first page arrives', async () => {

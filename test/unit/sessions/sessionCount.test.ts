@@ -70,6 +70,21 @@ describe('countSteps', () => {
     expect(r.value).toEqual(before);
   });
 
+  it('a quick count of a common value stops at the bound and says it is a lower bound; other counts stay exact', () => {
+    const exact = run(db, { session: 'all', filter: 'body*=warehouse' }, { commonAt: Number.MAX_SAFE_INTEGER }).answer as { matched: number; total: number };
+    const quick = run(db, { session: 'all', filter: 'body*=warehouse', quick: true }, { commonAt: 3, stepRows: 7 });
+    // Three matches are in the first 7 rows: one step, no yield, the bound reached exactly.
+    expect(quick).toEqual({ answer: { ok: true, matched: 3, total: exact.total, atLeast: true }, yields: 0 });
+    expect(exact.matched).toBeGreaterThan(3);
+    // A bound the matches never reach: every range counted, exact, no atLeast.
+    const big = run(db, { session: 'all', filter: 'body*=warehouse', quick: true }, { commonAt: 1000, stepRows: 7 });
+    expect(big.answer).toEqual(exact);
+    // Not a common value (counted through the index): exact at once, whatever the bound.
+    expect(run(db, { session: 'all', filter: 'status=500', quick: true }, { commonAt: 3, stepRows: 7 }).answer).toEqual(
+      run(db, { session: 'all', filter: 'status=500' }, {}).answer,
+    );
+  });
+
   it('a filter that does not parse is its error, with the column', () => {
     expect(run(db, { filter: 'status>=' }, {}).answer).toMatchObject({ ok: false, column: 9 });
   });

@@ -2,13 +2,13 @@
 // statement over an index. A body value common enough to be tested row by row
 // (commonBody) is counted in ranges of rows instead: each range is a step, and
 // the session worker answers other queries and commits between steps, so a
-// page asked while a long count runs is not kept waiting behind it.
-import type { ExchangeQuery, QueryCount } from '../../api.js';
+// page asked while a long count runs is not kept waiting behind it. A quick
+// count of such a value stops at COMMON_BODY_ROWS matches and says so
+// (atLeast): the UI shows "10,000+" at once, then the exact count when it comes.
+import type { CountQuery, QueryCount } from '../../api.js';
 import type { FilterPlan } from './filterSql.js';
 import type { SessionDb } from './sessionDb.js';
 import { COMMON_BODY_ROWS, commonBody, isProblem, whereOf } from './sessionQueries.js';
-
-type CountQuery = Pick<ExchangeQuery, 'session' | 'filter'>;
 
 /** Rows per step of a row-by-row count: each reads up to this many bodies. */
 export const COUNT_STEP_ROWS = 50_000;
@@ -35,10 +35,13 @@ export function* countSteps(store: SessionDb, q: CountQuery, { stepRows = COUNT_
   const last = Number(store.db.get('SELECT COALESCE(MAX(seq), 0) AS n FROM exchanges')?.n ?? 0);
   let matched = 0;
   // NOT INDEXED: each step walks its range of seq (the rowid); an index on the session would walk all of it every step.
-  const sql = `SELECT COUNT(*) AS n FROM exchanges NOT INDEXED WHERE seq > ? AND seq <= ? AND ${w.where}`;
+  const range = `FROM exchanges NOT INDEXED WHERE seq > ? AND seq <= ? AND ${w.where}`;
+  const sql = q.quick ? `SELECT COUNT(*) AS n FROM (SELECT 1 ${range} LIMIT ?)` : `SELECT COUNT(*) AS n ${range}`;
   for (let from = 0; from < last; from += stepRows) {
     if (from > 0) yield;
-    matched += Number(store.db.get(sql, [from, Math.min(from + stepRows, last), ...w.params])?.n ?? 0);
+    const params = [from, Math.min(from + stepRows, last), ...w.params, ...(q.quick ? [commonAt - matched] : [])];
+    matched += Number(store.db.get(sql, params)?.n ?? 0);
+    if (q.quick && matched >= commonAt) return { ok: true, matched, total, atLeast: true };
   }
   return { ok: true, matched, total };
 }

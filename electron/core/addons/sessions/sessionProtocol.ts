@@ -2,7 +2,7 @@
 // (sessionWorker.ts). Exchanges cross as their state without body bytes plus
 // the bytes themselves: a structured clone copies a byte array in one go,
 // where base64 in JSON would cost both threads.
-import type { Commands, ExchangeDetail, ExchangeQuery, ImportHarStep, QueryCount, QueryPage, SessionInfo } from '../../api.js';
+import type { Commands, CountQuery, ExchangeDetail, ExchangeQuery, ImportHarStep, QueryCount, QueryPage, SessionInfo } from '../../api.js';
 import type { Exchange, MetaChange } from '../../flow/exchange.js';
 import { CapturedBody } from '../../flow/body.js';
 import { fromState, toState, type ExchangeState } from '../../flow/state.js';
@@ -49,7 +49,7 @@ export interface StoreStatus {
 
 export interface SessionQueries {
   page: { args: ExchangeQuery; result: QueryPage };
-  count: { args: Pick<ExchangeQuery, 'session' | 'filter'>; result: QueryCount };
+  count: { args: CountQuery; result: QueryCount };
   detail: { args: { id: string }; result: ExchangeDetail | null };
   har: { args: Pick<ExchangeQuery, 'session' | 'filter'>; result: ReturnType<Commands['exportHar']> };
   sessions: { args: undefined; result: SessionInfo[] };
