@@ -176,12 +176,10 @@ export class SessionDb {
 
   /** Indexes still to analyze in this round of statistics, and the store's size the round is for. */
   private analyzing: { indexes: string[]; at: number } | null = null;
-
   /**
    * The planner's statistics, retaken when the store has grown by a quarter, one index of exchanges per call
-   * (true while a round goes on): at a million rows the whole table takes 4–14 s, and the worker answers no
-   * query meanwhile. Each index in full: a sampled ANALYZE takes no STAT4 samples, and without them SQLite
-   * takes, say, the size index for `size>500`, which selects most rows.
+   * (true while a round goes on): at a million rows the whole table takes 4–14 s, and no query is answered
+   * meanwhile. Each index in full: a sampled ANALYZE takes no STAT4 samples, which rare ranges need.
    */
   analyzeStepIfGrown(): boolean {
     if (!this.analyzeDue()) return false;
