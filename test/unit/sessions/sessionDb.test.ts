@@ -123,7 +123,7 @@ describe('SessionDb', () => {
     db.close();
   });
 
-  it('takes planner statistics once the store has grown by a quarter', () => {
+  it('takes planner statistics once the store has doubled', () => {
     const db = new SessionDb(null, unbounded);
     db.write(Array.from({ length: 999 }, (_, i) => ex(i)));
     expect(db.analyzeDue()).toBe(false);
@@ -139,6 +139,12 @@ describe('SessionDb', () => {
     expect(steps).toBe(7);
     expect(db.analyzeDue()).toBe(false);
     expect(db.analyzeStepIfGrown()).toBe(false);
+    // Taken at 1,000: due again at 2,000.
+    db.write(Array.from({ length: 998 }, (_, i) => ex(1002 + i)));
+    expect(db.size.exchanges).toBe(1999);
+    expect(db.analyzeDue()).toBe(false);
+    db.write([ex(3000)]);
+    expect(db.analyzeDue()).toBe(true);
     const analyzed = db.db.all("SELECT idx FROM sqlite_stat1 WHERE tbl = 'exchanges' ORDER BY idx").map((r) => r.idx);
     expect(analyzed).toEqual(['exchanges_duration_ms', 'exchanges_host', 'exchanges_method', 'exchanges_req_size', 'exchanges_res_size', 'exchanges_status', 'exchanges_time']);
     // In full: a sampled ANALYZE takes no STAT4 samples, which rare ranges need.

@@ -177,7 +177,7 @@ export class SessionDb {
   /** Indexes still to analyze in this round of statistics, and the store's size the round is for. */
   private analyzing: { indexes: string[]; at: number } | null = null;
   /**
-   * The planner's statistics, retaken when the store has grown by a quarter, one index of exchanges per call
+   * The planner's statistics, retaken when the store has doubled, one index of exchanges per call
    * (true while a round goes on): at a million rows the whole table takes 4–14 s, and no query is answered
    * meanwhile. Each index in full: a sampled ANALYZE takes no STAT4 samples, which rare ranges need.
    */
@@ -196,11 +196,11 @@ export class SessionDb {
     return true;
   }
 
-  /** Whether analyzeStepIfGrown has work: a round under way, or the store grew by a quarter since the last. */
+  /** Work for analyzeStepIfGrown: a round under way, or the store doubled since the last (older statistics still rank indexes right). */
   analyzeDue(): boolean {
     if (this.analyzing) return true;
     const at = Number(this.db.get("SELECT value FROM store WHERE key = 'analyzed'")?.value ?? 0);
-    return this.totals.exchanges >= Math.max(1000, at * 1.25);
+    return this.totals.exchanges >= Math.max(1000, at * 2);
   }
 
   startSession(name: string | null, now = Date.now()): number {

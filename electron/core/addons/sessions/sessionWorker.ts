@@ -111,9 +111,9 @@ function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Generator<B> {
 }
 
 /**
- * Body search's index is built a few hundred bodies a step, between commits, and then the planner's statistics one index a step,
- * once no query came for a second: a step takes up to two seconds at a million rows, and a query asked during it waits.
- * Indexing a body costs more than writing it, so while exchanges keep arriving it takes at most a tenth of
+ * Between commits, background steps: the planner's statistics one index a step when they are due (the store doubled
+ * since they were taken; they go first, since without them a plan can be a hundred times slower), else a few hundred
+ * bodies for body search's index. Indexing a body costs more than writing it, so while exchanges keep arriving steps take at most a tenth of
  * the time (the rest of the machine is the proxy's); once none came for a second it runs flat out. Body
  * filters read the rows past the index directly, so a lagging index slows them, never changes them.
  */
@@ -121,7 +121,6 @@ const INDEX_STEP = 200;
 const INDEX_SHARE_UNDER_LOAD = 0.1;
 const QUIET_MS = 1000;
 let lastWriteAt = 0;
-let lastQueryAt = 0;
 let statusPostedAt = 0;
 /** Under load, when the next step may start. */
 let nextStepAt = 0;
@@ -138,22 +137,16 @@ function indexStep(): void {
   if (pending.length > 0 || closed) return;
   let n = 0;
   let analyzing = false;
-  let analyzeLater = false;
   const started = Date.now();
   try {
-    n = store.indexBodies(INDEX_STEP);
-    if (n === 0 && started - lastQueryAt < QUIET_MS) analyzeLater = store.analyzeDue();
-    else if (n === 0) analyzing = store.analyzeStepIfGrown();
+    analyzing = store.analyzeStepIfGrown();
+    if (!analyzing) n = store.indexBodies(INDEX_STEP);
   } catch (err) {
     post({ type: 'log', line: `session store: background indexing failed (${(err as Error).message}); body search reads the bodies instead` });
   }
   const took = Date.now() - started;
   nextStepAt = Date.now() + (took * (1 - INDEX_SHARE_UNDER_LOAD)) / INDEX_SHARE_UNDER_LOAD;
   if (n > 0 || analyzing) indexWhileIdle();
-  else if (analyzeLater) {
-    indexing = true;
-    setTimeout(indexStep, QUIET_MS - (Date.now() - lastQueryAt)).unref();
-  }
   // Between writes the status goes out when indexing is done, and once a second while it runs.
   if (n > 0 && (n < INDEX_STEP || Date.now() - statusPostedAt >= 1000)) {
     statusPostedAt = Date.now();
@@ -223,7 +216,6 @@ const queries: Handlers = {
 };
 
 function answer(msg: Extract<ToSessionWorker, { type: 'query' }>): void {
-  lastQueryAt = Date.now();
   // Writes that arrived before the query are committed first: a query sees every exchange already reported.
   while (pending.length > 0) commit();
   try {
