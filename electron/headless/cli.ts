@@ -5,16 +5,20 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { CommanderError } from 'commander';
-import { SettingsError, startApp, type App } from '../core/app.js';
+import type { App } from '../core/app.js';
 import { parseCli, UsageError, type CliOptions } from './cliOptions.js';
-import { exportHarCommand } from './exportHarCommand.js';
-import { browserCommand } from './browserCommand.js';
-import { forwardCommand } from './forwardCommand.js';
-import { importHarCommand } from './importHarCommand.js';
-import { mcpCommand } from './mcp/mcpCommand.js';
 import { createOutput, type Totals } from './output.js';
-import { queryCommand } from './queryCommand.js';
-import { startUiServer, type UiServer } from './uiServer.js';
+import type { UiServer } from './uiServer.js';
+
+// Each command loads only its own modules: `proxyscope query` need not load the proxy, TLS and UI.
+const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  query: async () => (await import('./queryCommand.js')).queryCommand,
+  'export-har': async () => (await import('./exportHarCommand.js')).exportHarCommand,
+  'import-har': async () => (await import('./importHarCommand.js')).importHarCommand,
+  forward: async () => (await import('./forwardCommand.js')).forwardCommand,
+  mcp: async () => (await import('./mcp/mcpCommand.js')).mcpCommand,
+  browser: async () => (await import('./browserCommand.js')).browserCommand,
+};
 
 
 // http-mitm-proxy logs through console (even to stdout); --json needs a clean stdout.
@@ -25,6 +29,7 @@ function silenceLibraryConsole(): void {
 
 async function startUi(app: App, opts: CliOptions): Promise<UiServer | null> {
   if (!opts.ui) return null;
+  const { startUiServer } = await import('./uiServer.js');
   const here = dirname(fileURLToPath(import.meta.url));
   return startUiServer({ service: app.service, host: opts.host, port: opts.uiPort, staticDir: join(here, '..', '..', 'renderer') });
 }
@@ -56,12 +61,8 @@ function printTotals(app: App, out: ReturnType<typeof createOutput>, everyMs: nu
 }
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'query') return queryCommand(argv.slice(1));
-  if (argv[0] === 'export-har') return exportHarCommand(argv.slice(1));
-  if (argv[0] === 'import-har') return importHarCommand(argv.slice(1));
-  if (argv[0] === 'forward') return forwardCommand(argv.slice(1));
-  if (argv[0] === 'mcp') return mcpCommand(argv.slice(1));
-  if (argv[0] === 'browser') return browserCommand(argv.slice(1));
+  const command = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? COMMANDS[argv[0]] : undefined;
+  if (command) return (await command())(argv.slice(1));
   let opts: CliOptions;
   try {
     opts = parseCli(argv);
@@ -91,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', handleSignal);
   process.on('SIGTERM', handleSignal);
 
+  const { SettingsError, startApp } = await import('../core/app.js');
   let app: App;
   let ui: UiServer | null = null;
   try {
