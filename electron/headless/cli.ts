@@ -20,7 +20,6 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   browser: async () => (await import('./browserCommand.js')).browserCommand,
 };
 
-
 // http-mitm-proxy logs through console (even to stdout); --json needs a clean stdout.
 function silenceLibraryConsole(): void {
   const toStderr = process.env.PROXYSCOPE_DEBUG ? (...a: unknown[]) => process.stderr.write(`${a.map(String).join(' ')}\n`) : () => undefined;

@@ -174,12 +174,12 @@ export class SessionDb {
     return n;
   }
 
-  /** Indexes still to analyze in this round of statistics, and the store's size the round is for. */
+  /** Statistics: indexes still to analyze in this round and the size it is for; the size of the last round (read once). */
   private analyzing: { indexes: string[]; at: number } | null = null;
+  private analyzedAt: number | null = null;
   /**
-   * The planner's statistics, retaken when the store has doubled, one index of exchanges per call
-   * (true while a round goes on): at a million rows the whole table takes 4–14 s, and no query is answered
-   * meanwhile. Each index in full: a sampled ANALYZE takes no STAT4 samples, which rare ranges need.
+   * The planner's statistics, one index of exchanges per call (true while a round goes on): the whole table takes 4–14 s
+   * at a million rows, answering nothing meanwhile. Each in full: a sampled ANALYZE takes no STAT4 samples, which rare ranges need.
    */
   analyzeStepIfGrown(): boolean {
     if (!this.analyzeDue()) return false;
@@ -191,6 +191,7 @@ export class SessionDb {
     if (next !== undefined) this.db.exec(`PRAGMA analysis_limit = 0; ANALYZE "${next}";`);
     if (this.analyzing.indexes.length === 0) {
       this.db.run("INSERT OR REPLACE INTO store (key, value) VALUES ('analyzed', ?)", [this.analyzing.at]);
+      this.analyzedAt = this.analyzing.at;
       this.analyzing = null;
     }
     return true;
@@ -199,8 +200,8 @@ export class SessionDb {
   /** Work for analyzeStepIfGrown: a round under way, or the store doubled since the last (older statistics still rank indexes right). */
   analyzeDue(): boolean {
     if (this.analyzing) return true;
-    const at = Number(this.db.get("SELECT value FROM store WHERE key = 'analyzed'")?.value ?? 0);
-    return this.totals.exchanges >= Math.max(1000, at * 2);
+    this.analyzedAt ??= Number(this.db.get("SELECT value FROM store WHERE key = 'analyzed'")?.value ?? 0);
+    return this.totals.exchanges >= Math.max(1000, this.analyzedAt * 2);
   }
 
   startSession(name: string | null, now = Date.now()): number {
