@@ -1,6 +1,5 @@
 // The app's own commands (settings, status, CA, clearing); addons add theirs.
 import type { CommandHandlers, SettingsView, Status } from './api.js';
-import { sendTestMessage } from './runscope/testMessage.js';
 import { browserName, findBrowser, findBrowsers, launchBrowser, type BrowserLaunch } from './browser/browserLauncher.js';
 import type { EventBatcher } from './eventBatcher.js';
 import type { CertificateAuthority } from './proxy/ca.js';
@@ -71,6 +70,7 @@ export function appCommands(d: CommandDeps): AppCommands {
       return launchBrowser({ ...d.browser(), proxyUrl, ...(url ? { url } : {}) }, browser);
     },
     listBrowsers: () => findBrowsers(),
-    sendTestMessage: () => sendTestMessage(d.settings()),
+    // Loaded when asked: the Runscope client (undici) is the delivery worker's, not every start's.
+    sendTestMessage: async () => (await import('./runscope/testMessage.js')).sendTestMessage(d.settings()),
   };
 }

@@ -151,3 +151,26 @@ describe('addons', () => {
     expect(detail?.request.headers).toContainEqual(['authorization', SECRET]);
   });
 });
+
+describe('addons that start', () => {
+  it('start together; when one fails, the app does not start, those that started are stopped, and the data dir is free again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'proxyscope-addon-start-'));
+    const stopped: string[] = [];
+    let releaseSlow: () => void = () => undefined;
+    const slowStarted = new Promise<void>((r) => (releaseSlow = r));
+    const slow: Addon = { name: 'slow', start: () => slowStarted, stop: () => void stopped.push('slow') };
+    // It fails only once the slow one is under way: had starts run one after another, the slow one would still be waiting.
+    const failing: Addon = {
+      name: 'failing',
+      start: async () => {
+        releaseSlow();
+        throw new Error('the failing addon cannot start');
+      },
+      stop: () => void stopped.push('failing'),
+    };
+    await expect(startApp({ dataDir: dir, port: 0, host: '127.0.0.1', addons: [slow, failing] })).rejects.toThrow('the failing addon cannot start');
+    expect(stopped).toEqual(['slow']);
+    const again = await startApp({ dataDir: dir, port: 0, host: '127.0.0.1' });
+    await again.stop();
+  });
+});

@@ -6,7 +6,6 @@
 // from the Runscope outbox: a webhook that is down must not hold back
 // forwarding, nor forwarding a webhook. Alerts are rate-limited per rule, so
 // this stays small; it runs on the proxy's thread.
-import { request } from 'undici';
 import { Db } from '../sqliteDb.js';
 
 const SCHEMA = `
@@ -112,6 +111,8 @@ export class WebhookQueue {
     let error: string;
     let final = false;
     try {
+      // Loaded on the first alert: a start need not pay for undici.
+      const { request } = await import('undici');
       const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'Proxyscope alert webhook' }, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
       await res.body.dump();
       if (res.statusCode >= 200 && res.statusCode < 300) {

@@ -1,7 +1,7 @@
 // HAR 1.2 export of the kept exchanges (what every inspector and browser imports),
 // from the exchanges' serialised state. Bodies are exported decoded, as HAR asks.
 // The sessions addon answers exportHar with it; import.ts reads HAR back.
-import { Cookie } from 'tough-cookie';
+import { createRequire } from 'node:module';
 import type { HeaderPair } from '../api.js';
 import { decodeContent, textOrBase64 } from '../flow/contentEncoding.js';
 import type { BodyState, ExchangeState } from '../flow/state.js';
@@ -31,9 +31,13 @@ function requestCookies(headers: HeaderPair[]): HarCookie[] {
   );
 }
 
+// tough-cookie loads with the first Set-Cookie exported, not with every process that can export.
+let toughCookie: typeof import('tough-cookie') | null = null;
+const parseSetCookie = (line: string) => (toughCookie ??= createRequire(import.meta.url)('tough-cookie') as typeof import('tough-cookie')).Cookie.parse(line);
+
 function responseCookies(headers: HeaderPair[]): HarCookie[] {
   return all(headers, 'set-cookie').flatMap((line) => {
-    const c = Cookie.parse(line);
+    const c = parseSetCookie(line);
     if (!c) return [];
     return [{
       name: c.key,

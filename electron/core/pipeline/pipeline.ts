@@ -57,7 +57,14 @@ export class Pipeline {
       clear: () => this.clear(),
       forget: (ids) => this.keeper?.forget?.(ids),
     };
-    for (const a of this.addons) await a.start?.(full);
+    // Together: the session store and the outbox each boot a worker thread, and neither waits for the other.
+    const started = await Promise.allSettled(this.addons.map(async (a) => a.start?.(full)));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      const ok = this.addons.filter((_, i) => started[i]!.status === 'fulfilled');
+      for (const a of ok.reverse()) await Promise.resolve().then(() => a.stop?.()).catch(() => undefined);
+      throw failed.reason;
+    }
     this.configure(ctx.settings());
   }
 

@@ -1,7 +1,7 @@
 // One POST of one message, or of several as a JSON array, to one bucket of a
 // Runscope-compatible collector. Never throws: every attempt ends in outcomes
 // the outbox records.
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import type { RunscopeSettings } from '../settings/schema.js';
 
 export type AttemptResult =
@@ -77,6 +77,9 @@ function batchResults(text: string, httpStatus: number, count: number): BatchRes
   return { kind: 'results', results: reply.data.map((item) => itemResult(item, httpStatus, reply.error)) };
 }
 
+// undici loads with the first POST: a start with forwarding off need not pay for it.
+let undici: typeof import('undici') | null = null;
+
 export class RunscopeClient {
   private pool: Pool | null = null;
   private poolKey = '';
@@ -90,11 +93,12 @@ export class RunscopeClient {
     return url;
   }
 
-  private poolFor(origin: string, s: RunscopeSettings): Pool {
+  private async poolFor(origin: string, s: RunscopeSettings): Promise<Pool> {
+    undici ??= await import('undici');
     const key = `${origin}|${s.keepalive}|${s.timeout}`;
     if (this.pool && this.poolKey === key) return this.pool;
     void this.pool?.close().catch(() => undefined);
-    this.pool = new Pool(origin, {
+    this.pool = new undici.Pool(origin, {
       connections: 8,
       pipelining: 1,
       keepAliveTimeout: s.keepalive,
@@ -132,7 +136,7 @@ export class RunscopeClient {
     try {
       // The pool's connect, headers and body timeouts bound each attempt (Kong's
       // `timeout` was a socket timeout too); no per-attempt AbortSignal needed.
-      const res = await this.poolFor(url.origin, s).request({
+      const res = await (await this.poolFor(url.origin, s)).request({
         method: 'POST',
         path: url.pathname + url.search,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${s.access_token}` },

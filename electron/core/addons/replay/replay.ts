@@ -4,7 +4,7 @@
 // carries a one-time marker header that only this addon's own sends are
 // recognised by; the addon takes it off before the request goes upstream.
 import { randomUUID } from 'node:crypto';
-import { ProxyAgent, request } from 'undici';
+import type { ProxyAgent } from 'undici';
 import type { ExchangeDetail, ResendEdits, ResendResult } from '../../api.js';
 import type { Exchange } from '../../flow/exchange.js';
 import { headerPairs, headerValue } from '../../flow/headers.js';
@@ -33,10 +33,12 @@ export function replayAddon(opts: ReplayOptions): ReplayAddon {
   const pending = new Map<string, { of: string; exchangeId: string | null; done: (ex: Exchange) => void }>();
   let agent: ProxyAgent | null = null;
   let agentFor = '';
-  const dispatcher = () => {
+  // undici loads on the first resend: a start need not pay for it.
+  const dispatcher = async () => {
     const uri = opts.proxyUrl();
     if (!agent || agentFor !== uri) {
       void agent?.close();
+      const { ProxyAgent } = await import('undici');
       agent = new ProxyAgent({ uri, requestTls: { ca: opts.caPem }, proxyTls: {} });
       agentFor = uri;
     }
@@ -61,7 +63,8 @@ export function replayAddon(opts: ReplayOptions): ReplayAddon {
     headers.push(REPLAY_HEADER, nonce);
     const method = edits.method ?? d.method;
     try {
-      const res = await request(url, { method, headers, body: body.length > 0 || !['GET', 'HEAD'].includes(method.toUpperCase()) ? body : undefined, dispatcher: dispatcher(), headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
+      const { request } = await import('undici');
+      const res = await request(url, { method, headers, body: body.length > 0 || !['GET', 'HEAD'].includes(method.toUpperCase()) ? body : undefined, dispatcher: await dispatcher(), headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
       await res.body.dump();
     } catch {
       /* the proxy records what went wrong; the exchange says it */
