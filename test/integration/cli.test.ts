@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../support/collector.js';
 import { runCli, startHeadless, type CliEvent } from '../support/headlessProcess.js';
+import { scaled } from '../support/scale.js';
 import { viaProxy } from '../support/proxyClient.js';
 import { startUpstream, type Upstream } from '../support/upstream.js';
 
@@ -71,8 +72,8 @@ describe('proxyscope --headless --json', () => {
     expect(p.events.filter((e) => e.event !== 'ready' && e.event !== 'totals')).toEqual([]);
   });
 
-  it('SIGTERM sent the moment the ready line is read still exits 0 (5 runs)', async () => {
-    for (let i = 0; i < 5; i++) {
+  it('SIGTERM sent the moment the ready line is read still exits 0 (2 runs, 10 in the soak)', async () => {
+    for (let i = 0; i < scaled(2, 10); i++) {
       const p = await startHeadless(['--port', '0', '--no-ui', '--data-dir', tmp('cli-')]);
       expect(await p.exit()).toBe(0);
     }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Outbox } from '../../electron/core/runscope/outbox.js';
 import { Db } from '../../electron/core/sqliteDb.js';
 import { backoffMs, BACKOFF_MAX_MS } from '../../electron/core/runscope/forwarder.js';
+import { scaled } from '../support/scale.js';
 
 const opened: Outbox[] = [];
 function open(path: string, maxMessages = 1000, maxBytes = 1_000_000) {
@@ -121,7 +122,7 @@ describe('Outbox hand-out', () => {
   });
 
   it('never hands out a message twice, never one that is settled, and delivers every message once, with its body (seeded random schedule, reopened now and then)', async () => {
-    const steps = 1500;
+    const steps = scaled(500, 5000);
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     // Multi-byte characters: bodies are stored as UTF-8 bytes.
@@ -132,6 +133,7 @@ describe('Outbox hand-out', () => {
     const sent = new Map<string, number>();
     const settled = new Set<number>();
     let next = 0;
+    let reopened = 0;
     for (let step = 0; step < steps; step++) {
       const r = random();
       if (r < 0.35 && next < steps / 5) {
@@ -161,8 +163,10 @@ describe('Outbox hand-out', () => {
       } else if (r >= 0.97 && inFlight.size === 0) {
         o.close();
         o = open(path);
+        reopened++;
       }
     }
+    expect(reopened).toBeGreaterThan(0);
     for (let guard = 0; guard < 10_000 && o.depth > 0; guard++) {
       for (const m of o.due(Date.now(), 16, new Set())) {
         expect(m.body).toBe(bodyOf(m.exchangeId));
