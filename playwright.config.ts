@@ -4,7 +4,12 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'test/e2e',
   outputDir: 'test-results/playwright',
-  workers: 1,
+  // Two at a time; the flood test measures the UI under load, so it runs alone, after the others.
+  workers: 2,
+  projects: [
+    { name: 'views', testIgnore: /flood\.spec\.ts/ },
+    { name: 'flood', testMatch: /flood\.spec\.ts/, dependencies: ['views'] },
+  ],
   timeout: 120_000,
   expect: { timeout: 15_000 },
   reporter: [['list']],

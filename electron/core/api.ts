@@ -390,6 +390,8 @@ export interface Commands {
   saveRules(query: { rules: unknown[] }): SaveRulesResult;
   /** Exchanges a breakpoint rule holds now, oldest first. */
   listPaused(): PausedExchange[];
+  /** Answered exchanges still open (streams, WebSockets), oldest first: what a UI that connects now missed. */
+  listOpen(): ExchangeSummary[];
   /** Lets a paused exchange go on: as it was, or with the changes given for its phase (what is left out stays). */
   resumePaused(query: { id: string; request?: RequestChanges; response?: ResponseChanges }): PauseResult;
   /** Closes the client's connection; the exchange is recorded as dropped at the breakpoint. */

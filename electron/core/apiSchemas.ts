@@ -125,6 +125,7 @@ export const commandArgSchemas = {
   // Each rule is checked by the rules' own validation, which names the rule and field.
   saveRules: z.object({ rules: z.array(z.unknown()).max(1000) }).strict(),
   listPaused: z.undefined(),
+  listOpen: z.undefined(),
   resumePaused: z
     .object({ id, request: requestChanges.optional(), response: responseChanges.optional() })
     .strict()

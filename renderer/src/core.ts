@@ -91,12 +91,15 @@ async function loadAll(t: Transport, p: TrafficPager): Promise<void> {
   // Taken as soon as it answers: a pause that comes after the answer arrives as an event, and would be lost
   // under a snapshot applied later (when the other answers are in).
   const paused = t.invoke('listPaused').then((list) => usePaused.getState().load(list));
+  // The same for streams already open: their updates went out before this UI listened.
+  const open = t.invoke('listOpen').then((rows) => useInFlight.getState().apply(rows));
   const [status, settings, sessions, deliveries] = await Promise.all([
     t.invoke('getStatus'),
     t.invoke('getSettings'),
     t.invoke('listSessions'),
     t.invoke('listDeliveries', { limit: 10_000 }),
     paused,
+    open,
   ]);
   useStatus.getState().setStatus(status);
   useSettings.getState().setSaved(settings);

@@ -83,6 +83,20 @@ describe('live streams', () => {
     expect(first!).toBeGreaterThanOrEqual(d.timings.startedAt);
   });
 
+  it('listOpen names a stream while it is open, for a UI that connects late, and no longer once it ended', async () => {
+    const url = `${upstream.httpUrl}/sse?id=live-open`;
+    const client = streamThroughProxy(url);
+    const res = await sseStream('live-open');
+    res.write('data: one\n\n');
+    await client.has('data: one');
+    const open = await until('listed as open', async () => (await app.service.handlers.listOpen(undefined)).find((s) => s.url === url));
+    expect(open).toMatchObject({ state: 'pending', status: 200 });
+    res.end();
+    expect(await client.done).toBe(200);
+    await until('recorded', () => recorded.find((r) => r.url === url));
+    expect((await app.service.handlers.listOpen(undefined)).map((s) => s.url)).not.toContain(url);
+  });
+
   it('a response that is not an event stream keeps no chunk times', async () => {
     const url = `${upstream.httpUrl}/big?n=200000&chunked=1`;
     const client = streamThroughProxy(url);

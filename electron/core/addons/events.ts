@@ -1,11 +1,15 @@
 // The UI's live view of the traffic: each exchange once when it starts and once
 // when it is recorded (and when an addon changes it, or while it streams),
-// batched per frame.
+// batched per frame. A UI that connects late asks listOpen for what is still
+// open, since the updates it missed are not sent again.
+import type { ExchangeSummary } from '../api.js';
 import { summaryOf } from '../flow/views.js';
 import { nowMs, type Exchange } from '../flow/exchange.js';
 import type { Addon, AddonContext } from '../pipeline/addon.js';
 
 const PROGRESS_MS = 200;
+/** Past this many, the open set is swept of ended exchanges (one a rule kept out of the record is never `done`). */
+const OPEN_SWEEP_AT = 1000;
 
 export function eventsAddon(): Addon {
   let ctx: AddonContext;
@@ -15,6 +19,12 @@ export function eventsAddon(): Addon {
   // per chunk of every response, so it only notes the exchange.
   const grown = new Set<Exchange>();
   let tick: NodeJS.Timeout | null = null;
+  // Answered and still going: streams and WebSockets (a short exchange is in here between its first chunk and its end).
+  const open = new Set<Exchange>();
+  const opened = (ex: Exchange) => {
+    if (open.size >= OPEN_SWEEP_AT) for (const o of open) if (o.timings.endedAt !== null) open.delete(o);
+    open.add(ex);
+  };
   const sendGrown = () => {
     tick = null;
     const now = nowMs();
@@ -39,11 +49,16 @@ export function eventsAddon(): Addon {
     },
     // A streaming response or a websocket grows while pending: its row (and an open detail) follow, at most
     // every PROGRESS_MS, since chunks and frames can come thousands a second.
+    responseHeaders: (ex) => {
+      if (ex.kind === 'websocket') opened(ex);
+    },
     progress: (ex) => {
+      opened(ex);
       if (!ctx.events.listening) return;
       grown.add(ex);
       tick ??= setTimeout(sendGrown, PROGRESS_MS).unref();
     },
+    done: (ex) => void open.delete(ex),
     recorded: (ex) => {
       recorded.add(ex);
       grown.delete(ex);
@@ -58,6 +73,10 @@ export function eventsAddon(): Addon {
     stop: () => {
       if (tick) clearTimeout(tick);
       grown.clear();
+      open.clear();
+    },
+    commands: {
+      listOpen: (): ExchangeSummary[] => [...open].filter((ex) => ex.timings.endedAt === null && ex.response !== null).map((ex) => summaryOf(ex)),
     },
   };
 }
