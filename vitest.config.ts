@@ -6,6 +6,10 @@ export default defineConfig({
     include: ['test/unit/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts', 'test/packaging/**/*.test.ts'],
     exclude: ['test/e2e/**', 'test/soak/**', 'node_modules/**', 'dist/**'],
     pool: 'forks',
+    // Files share a worker's loaded modules instead of importing them again each: a fifth of the suite's time.
+    // It holds because no test file leaves state behind: each starts and stops its own servers, apps and data
+    // dirs, and restores what it changes of the environment.
+    isolate: false,
     // http-mitm-proxy logs every socket error through console; show logs of failing tests only.
     silent: 'passed-only',
     maxWorkers: 2,
