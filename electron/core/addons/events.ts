@@ -8,7 +8,7 @@ import { nowMs, type Exchange } from '../flow/exchange.js';
 import type { Addon, AddonContext } from '../pipeline/addon.js';
 
 const PROGRESS_MS = 200;
-/** Past this many, the open set is swept of ended exchanges (one a rule kept out of the record is never `done`). */
+/** At this many, the open set is swept of ended exchanges (one a rule kept out of the record is never `done`). */
 const OPEN_SWEEP_AT = 1000;
 
 export function eventsAddon(): Addon {
@@ -21,8 +21,13 @@ export function eventsAddon(): Addon {
   let tick: NodeJS.Timeout | null = null;
   // Answered and still going: streams and WebSockets (a short exchange is in here between its first chunk and its end).
   const open = new Set<Exchange>();
+  let sweepAt = OPEN_SWEEP_AT;
   const opened = (ex: Exchange) => {
-    if (open.size >= OPEN_SWEEP_AT) for (const o of open) if (o.timings.endedAt !== null) open.delete(o);
+    if (open.size >= sweepAt) {
+      for (const o of open) if (o.timings.endedAt !== null) open.delete(o);
+      // Many streams really open: the next sweep waits until there are twice as many, so a sweep stays rare.
+      sweepAt = Math.max(OPEN_SWEEP_AT, 2 * open.size);
+    }
     open.add(ex);
   };
   const sendGrown = () => {
