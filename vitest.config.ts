@@ -6,6 +6,10 @@ export default defineConfig({
     include: ['test/unit/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts', 'test/packaging/**/*.test.ts'],
     exclude: ['test/e2e/**', 'test/soak/**', 'node_modules/**', 'dist/**'],
     pool: 'forks',
+    // WebAssembly by the baseline compiler only (test/support/headlessProcess.ts does the same for the CLI
+    // children): SQLite's optimised recompile costs each app a few hundred ms of CPU that a short test never
+    // earns back. Behaviour is the same; the bench and the browser tests run without it.
+    execArgv: ['--liftoff-only'],
     // Files share a worker's loaded modules instead of importing them again each: a fifth of the suite's time.
     // It holds because no test file leaves state behind: each starts and stops its own servers, apps and data
     // dirs, and restores what it changes of the environment.

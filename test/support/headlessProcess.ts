@@ -21,8 +21,12 @@ export interface HeadlessProcess {
   exit(): Promise<number | string | null>;
 }
 
+// Under vitest: WebAssembly is compiled by the baseline compiler only. SQLite's optimised recompile costs
+// every child a few hundred ms of CPU that a short test never earns back, and behaviour is the same.
+const TEST_NODE_FLAGS = process.env.VITEST ? ['--liftoff-only'] : [];
+
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c) => (stdout += c));
@@ -39,7 +43,7 @@ export interface HeadlessLimits {
 }
 
 export async function startHeadless(args: string[], env: NodeJS.ProcessEnv = {}, readyTimeoutMs = 20_000, limits: HeadlessLimits = {}): Promise<HeadlessProcess> {
-  const argv = [CLI, '--headless', '--json', ...args];
+  const argv = [...TEST_NODE_FLAGS, CLI, '--headless', '--json', ...args];
   const child = limits.fileSizeLimitKb
     ? spawn('bash', ['-c', `ulimit -f ${limits.fileSizeLimitKb * 2} && trap '' XFSZ && exec "$0" "$@"`, process.execPath, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
