@@ -35,10 +35,10 @@ export function replayAddon(opts: ReplayOptions): ReplayAddon {
   let agentFor = '';
   // undici loads on the first resend: a start need not pay for it.
   const dispatcher = async () => {
+    const { ProxyAgent } = await import('undici');
     const uri = opts.proxyUrl();
     if (!agent || agentFor !== uri) {
       void agent?.close();
-      const { ProxyAgent } = await import('undici');
       agent = new ProxyAgent({ uri, requestTls: { ca: opts.caPem }, proxyTls: {} });
       agentFor = uri;
     }
