@@ -8,8 +8,6 @@ import { nowMs, type Exchange } from '../flow/exchange.js';
 import type { Addon, AddonContext } from '../pipeline/addon.js';
 
 const PROGRESS_MS = 200;
-/** At this many, the open set is swept of ended exchanges (one a rule kept out of the record is never `done`). */
-const OPEN_SWEEP_AT = 1000;
 
 export function eventsAddon(): Addon {
   let ctx: AddonContext;
@@ -19,17 +17,9 @@ export function eventsAddon(): Addon {
   // per chunk of every response, so it only notes the exchange.
   const grown = new Set<Exchange>();
   let tick: NodeJS.Timeout | null = null;
-  // Answered and still going: streams and WebSockets (a short exchange is in here between its first chunk and its end).
+  // Answered and still going: streams and WebSockets (a short exchange is in here between its first chunk and its
+  // end). Every exchange these hooks see ends in `done`, which takes it out; a rule's no-record never reaches them.
   const open = new Set<Exchange>();
-  let sweepAt = OPEN_SWEEP_AT;
-  const opened = (ex: Exchange) => {
-    if (open.size >= sweepAt) {
-      for (const o of open) if (o.timings.endedAt !== null) open.delete(o);
-      // Many streams really open: the next sweep waits until there are twice as many, so a sweep stays rare.
-      sweepAt = Math.max(OPEN_SWEEP_AT, 2 * open.size);
-    }
-    open.add(ex);
-  };
   const sendGrown = () => {
     tick = null;
     const now = nowMs();
@@ -55,10 +45,10 @@ export function eventsAddon(): Addon {
     // A streaming response or a websocket grows while pending: its row (and an open detail) follow, at most
     // every PROGRESS_MS, since chunks and frames can come thousands a second.
     responseHeaders: (ex) => {
-      if (ex.kind === 'websocket') opened(ex);
+      if (ex.kind === 'websocket') open.add(ex);
     },
     progress: (ex) => {
-      opened(ex);
+      open.add(ex);
       if (!ctx.events.listening) return;
       grown.add(ex);
       tick ??= setTimeout(sendGrown, PROGRESS_MS).unref();
@@ -81,7 +71,7 @@ export function eventsAddon(): Addon {
       open.clear();
     },
     commands: {
-      listOpen: (): ExchangeSummary[] => [...open].filter((ex) => ex.timings.endedAt === null && ex.response !== null).map((ex) => summaryOf(ex)),
+      listOpen: (): ExchangeSummary[] => [...open].filter((ex) => ex.response !== null).map((ex) => summaryOf(ex)),
     },
   };
 }

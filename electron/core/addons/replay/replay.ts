@@ -33,9 +33,8 @@ export function replayAddon(opts: ReplayOptions): ReplayAddon {
   const pending = new Map<string, { of: string; exchangeId: string | null; done: (ex: Exchange) => void }>();
   let agent: ProxyAgent | null = null;
   let agentFor = '';
-  // undici loads on the first resend: a start need not pay for it.
-  const dispatcher = async () => {
-    const { ProxyAgent } = await import('undici');
+  // undici loads on the first resend (resend passes it in): a start need not pay for it.
+  const dispatcher = ({ ProxyAgent }: typeof import('undici')) => {
     const uri = opts.proxyUrl();
     if (!agent || agentFor !== uri) {
       void agent?.close();
@@ -63,8 +62,8 @@ export function replayAddon(opts: ReplayOptions): ReplayAddon {
     headers.push(REPLAY_HEADER, nonce);
     const method = edits.method ?? d.method;
     try {
-      const { request } = await import('undici');
-      const res = await request(url, { method, headers, body: body.length > 0 || !['GET', 'HEAD'].includes(method.toUpperCase()) ? body : undefined, dispatcher: await dispatcher(), headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
+      const undici = await import('undici');
+      const res = await undici.request(url, { method, headers, body: body.length > 0 || !['GET', 'HEAD'].includes(method.toUpperCase()) ? body : undefined, dispatcher: dispatcher(undici), headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
       await res.body.dump();
     } catch {
       /* the proxy records what went wrong; the exchange says it */
