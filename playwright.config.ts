@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Debian's Chromium: `npx playwright install` cannot download browsers here.
 export default defineConfig({
   testDir: 'test/e2e',
+  // One CA for every app the specs start (PROXYSCOPE_CA_DIR), made before them.
+  globalSetup: './test/support/sharedCa.ts',
   outputDir: 'test-results/playwright',
   // Two at a time; the flood test measures the UI under load, so it runs alone, after the others.
   workers: 2,

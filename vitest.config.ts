@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    globalSetup: ['test/support/buildCore.ts'],
+    globalSetup: ['test/support/buildCore.ts', 'test/support/sharedCa.ts'],
     include: ['test/unit/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts', 'test/packaging/**/*.test.ts'],
     exclude: ['test/e2e/**', 'test/soak/**', 'node_modules/**', 'dist/**'],
     pool: 'forks',

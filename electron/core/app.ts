@@ -67,7 +67,7 @@ async function assemble(opts: StartAppOptions, outboxPath: string, unlock: () =>
   if (!merged.ok) throw new SettingsError(merged.errors);
   let settings = merged.settings;
 
-  const ca = await loadOrCreateCa(join(opts.dataDir, 'ca'));
+  const ca = await loadOrCreateCa(opts.caDir || process.env.PROXYSCOPE_CA_DIR || join(opts.dataDir, 'ca'));
   const caExportedMarker = join(opts.dataDir, 'ca-exported');
   // status() runs on every exchange and delivery: read the marker once, not per call.
   let caExported = existsSync(caExportedMarker);

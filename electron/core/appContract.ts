@@ -13,6 +13,11 @@ import type { SecretStore } from './settings/secretStore.js';
 export interface StartAppOptions {
   dataDir: string;
   /**
+   * Where the CA and the leaf key live (--ca-dir, env PROXYSCOPE_CA_DIR); default DATA_DIR/ca.
+   * Data dirs that share one let a browser trust one CA for all of them.
+   */
+  caDir?: string;
+  /**
    * The proxy port for this run (--port): a busy one fails the start. Without
    * it, the port saved in Settings (default 8080), or when that is busy the
    * next free one after it, which the status then names.

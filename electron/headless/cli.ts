@@ -98,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
     // Limits left at their defaults are not passed: Settings' saved values stand in for them.
     const limits = Object.fromEntries(opts.limitsGiven.map((k) => [k, opts.limits[k]]));
     const reservedPorts = opts.ui && opts.uiPort !== 0 ? [opts.uiPort] : [];
-    app = await startApp({ dataDir: opts.dataDir, port: opts.portGiven ? opts.port : undefined, reservedPorts, host: opts.host, overrides: opts.overrides, limits, newSession: opts.newSession, sessionStore: opts.sessionStore, rules: opts.rules, collector: opts.collector, log: out.warn });
+    app = await startApp({ dataDir: opts.dataDir, caDir: opts.caDir, port: opts.portGiven ? opts.port : undefined, reservedPorts, host: opts.host, overrides: opts.overrides, limits, newSession: opts.newSession, sessionStore: opts.sessionStore, rules: opts.rules, collector: opts.collector, log: out.warn });
   } catch (err) {
     process.stderr.write(`proxyscope: ${(err as Error).message}\n`);
     return err instanceof SettingsError ? 2 : 1;

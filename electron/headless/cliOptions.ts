@@ -15,6 +15,8 @@ export interface CliOptions {
   host: string;
   allowRemote: boolean;
   dataDir: string;
+  /** --ca-dir: a CA shared with other data dirs; undefined: the env PROXYSCOPE_CA_DIR, else DATA_DIR/ca. */
+  caDir: string | undefined;
   json: boolean;
   quiet: boolean;
   ui: boolean;
@@ -105,6 +107,7 @@ export function buildCommand(): Command {
     .option('--host <addr>', 'proxy and UI listen address', '127.0.0.1')
     .option('--allow-remote', 'allow --host to be a non-loopback address (anyone who can reach it can use the proxy)')
     .option('--data-dir <dir>', 'CA, settings and outbox folder', defaultDataDir())
+    .option('--ca-dir <dir>', 'CA folder to use instead of DATA_DIR/ca, so data dirs can share one trusted CA (or env PROXYSCOPE_CA_DIR)')
     .option('--bucket <key>', 'Runscope bucket key')
     .option('--access-token <token>', 'Runscope access token (or env RUNSCOPE_ACCESS_TOKEN)')
     .option('--log-body', 'send request and response bodies')
@@ -172,12 +175,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   for (const key of Object.keys(overrides)) (overrides as Record<string, unknown>)[key] = checked.settings[key as keyof RunscopeSettings];
   const big = Number.MAX_SAFE_INTEGER;
   const dataDir = String(o.dataDir);
+  if (o.caDir !== undefined && String(o.caDir).trim() === '') throw new UsageError('--ca-dir needs a folder');
   return {
     port: integer('--port', String(o.port), { min: 0, max: 65535 }),
     portGiven: command.getOptionValueSource('port') === 'cli',
     host,
     allowRemote,
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    caDir: o.caDir === undefined ? undefined : resolve(String(o.caDir)),
     json: Boolean(o.json),
     quiet: Boolean(o.quiet),
     ui: o.ui !== false,

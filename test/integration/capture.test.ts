@@ -48,6 +48,8 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'proxyscope-capture-'));
   app = await startApp({
     dataDir,
+    // Its own CA, not the tests' shared one: the last test checks the key files it made.
+    caDir: join(dataDir, 'ca'),
     port: 0,
     host: '127.0.0.1',
     upstreamCa: [upstream.caPem],

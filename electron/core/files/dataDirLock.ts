@@ -4,7 +4,7 @@
 import { readFileSync, rmSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 
-function alive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -21,7 +21,7 @@ export function dataDirOwner(dataDir: string): number | null {
   } catch {
     return null;
   }
-  return owner > 0 && alive(owner) ? owner : null;
+  return owner > 0 && processAlive(owner) ? owner : null;
 }
 
 export function lockDataDir(dataDir: string, staleLockDirs: string[]): () => void {

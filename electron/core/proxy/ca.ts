@@ -1,11 +1,16 @@
-// The app's own certificate authority: created once per data dir, reused after.
+// The app's own certificate authority and the leaf key its host certificates share:
+// created once per CA dir (DATA_DIR/ca unless several data dirs share one), reused after.
 // Files follow http-mitm-proxy's layout (certs/ca.pem, keys/ca.private.key,
 // keys/ca.public.key) so its CA loader finds ours instead of writing a 0644 key.
-import { generateKeyPairSync, randomBytes, sign, type KeyObject, createPrivateKey } from 'node:crypto';
+import { generateKeyPair, randomBytes, sign, type KeyObject, createPrivateKey } from 'node:crypto';
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
+import { withCreationLock } from '../files/creationLock.js';
 import { writeFileAtomic } from '../files/writeFileAtomic.js';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
 
 const { pki, asn1 } = forge;
 
@@ -15,6 +20,9 @@ export interface CertificateAuthority {
   key: KeyObject;
   certPath: string;
   dir: string;
+  /** The one key pair every host certificate is issued for. */
+  leafKeyPem: string;
+  leafKeyPath: string;
 }
 
 export function caPaths(sslCaDir: string) {
@@ -22,6 +30,7 @@ export function caPaths(sslCaDir: string) {
     cert: join(sslCaDir, 'certs', 'ca.pem'),
     privateKey: join(sslCaDir, 'keys', 'ca.private.key'),
     publicKey: join(sslCaDir, 'keys', 'ca.public.key'),
+    leafKey: join(sslCaDir, 'keys', 'leaf.private.key'),
   };
 }
 
@@ -64,28 +73,65 @@ function createCaCertificate(publicKeyPem: string, key: KeyObject): forge.pki.Ce
   return cert;
 }
 
-/** Loads the CA from `sslCaDir`, creating it on first run. Key files are 0600. */
-export async function loadOrCreateCa(sslCaDir: string): Promise<CertificateAuthority> {
+interface KeyFiles {
+  pem: string;
+  key: KeyObject;
+}
+
+async function readKey(path: string): Promise<KeyFiles | null> {
+  try {
+    const pem = await readFile(path, 'utf8');
+    return { pem, key: createPrivateKey(pem) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+async function readCa(sslCaDir: string): Promise<CertificateAuthority | null> {
   const paths = caPaths(sslCaDir);
+  const [certPem, key, leaf] = await Promise.all([readFile(paths.cert, 'utf8').catch(() => null), readKey(paths.privateKey), readKey(paths.leafKey)]);
+  if (certPem === null || key === null || leaf === null) return null;
+  await chmod(paths.privateKey, 0o600);
+  return { certPem, cert: pki.certificateFromPem(certPem), key: key.key, certPath: paths.cert, dir: sslCaDir, leafKeyPem: leaf.pem, leafKeyPath: paths.leafKey };
+}
+
+const newRsaKey = () => generateKeyPairAsync('rsa', { modulusLength: 2048 });
+
+/** Writes what is missing of the CA and the leaf key; both keys are made side by side, off the event loop. */
+async function createMissing(sslCaDir: string): Promise<void> {
+  const paths = caPaths(sslCaDir);
+  const [certPem, caKey, leafKey] = await Promise.all([readFile(paths.cert, 'utf8').catch(() => null), readKey(paths.privateKey), readKey(paths.leafKey)]);
+  const needCa = certPem === null || caKey === null;
+  const [caPair, leafPair] = await Promise.all([needCa ? newRsaKey() : null, leafKey === null ? newRsaKey() : null]);
+  // Host certificates cached on disk were signed by a previous CA, or name a previous leaf key: drop them.
+  await rm(join(sslCaDir, 'certs', 'hosts'), { recursive: true, force: true });
+  if (leafPair) await writeFileAtomic(paths.leafKey, leafPair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), 0o600);
+  if (caPair) {
+    const publicKeyPem = caPair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const cert = createCaCertificate(publicKeyPem, caPair.privateKey);
+    await writeFileAtomic(paths.privateKey, caPair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), 0o600);
+    await writeFileAtomic(paths.publicKey, publicKeyPem, 0o600);
+    await writeFileAtomic(paths.cert, pki.certificateToPem(cert), 0o644);
+  }
+}
+
+/**
+ * Loads the CA and the leaf key from `sslCaDir`, creating them on first run. Key files are 0600.
+ * Several data dirs may share one CA dir, so creation happens under a lock and the losers read the winner's.
+ */
+export async function loadOrCreateCa(sslCaDir: string): Promise<CertificateAuthority> {
   await mkdir(join(sslCaDir, 'certs'), { recursive: true, mode: 0o700 });
   await mkdir(join(sslCaDir, 'keys'), { recursive: true, mode: 0o700 });
   await chmod(join(sslCaDir, 'keys'), 0o700);
-  try {
-    const [certPem, keyPem] = await Promise.all([readFile(paths.cert, 'utf8'), readFile(paths.privateKey, 'utf8')]);
-    await chmod(paths.privateKey, 0o600);
-    return { certPem, cert: pki.certificateFromPem(certPem), key: createPrivateKey(keyPem), certPath: paths.cert, dir: sslCaDir };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  // Host certificates cached on disk were signed by a previous CA: drop them.
-  await rm(join(sslCaDir, 'certs', 'hosts'), { recursive: true, force: true });
-  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const privateKeyPem = pair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const cert = createCaCertificate(publicKeyPem, pair.privateKey);
-  const certPem = pki.certificateToPem(cert);
-  await writeFileAtomic(paths.privateKey, privateKeyPem, 0o600);
-  await writeFileAtomic(paths.publicKey, publicKeyPem, 0o600);
-  await writeFileAtomic(paths.cert, certPem, 0o644);
-  return { certPem, cert, key: pair.privateKey, certPath: paths.cert, dir: sslCaDir };
+  const existing = await readCa(sslCaDir);
+  if (existing) return existing;
+  return withCreationLock(join(sslCaDir, 'keys', 'create.lock'), async () => {
+    const made = await readCa(sslCaDir);
+    if (made) return made;
+    await createMissing(sslCaDir);
+    const ca = await readCa(sslCaDir);
+    if (!ca) throw new Error(`could not create the CA in ${sslCaDir}`);
+    return ca;
+  });
 }

@@ -1,7 +1,6 @@
 // Per-host certificates signed by the app's CA with ONE shared leaf key pair
 // (as mockttp and mitmproxy do): a new host costs a signature, not an RSA keygen.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createPublicKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -21,19 +20,6 @@ export interface LeafCertificateCache {
 
 function safeFileName(hostname: string): string {
   return hostname.toLowerCase().replace(/[^a-z0-9.-]/g, '_').slice(0, 200) || '_';
-}
-
-async function loadOrCreateLeafKey(path: string): Promise<{ pem: string; key: KeyObject }> {
-  try {
-    const pem = await readFile(path, 'utf8');
-    return { pem, key: createPrivateKey(pem) };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = pair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  await writeFileAtomic(path, pem, 0o600);
-  return { pem, key: pair.privateKey };
 }
 
 function signLeaf(hostname: string, leafPublicKey: forge.pki.PublicKey, ca: CertificateAuthority): string {
@@ -56,14 +42,12 @@ function signLeaf(hostname: string, leafPublicKey: forge.pki.PublicKey, ca: Cert
 }
 
 export async function createLeafCertificateCache(ca: CertificateAuthority, maxInMemory = 2000): Promise<LeafCertificateCache> {
-  const keyPath = join(ca.dir, 'keys', 'leaf.private.key');
-  const leaf = await loadOrCreateLeafKey(keyPath);
-  const leafPublicKey = pki.publicKeyFromPem(createPublicKey(leaf.key).export({ type: 'spki', format: 'pem' }).toString());
+  const leafPublicKey = pki.publicKeyFromPem(createPublicKey(ca.leafKeyPem).export({ type: 'spki', format: 'pem' }).toString());
   const memory = new Map<string, string>(); // insertion order = LRU order
   const certPathFor = (hostname: string) => join(ca.dir, 'certs', 'hosts', `${safeFileName(hostname)}.pem`);
   return {
-    keyPath,
-    keyPem: leaf.pem,
+    keyPath: ca.leafKeyPath,
+    keyPem: ca.leafKeyPem,
     certPathFor,
     certificateFor(hostname) {
       const hit = memory.get(hostname);
