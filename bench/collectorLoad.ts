@@ -1,5 +1,5 @@
 // `node dist/bench/collectorLoad.js [messages] [perPost] [posters]` (after `npm run bench` built it, or
-// `npm run build:core && npx tsc -p bench/tsconfig.json`): one headless Proxyscope with --collector
+// `npm run build:node`): one headless Proxyscope with --collector
 // (--no-ui, --quiet, fresh data dir); `posters` concurrent clients POST batched lists of `perPost`
 // Runscope messages (1 KiB response body each) until `messages` were answered; prints messages kept
 // per second and the proxy's RSS, sampled throughout. Then bad input (truncated JSON, wrong types,

@@ -17,5 +17,5 @@ function newestMtime(dir: string): number {
 export default function setup(): void {
   const built = 'dist/electron/core/runscope/deliveryWorker.js';
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(newestMtime('electron/core'), newestMtime('electron/headless'))) return;
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
 }
