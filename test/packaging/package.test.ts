@@ -88,6 +88,8 @@ describe('electron-builder', () => {
       for (const dep of ['http-mitm-proxy', 'node-sqlite3-wasm', 'undici', 'ws', 'zod', 'commander', 'node-forge']) expect(modules).toContain(dep);
       for (const dev of ['electron', 'electron-builder', 'vitest', 'typescript', 'react', 'vite', '@playwright/test']) expect(modules).not.toContain(dev);
       expect(files.some((f) => f.startsWith('/test/') || f.startsWith('/renderer/src/') || f.endsWith('.map'))).toBe(false);
+      // tsc compiles tests, the bench and the preload into dist/ too; none of that is the app.
+      expect(files.filter((f) => /^\/dist\/(test|bench)\//.test(f) || f.endsWith('.tsbuildinfo') || f === '/dist/electron/preload.js')).toEqual([]);
     });
 
     it('flips the fuses in the packaged binary, and only those', async () => {
