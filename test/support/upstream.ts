@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { loadOrCreateCa } from '../../electron/core/proxy/ca.js';
+import { loadOrCreateCa, type CertificateAuthority } from '../../electron/core/proxy/ca.js';
 import { createLeafCertificateCache } from '../../electron/core/proxy/leafCertificates.js';
 import { attachWebSockets } from './upstreamWebSockets.js';
 
@@ -121,8 +121,11 @@ function handlerFor(received: ReceivedRequest[]) {
 const listen = (server: http.Server) =>
   new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
+// One CA for every upstream a test process starts: a fresh one each cost two RSA keys.
+let upstreamCa: Promise<CertificateAuthority> | undefined;
+
 export async function startUpstream(): Promise<Upstream> {
-  const ca = await loadOrCreateCa(mkdtempSync(join(tmpdir(), 'upstream-ca-')));
+  const ca = await (upstreamCa ??= loadOrCreateCa(mkdtempSync(join(tmpdir(), 'upstream-ca-'))));
   const leaf = await createLeafCertificateCache(ca);
   const received: ReceivedRequest[] = [];
   const handler = handlerFor(received);
