@@ -8,7 +8,6 @@ import { processAlive } from './dataDirLock.js';
 
 const POLL_MS = 25;
 const WAIT_MS = 60_000;
-
 const EMPTY_STALE_MS = 5_000;
 
 /** Whether the lock's holder is gone: its pid is dead, or it died between creating the file and writing its pid. */

@@ -78,19 +78,24 @@ interface KeyFiles {
   key: KeyObject;
 }
 
-async function readKey(path: string): Promise<KeyFiles | null> {
+/** The file's text, or null when there is none (any other error, e.g. EACCES, is not a reason to make a new CA). */
+async function readIfThere(path: string): Promise<string | null> {
   try {
-    const pem = await readFile(path, 'utf8');
-    return { pem, key: createPrivateKey(pem) };
+    return await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
 }
 
+async function readKey(path: string): Promise<KeyFiles | null> {
+  const pem = await readIfThere(path);
+  return pem === null ? null : { pem, key: createPrivateKey(pem) };
+}
+
 async function readCa(sslCaDir: string): Promise<CertificateAuthority | null> {
   const paths = caPaths(sslCaDir);
-  const [certPem, key, leaf] = await Promise.all([readFile(paths.cert, 'utf8').catch(() => null), readKey(paths.privateKey), readKey(paths.leafKey)]);
+  const [certPem, key, leaf] = await Promise.all([readIfThere(paths.cert), readKey(paths.privateKey), readKey(paths.leafKey)]);
   if (certPem === null || key === null || leaf === null) return null;
   await chmod(paths.privateKey, 0o600);
   return { certPem, cert: pki.certificateFromPem(certPem), key: key.key, certPath: paths.cert, dir: sslCaDir, leafKeyPem: leaf.pem, leafKeyPath: paths.leafKey };
@@ -101,7 +106,7 @@ const newRsaKey = () => generateKeyPairAsync('rsa', { modulusLength: 2048 });
 /** Writes what is missing of the CA and the leaf key; both keys are made side by side, off the event loop. */
 async function createMissing(sslCaDir: string): Promise<void> {
   const paths = caPaths(sslCaDir);
-  const [certPem, caKey, leafKey] = await Promise.all([readFile(paths.cert, 'utf8').catch(() => null), readKey(paths.privateKey), readKey(paths.leafKey)]);
+  const [certPem, caKey, leafKey] = await Promise.all([readIfThere(paths.cert), readKey(paths.privateKey), readKey(paths.leafKey)]);
   const needCa = certPem === null || caKey === null;
   const [caPair, leafPair] = await Promise.all([needCa ? newRsaKey() : null, leafKey === null ? newRsaKey() : null]);
   // Host certificates cached on disk were signed by a previous CA, or name a previous leaf key: drop them.
