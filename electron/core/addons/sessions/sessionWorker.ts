@@ -12,7 +12,7 @@ import { SessionDb } from './sessionDb.js';
 import { exchangeOfCopy, storedCopyOf, type FromSessionWorker, type SessionQueries, type SessionWorkerInit, type StoreStatus, type StoredCopy, type ToSessionWorker } from './sessionProtocol.js';
 import { countSteps } from './sessionCount.js';
 import { filterProblem, matching, pageOf, replayPage, storedExchange, suggestions } from './sessionQueries.js';
-import { WorkerImports } from './workerImports.js';
+import type { WorkerImports } from './workerImports.js';
 
 if (!parentPort) throw new Error('sessionWorker.js runs as a worker thread');
 const port = parentPort;
@@ -157,18 +157,28 @@ let closed = false;
 
 /** A long query answers in steps (a generator): other messages are handled between them. */
 type Steps<R> = Generator<void, R, undefined>;
-type Handlers = { [K in keyof SessionQueries]: (args: SessionQueries[K]['args']) => SessionQueries[K]['result'] | Steps<SessionQueries[K]['result']> };
+type Handlers = { [K in keyof SessionQueries]: (args: SessionQueries[K]['args']) => SessionQueries[K]['result'] | Steps<SessionQueries[K]['result']> | Promise<SessionQueries[K]['result']> };
 
 const changed = <T>(value: T): T => {
   post({ type: 'sessions', sessions: store.sessions() });
   return value;
 };
 
-const imports = new WorkerImports(store, () => {
-  // A finished import is a new session, counted for retention from now on.
-  if (noteEvictions()) post({ type: 'status', status: status() });
-  post({ type: 'sessions', sessions: store.sessions() });
-});
+// HAR import's streaming parser and schemas load with the first import step: most runs never import,
+// and they were half of this worker's start.
+let imports: WorkerImports | null = null;
+async function importStep(q: SessionQueries['import']['args']): Promise<SessionQueries['import']['result']> {
+  if (!imports) {
+    const { WorkerImports } = await import('./workerImports.js');
+    imports ??= new WorkerImports(store, () => {
+      // A finished import is a new session, counted for retention from now on.
+      if (noteEvictions()) post({ type: 'status', status: status() });
+      post({ type: 'sessions', sessions: store.sessions() });
+    });
+  }
+  if (closed) return { ok: false, invalid: false, error: 'the session store stopped' };
+  return imports.step(q);
+}
 
 const queries: Handlers = {
   page: (q) => pageOf(store, q),
@@ -198,7 +208,7 @@ const queries: Handlers = {
   delete: ({ id }) => changed(store.delete(id)),
   clear: () => changed((store.clear(), null)),
   suggest: ({ field, prefix }) => suggestions(store, field, prefix),
-  import: (q) => imports.step(q),
+  import: (q) => importStep(q),
   replay: (q) => {
     const page = replayPage(store, q);
     return page.ok ? { ...page, exchanges: page.exchanges.map(storedCopyOf) } : page;
@@ -220,7 +230,8 @@ function answer(msg: Extract<ToSessionWorker, { type: 'query' }>): void {
   while (pending.length > 0) commit();
   try {
     const value = (queries[msg.name] as (a: unknown) => unknown)(msg.args);
-    if (isSteps(value)) step(msg.id, value);
+    if (value instanceof Promise) value.then((v: unknown) => post({ type: 'answer', id: msg.id, value: v }), (err: Error) => post({ type: 'answer', id: msg.id, error: err.message }));
+    else if (isSteps(value)) step(msg.id, value);
     else post({ type: 'answer', id: msg.id, value });
   } catch (err) {
     post({ type: 'answer', id: msg.id, error: (err as Error).message });
@@ -256,7 +267,7 @@ port.on('message', (msg: ToSessionWorker) => {
       break;
     case 'stop':
       while (pending.length > 0) commit();
-      imports.stopAll();
+      imports?.stopAll();
       closed = true;
       store.close();
       post({ type: 'stopped' });
