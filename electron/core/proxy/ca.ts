@@ -93,32 +93,49 @@ async function readKey(path: string): Promise<KeyFiles | null> {
   return pem === null ? null : { pem, key: createPrivateKey(pem) };
 }
 
-async function readCa(sslCaDir: string): Promise<CertificateAuthority | null> {
+/** What the CA dir holds; null for each file that is not there. */
+interface CaFiles {
+  certPem: string | null;
+  caKey: KeyObject | null;
+  leafKeyPem: string | null;
+}
+
+async function readCaFiles(sslCaDir: string): Promise<CaFiles> {
   const paths = caPaths(sslCaDir);
-  const [certPem, key, leaf] = await Promise.all([readIfThere(paths.cert), readKey(paths.privateKey), readKey(paths.leafKey)]);
-  if (certPem === null || key === null || leaf === null) return null;
-  await chmod(paths.privateKey, 0o600);
-  return { certPem, cert: pki.certificateFromPem(certPem), key: key.key, certPath: paths.cert, dir: sslCaDir, leafKeyPem: leaf.pem, leafKeyPath: paths.leafKey };
+  const [certPem, caKey, leaf] = await Promise.all([readIfThere(paths.cert), readKey(paths.privateKey), readKey(paths.leafKey)]);
+  return { certPem, caKey: caKey?.key ?? null, leafKeyPem: leaf?.pem ?? null };
+}
+
+function caOf(sslCaDir: string, f: CaFiles): CertificateAuthority | null {
+  if (f.certPem === null || f.caKey === null || f.leafKeyPem === null) return null;
+  const paths = caPaths(sslCaDir);
+  return { certPem: f.certPem, cert: pki.certificateFromPem(f.certPem), key: f.caKey, certPath: paths.cert, dir: sslCaDir, leafKeyPem: f.leafKeyPem, leafKeyPath: paths.leafKey };
 }
 
 const newRsaKey = () => generateKeyPairAsync('rsa', { modulusLength: 2048 });
+const privatePem = (key: KeyObject) => key.export({ type: 'pkcs1', format: 'pem' }).toString();
 
-/** Writes what is missing of the CA and the leaf key; both keys are made side by side, off the event loop. */
-async function createMissing(sslCaDir: string): Promise<void> {
+/** Writes what is missing of the CA and the leaf key, and returns the whole; both keys are made side by side, off the event loop. */
+async function createMissing(sslCaDir: string, f: CaFiles): Promise<CaFiles> {
   const paths = caPaths(sslCaDir);
-  const [certPem, caKey, leafKey] = await Promise.all([readIfThere(paths.cert), readKey(paths.privateKey), readKey(paths.leafKey)]);
-  const needCa = certPem === null || caKey === null;
-  const [caPair, leafPair] = await Promise.all([needCa ? newRsaKey() : null, leafKey === null ? newRsaKey() : null]);
+  const needCa = f.certPem === null || f.caKey === null;
+  const [caPair, leafPair] = await Promise.all([needCa ? newRsaKey() : null, f.leafKeyPem === null ? newRsaKey() : null]);
   // Host certificates cached on disk were signed by a previous CA, or name a previous leaf key: drop them.
   await rm(join(sslCaDir, 'certs', 'hosts'), { recursive: true, force: true });
-  if (leafPair) await writeFileAtomic(paths.leafKey, leafPair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), 0o600);
+  const made = { ...f };
+  if (leafPair) {
+    made.leafKeyPem = privatePem(leafPair.privateKey);
+    await writeFileAtomic(paths.leafKey, made.leafKeyPem, 0o600);
+  }
   if (caPair) {
     const publicKeyPem = caPair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const cert = createCaCertificate(publicKeyPem, caPair.privateKey);
-    await writeFileAtomic(paths.privateKey, caPair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), 0o600);
+    made.certPem = pki.certificateToPem(createCaCertificate(publicKeyPem, caPair.privateKey));
+    made.caKey = caPair.privateKey;
+    await writeFileAtomic(paths.privateKey, privatePem(caPair.privateKey), 0o600);
     await writeFileAtomic(paths.publicKey, publicKeyPem, 0o600);
-    await writeFileAtomic(paths.cert, pki.certificateToPem(cert), 0o644);
+    await writeFileAtomic(paths.cert, made.certPem, 0o644);
   }
+  return made;
 }
 
 /**
@@ -129,14 +146,13 @@ export async function loadOrCreateCa(sslCaDir: string): Promise<CertificateAutho
   await mkdir(join(sslCaDir, 'certs'), { recursive: true, mode: 0o700 });
   await mkdir(join(sslCaDir, 'keys'), { recursive: true, mode: 0o700 });
   await chmod(join(sslCaDir, 'keys'), 0o700);
-  const existing = await readCa(sslCaDir);
-  if (existing) return existing;
+  const existing = caOf(sslCaDir, await readCaFiles(sslCaDir));
+  if (existing) {
+    await chmod(caPaths(sslCaDir).privateKey, 0o600);
+    return existing;
+  }
   return withCreationLock(join(sslCaDir, 'keys', 'create.lock'), async () => {
-    const made = await readCa(sslCaDir);
-    if (made) return made;
-    await createMissing(sslCaDir);
-    const ca = await readCa(sslCaDir);
-    if (!ca) throw new Error(`could not create the CA in ${sslCaDir}`);
-    return ca;
+    const found = await readCaFiles(sslCaDir);
+    return caOf(sslCaDir, found) ?? caOf(sslCaDir, await createMissing(sslCaDir, found))!;
   });
 }
