@@ -2,7 +2,7 @@
 import type { SessionInfo } from '../../electron/core/api';
 import { useAlerts } from './stores/alertStore';
 import { useDeliveries } from './stores/deliveryStore';
-import { createEventPump } from './stores/eventPump';
+import { answersAfterEvents, createEventPump } from './stores/eventPump';
 import { usePaused } from './stores/pausedStore';
 import { RuleCounts } from './stores/ruleCounts';
 import { currentSession, useSessions } from './stores/sessionStore';
@@ -49,13 +49,8 @@ function sessionsChanged(p: TrafficPager, sessions: SessionInfo[], invalidateSoo
   else invalidateSoon();
 }
 
-export async function connect(transport: Transport): Promise<void> {
-  current = transport;
-  const p = new TrafficPager(transport.invoke, useTraffic, { currentSession: () => currentSession(useSessions.getState().sessions)?.id ?? null });
-  pager = p;
-  const c = new RuleCounts(transport.invoke);
-  counts = c;
-  const invalidateSoon = throttle(() => p.invalidate(), 500);
+export async function connect(raw: Transport): Promise<void> {
+  // Pager and rule counts are made below; the sinks only run once events come.
   const pump = createEventPump({
     exchanges: (event) => {
       p.onExchanges(event);
@@ -77,6 +72,13 @@ export async function connect(transport: Transport): Promise<void> {
     alerts: (alerts) => useAlerts.getState().push(alerts),
     pauses: (events) => usePaused.getState().apply(events),
   });
+  const transport = answersAfterEvents(raw, pump.drain);
+  current = transport;
+  const p = new TrafficPager(transport.invoke, useTraffic, { currentSession: () => currentSession(useSessions.getState().sessions)?.id ?? null });
+  pager = p;
+  const c = new RuleCounts(transport.invoke);
+  counts = c;
+  const invalidateSoon = throttle(() => p.invalidate(), 500);
   transport.onEvents(pump);
   transport.onConnection((connected) => {
     useStatus.getState().setConnected(connected);

@@ -1,8 +1,10 @@
 // Core events arrive in batches; the UI applies everything that arrived during
-// a frame in one update per store, on the next animation frame.
-import type { CoreEvent, DeliverySummary, ExchangeSummary, RuleAlert, SessionInfo, Status } from '../../../electron/core/api';
+// a frame in one update per store, on the next animation frame, or sooner when
+// an answer from the core arrives after them (answersAfterEvents).
+import type { CommandName, CoreEvent, DeliverySummary, ExchangeSummary, RuleAlert, SessionInfo, Status } from '../../../electron/core/api';
 import type { LiveEvent } from './liveCount';
 import type { PauseEvent } from './pausedStore';
+import type { Transport } from '../transport';
 
 export interface EventSinks {
   exchanges(event: LiveEvent): void;
@@ -71,11 +73,33 @@ export function createEventPump(sinks: EventSinks, schedule: (cb: () => void) =>
     if (pauses.length) sinks.pauses(pauses);
     if (alerts.length) sinks.alerts(alerts);
   };
-  return (events: CoreEvent[]) => {
+  const push = (events: CoreEvent[]) => {
     queue.push(...events);
     if (!scheduled) {
       scheduled = true;
       schedule(flush);
     }
+  };
+  /** Applies what is queued now instead of on the next frame (the frame's callback then finds nothing). */
+  const drain = () => {
+    if (queue.length > 0) flush();
+  };
+  return Object.assign(push, { drain });
+}
+
+/**
+ * The transport with each answer handed over only after the events that came before it were applied. The core
+ * sends the events due before an answer, but the pump holds events for a frame while an answer resolves at once:
+ * without this, a count that already includes an exchange would be applied first, and the exchange's event
+ * then counted again.
+ */
+export function answersAfterEvents(transport: Transport, drain: () => void): Transport {
+  return {
+    ...transport,
+    invoke: (async (command: CommandName, arg?: never) => {
+      const result = await transport.invoke(command, arg);
+      drain();
+      return result;
+    }) as Transport['invoke'],
   };
 }

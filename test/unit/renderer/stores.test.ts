@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CoreEvent, RuleAlert } from '../../../electron/core/api.js';
-import { createEventPump, mergeMatches, type EventSinks } from '../../../renderer/src/stores/eventPump.js';
+import { answersAfterEvents, createEventPump, mergeMatches, type EventSinks } from '../../../renderer/src/stores/eventPump.js';
 import type { LiveEvent } from '../../../renderer/src/stores/liveCount.js';
+import type { Transport } from '../../../renderer/src/transport.js';
 import { bucketShown, newestDeliveries, useDeliveries } from '../../../renderer/src/stores/deliveryStore.js';
 import { useSettings } from '../../../renderer/src/stores/settingsStore.js';
 import { summary as row } from './rows.js';
@@ -98,6 +99,30 @@ describe('event pump', () => {
     frames[0]!();
     expect(log).toEqual(['cleared', 'exchanges 1+0', 'alerts before']);
     expect(seen[0]!.added.map((r) => r.id)).toEqual(['new']);
+  });
+
+  it('hands an answer over only after the events that came before it', async () => {
+    const frames: Array<() => void> = [];
+    const log: string[] = [];
+    const pump = createEventPump(sinks(log), (cb) => frames.push(cb));
+    let answer: (v: unknown) => void = () => undefined;
+    const raw: Transport = {
+      kind: 'websocket',
+      invoke: (() => new Promise<unknown>((resolve) => (answer = resolve))) as unknown as Transport['invoke'],
+      onEvents: () => () => undefined,
+      onConnection: () => () => undefined,
+    };
+    const ordered = answersAfterEvents(raw, pump.drain);
+    // The core sends an exchange's event, then a count that includes it; the event waits for a frame.
+    const asked = ordered.invoke('countExchanges', { session: 'current', filter: '' }).then((r) => log.push(`answer ${JSON.stringify(r)}`));
+    pump([{ type: 'exchanges', added: [], updated: [row('1')] }]);
+    answer({ ok: true, matched: 1, total: 1 });
+    await asked;
+    expect(log).toEqual(['exchanges 0+1', 'answer {"ok":true,"matched":1,"total":1}']);
+    // The frame that was scheduled finds nothing left to apply.
+    frames[0]!();
+    expect(log).toHaveLength(2);
+
   });
 
   it('merges matches only for filters every event listed', () => {
