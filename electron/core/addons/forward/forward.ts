@@ -73,10 +73,21 @@ export function forwardAddon(opts: ForwardOptions): ForwardAddon {
     ));
   const enqueue = (copy: ForwardCopy, tag: Queued) => {
     if (channel) return channel.enqueue(copy, tag);
-    open().then((c) => c.enqueue(copy, tag), (err: Error) => queued(tag, err));
+    open().then(
+      (c) => c.enqueue(copy, tag),
+      (err: Error) => {
+        // Logged once by open, and shown in the status: not again for each exchange.
+        if ('replayed' in tag) return tag.replayed(err);
+        ctx.setMeta(tag.ex.id, DELIVERY_META, null);
+        tag.release();
+      },
+    );
   };
-  /** A delivery query; with no worker started there is no outbox, so `none` answers it. */
-  const ask = async <T>(query: (c: DeliveryChannel<Queued>) => Promise<T>, none: T): Promise<T> => (opening ? query(await opening) : none);
+  /** A delivery query; with no worker (not started, or it could not start) there is no outbox, so `none` answers it. */
+  const ask = async <T>(query: (c: DeliveryChannel<Queued>) => Promise<T>, none: T): Promise<T> => {
+    const c = await opening?.catch(() => null);
+    return c ? query(c) : none;
+  };
 
   const jobs = new ForwardJobs({
     settings: () => settings,
