@@ -73,15 +73,7 @@ export function forwardAddon(opts: ForwardOptions): ForwardAddon {
     ));
   const enqueue = (copy: ForwardCopy, tag: Queued) => {
     if (channel) return channel.enqueue(copy, tag);
-    open().then(
-      (c) => c.enqueue(copy, tag),
-      (err: Error) => {
-        // Logged once by open, and shown in the status: not again for each exchange.
-        if ('replayed' in tag) return tag.replayed(err);
-        ctx.setMeta(tag.ex.id, DELIVERY_META, null);
-        tag.release();
-      },
-    );
+    open().then((c) => c.enqueue(copy, tag), (err: Error) => queued(tag, err));
   };
   /** A delivery query; with no worker (not started, or it could not start) there is no outbox, so `none` answers it. */
   const ask = async <T>(query: (c: DeliveryChannel<Queued>) => Promise<T>, none: T): Promise<T> => {
@@ -105,7 +97,8 @@ export function forwardAddon(opts: ForwardOptions): ForwardAddon {
     const { ex, release } = tag;
     if (result instanceof Error) {
       ctx.setMeta(ex.id, DELIVERY_META, null);
-      ctx.log(result.message);
+      // A worker that could not start was logged once by open, and is in the status.
+      if (result.message !== openFailure) ctx.log(result.message);
     } else if (result === 'full') {
       ctx.setMeta(ex.id, DELIVERY_META, null);
       outboxFull = full();
