@@ -15,11 +15,15 @@ function run(label: string, command: string, args: string[]): Promise<number> {
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${label}] ${line}\n`));
     }
+    // A command that cannot start emits 'error' and then 'close': said once, by 'error'.
+    let failedToStart = false;
     child.on('error', (err) => {
+      failedToStart = true;
       process.stdout.write(`[${label}] cannot start ${command}: ${err.message}\n`);
       resolve(1);
     });
     child.on('close', (code, signal) => {
+      if (failedToStart) return;
       process.stdout.write(`[${label}] ${code === 0 ? 'passed' : `failed (${signal ?? `exit ${code}`})`}\n`);
       resolve(code ?? 1);
     });
